@@ -1,1 +1,20 @@
-//! SCIM 2.0 protocol core.
+//! Roster's SCIM 2.0 protocol core: schemas as data, resource validation and normalisation,
+//! the filter grammar (parser, resolved AST, evaluator), the PATCH engine (with group membership
+//! reported as a delta), projection, error bodies and message types. Pure: no IO, no database,
+//! and no panics on any input, so the server, tests and fuzzers all share the same code.
+//!
+//! Reading order: [`schema`], [`resource`], [`filter`], [`path`], [`patch`], [`projection`],
+//! [`error`], [`messages`].
+#![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
+
+mod datetime;
+pub mod error;
+pub mod filter;
+pub mod path;
+pub mod schema;
+
+pub use error::{ScimError, ScimResult, ScimType, ERROR_SCHEMA};
+pub use filter::{CompValue, CompareOp, Filter};
+pub use path::{AttrPath, PatchPath};
+pub use schema::{Attribute, AttrType, Mutability, ResourceKind, Returned, Schema, Uniqueness};
