@@ -15,7 +15,7 @@ use std::fmt;
 ///
 /// Common attributes (`id`, `externalId`, `meta`) resolve with the core schema of the resource
 /// type. Equality compares canonical names, so `EMAILS.Value` and `emails.value` are equal.
-#[derive(Debug, Clone, Copy)]
+#[derive(Clone, Copy)]
 pub struct AttrPath {
     /// The schema defining the attribute (core, or an extension).
     pub schema: &'static Schema,
@@ -33,6 +33,13 @@ impl PartialEq for AttrPath {
     }
 }
 impl Eq for AttrPath {}
+
+impl fmt::Debug for AttrPath {
+    // The schema tables are large; the path is what matters when debugging.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "AttrPath({}:{})", self.schema.id, self.short_name())
+    }
+}
 
 impl AttrPath {
     /// Resolves `[urn:…:]attr[.sub]` for a resource type. `Ok(None)` means well-formed but

@@ -19,3 +19,6 @@ impl Filter {
         parser::Parser::new(kind, text)?.filter()
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -410,9 +410,12 @@ fn check_operator(path: AttrPath, op: CompareOp, v: &CompValue) -> Result<(), St
         }
     }
     if matches!(op, CompareOp::Co | CompareOp::Sw | CompareOp::Ew)
-        && !matches!(v, CompValue::String(_))
+        && (!matches!(v, CompValue::String(_)) || !t.is_stringish())
     {
-        return Err(format!("'{}' needs a string value", op.as_str()));
+        return Err(format!(
+            "'{}' needs a string attribute and a string value",
+            op.as_str()
+        ));
     }
     Ok(())
 }
