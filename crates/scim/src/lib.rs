@@ -12,9 +12,13 @@ mod datetime;
 pub mod error;
 pub mod filter;
 pub mod path;
+pub mod resource;
 pub mod schema;
 
 pub use error::{ScimError, ScimResult, ScimType, ERROR_SCHEMA};
 pub use filter::{CompValue, CompareOp, Filter};
 pub use path::{AttrPath, PatchPath};
 pub use schema::{Attribute, AttrType, Mutability, ResourceKind, Returned, Schema, Uniqueness};
+pub use resource::{
+    parse_group, parse_resource, parse_user, Email, GroupFields, ParsedResource, UserFields,
+};
