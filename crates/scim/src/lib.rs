@@ -11,6 +11,7 @@
 mod datetime;
 pub mod error;
 pub mod filter;
+pub mod messages;
 pub mod path;
 pub mod resource;
 pub mod schema;
