@@ -12,6 +12,7 @@ mod datetime;
 pub mod error;
 pub mod filter;
 pub mod messages;
+pub mod patch;
 pub mod path;
 pub mod resource;
 pub mod schema;
@@ -23,3 +24,5 @@ pub use schema::{Attribute, AttrType, Mutability, ResourceKind, Returned, Schema
 pub use resource::{
     parse_group, parse_resource, parse_user, Email, GroupFields, ParsedResource, UserFields,
 };
+pub use messages::{ListResponse, PatchOpKind, PatchOperation, PatchRequest};
+pub use patch::{apply_patch, apply_patch_json, MemberChange, PatchOutcome};

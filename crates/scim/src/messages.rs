@@ -89,7 +89,8 @@ pub struct PatchOperation {
     pub op: PatchOpKind,
     /// The target path, unparsed (parsing needs the resource type); `None` when absent/empty.
     pub path: Option<String>,
-    /// The value; `None` when absent or `null`.
+    /// The value; `None` when absent. An explicit `null` is kept: it means "no value" (a
+    /// `replace` with `null` clears the attribute).
     pub value: Option<Value>,
 }
 
@@ -149,7 +150,7 @@ impl PatchRequest {
                     )))
                 }
             };
-            let value = get_ci(op, "value").filter(|v| !v.is_null()).cloned();
+            let value = get_ci(op, "value").cloned();
             operations.push(PatchOperation {
                 op: kind,
                 path,
@@ -380,7 +381,7 @@ mod tests {
         assert_eq!(r.operations[0].op, PatchOpKind::Replace);
         assert_eq!(r.operations[1].op, PatchOpKind::Add);
         assert_eq!(r.operations[1].path, None);
-        assert_eq!(r.operations[2].value, None);
+        assert_eq!(r.operations[2].value, Some(Value::Null));
         assert_eq!(PatchRequest::from_json(&r.to_json()).unwrap(), r);
         for bad in [json!([]), json!({}), json!({"Operations": [{"op": "move"}]}), json!({"Operations": [1]})] {
             assert_eq!(
