@@ -75,7 +75,10 @@ pub fn parse(text: &str) -> Option<Instant> {
         _ => return None,
     };
     let days = days_from_civil(year, month, day);
-    Some((days * 86_400 + hour * 3600 + minute * 60 + second - offset, nanos))
+    Some((
+        days * 86_400 + hour * 3600 + minute * 60 + second - offset,
+        nanos,
+    ))
 }
 
 fn is_leap(y: i64) -> bool {
@@ -114,10 +117,21 @@ mod tests {
             parse("2011-05-13T06:42:34+02:00"),
             parse("2011-05-13T04:42:34Z")
         );
-        assert_eq!(parse("2011-05-13T04:42:34.5Z"), Some((1_305_261_754, 500_000_000)));
+        assert_eq!(
+            parse("2011-05-13T04:42:34.5Z"),
+            Some((1_305_261_754, 500_000_000))
+        );
         assert_eq!(parse("2011-05-13T04:42:34"), Some((1_305_261_754, 0)));
         assert!(parse("2024-02-29T00:00:00Z").is_some());
-        for bad in ["", "2023-02-29T00:00:00Z", "2011-13-01T00:00:00Z", "2011-05-13", "2011-05-13T04:42:34Zx", "2011-05-13T04:42:34.Z", "２011-05-13T04:42:34Z"] {
+        for bad in [
+            "",
+            "2023-02-29T00:00:00Z",
+            "2011-13-01T00:00:00Z",
+            "2011-05-13",
+            "2011-05-13T04:42:34Zx",
+            "2011-05-13T04:42:34.Z",
+            "２011-05-13T04:42:34Z",
+        ] {
             assert_eq!(parse(bad), None, "{bad}");
         }
     }

@@ -14,15 +14,17 @@ pub mod filter;
 pub mod messages;
 pub mod patch;
 pub mod path;
+pub mod projection;
 pub mod resource;
 pub mod schema;
 
 pub use error::{ScimError, ScimResult, ScimType, ERROR_SCHEMA};
 pub use filter::{CompValue, CompareOp, Filter};
+pub use messages::{ListResponse, PatchOpKind, PatchOperation, PatchRequest};
+pub use patch::{apply_patch, apply_patch_json, MemberChange, PatchOutcome};
 pub use path::{AttrPath, PatchPath};
-pub use schema::{Attribute, AttrType, Mutability, ResourceKind, Returned, Schema, Uniqueness};
+pub use projection::Projection;
 pub use resource::{
     parse_group, parse_resource, parse_user, Email, GroupFields, ParsedResource, UserFields,
 };
-pub use messages::{ListResponse, PatchOpKind, PatchOperation, PatchRequest};
-pub use patch::{apply_patch, apply_patch_json, MemberChange, PatchOutcome};
+pub use schema::{AttrType, Attribute, Mutability, ResourceKind, Returned, Schema, Uniqueness};

@@ -115,7 +115,9 @@ impl PatchRequest {
     /// `invalidSyntax` too (RFC 7644 names no better code).
     pub fn from_json(body: &Value) -> ScimResult<PatchRequest> {
         let Value::Object(obj) = body else {
-            return Err(ScimError::invalid_syntax("the PATCH body must be a JSON object"));
+            return Err(ScimError::invalid_syntax(
+                "the PATCH body must be a JSON object",
+            ));
         };
         let ops = match get_ci(obj, "Operations") {
             Some(Value::Array(ops)) => ops,
@@ -210,10 +212,14 @@ impl BulkRequest {
     /// `tooMany` here with status 413 so the server can answer it directly.
     pub fn from_json(body: &Value, max_operations: usize) -> ScimResult<BulkRequest> {
         let Value::Object(obj) = body else {
-            return Err(ScimError::invalid_syntax("the bulk body must be a JSON object"));
+            return Err(ScimError::invalid_syntax(
+                "the bulk body must be a JSON object",
+            ));
         };
         let Some(Value::Array(ops)) = get_ci(obj, "Operations") else {
-            return Err(ScimError::invalid_syntax("the bulk body needs an 'Operations' list"));
+            return Err(ScimError::invalid_syntax(
+                "the bulk body needs an 'Operations' list",
+            ));
         };
         if ops.len() > max_operations {
             let mut e = ScimError::too_many(format!(
@@ -226,7 +232,9 @@ impl BulkRequest {
         let mut operations = Vec::with_capacity(ops.len());
         for (i, op) in ops.iter().enumerate() {
             let Value::Object(op) = op else {
-                return Err(ScimError::invalid_syntax(format!("operation {i} must be an object")));
+                return Err(ScimError::invalid_syntax(format!(
+                    "operation {i} must be an object"
+                )));
             };
             let text = |k: &str| get_ci(op, k).and_then(Value::as_str).map(str::to_string);
             let method = text("method")
@@ -383,7 +391,12 @@ mod tests {
         assert_eq!(r.operations[1].path, None);
         assert_eq!(r.operations[2].value, Some(Value::Null));
         assert_eq!(PatchRequest::from_json(&r.to_json()).unwrap(), r);
-        for bad in [json!([]), json!({}), json!({"Operations": [{"op": "move"}]}), json!({"Operations": [1]})] {
+        for bad in [
+            json!([]),
+            json!({}),
+            json!({"Operations": [{"op": "move"}]}),
+            json!({"Operations": [1]}),
+        ] {
             assert_eq!(
                 PatchRequest::from_json(&bad).unwrap_err().scim_type,
                 Some(crate::ScimType::InvalidSyntax)
@@ -398,7 +411,10 @@ mod tests {
             body,
             json!({"schemas": [LIST_RESPONSE_SCHEMA], "totalResults": 10, "startIndex": 1, "itemsPerPage": 1, "Resources": [{"id": "1"}]})
         );
-        assert_eq!(ListResponse::new(vec![], 0, 1).to_json()["Resources"], json!([]));
+        assert_eq!(
+            ListResponse::new(vec![], 0, 1).to_json()["Resources"],
+            json!([])
+        );
     }
 
     #[test]

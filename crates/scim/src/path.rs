@@ -111,7 +111,9 @@ impl AttrPath {
     }
     /// Whether the attribute lives in an extension (stored under its schema URN key).
     pub fn is_extension(&self) -> bool {
-        self.schema.id.starts_with("urn:ietf:params:scim:schemas:extension:")
+        self.schema
+            .id
+            .starts_with("urn:ietf:params:scim:schemas:extension:")
     }
     /// The URN key of the extension object holding the attribute, if any.
     pub fn extension_urn(&self) -> Option<&'static str> {
@@ -153,7 +155,8 @@ impl fmt::Display for AttrPath {
 
 /// Whether `text` starts with `urn:`, case-insensitively.
 pub(crate) fn has_urn_prefix(text: &str) -> bool {
-    text.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("urn:"))
+    text.get(..4)
+        .is_some_and(|p| p.eq_ignore_ascii_case("urn:"))
 }
 
 /// RFC 7643 ATTRNAME (`ALPHA *(nameChar)`), plus `$ref`.
@@ -225,9 +228,12 @@ mod tests {
         let p = AttrPath::resolve(k, "NAME.givenname").unwrap().unwrap();
         assert_eq!(p.to_string(), "name.givenName");
         assert_eq!(p.schema.id, USER_SCHEMA);
-        let p = AttrPath::resolve(k, "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager.value")
-            .unwrap()
-            .unwrap();
+        let p = AttrPath::resolve(
+            k,
+            "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager.value",
+        )
+        .unwrap()
+        .unwrap();
         assert_eq!(p.schema.id, ENTERPRISE_USER_SCHEMA);
         assert_eq!(p.short_name(), "manager.value");
         let p = AttrPath::resolve(k, "employeeNumber").unwrap().unwrap();
@@ -241,7 +247,9 @@ mod tests {
         assert!(AttrPath::resolve(k, "urn:vendor:x:y").unwrap().is_none());
         assert!(AttrPath::resolve(k, "name.").is_err());
         assert!(AttrPath::resolve(k, "1abc").is_err());
-        let p = AttrPath::resolve(ResourceKind::Group, "members.$REF").unwrap().unwrap();
+        let p = AttrPath::resolve(ResourceKind::Group, "members.$REF")
+            .unwrap()
+            .unwrap();
         assert_eq!(p.to_string(), "members.$ref");
     }
 
@@ -256,7 +264,10 @@ mod tests {
                 "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:employeeNumber",
             ),
             ("emails[type eq \"work\"]", "emails[type eq \"work\"]"),
-            ("emails[type eq \"work\"].value", "emails[type eq \"work\"].value"),
+            (
+                "emails[type eq \"work\"].value",
+                "emails[type eq \"work\"].value",
+            ),
             (
                 "addresses[type eq \"work\" and primary eq true].streetAddress",
                 "addresses[type eq \"work\" and primary eq true].streetAddress",
@@ -270,7 +281,16 @@ mod tests {
             .unwrap();
         assert_eq!(p.path.attribute.name, "members");
         assert!(PatchPath::parse(k, "foo[bar eq 1]").unwrap().is_none());
-        for bad in ["", "emails[", "emails[type eq \"x\"", "emails[type eq \"x\"].", "emails[type eq \"x\"]x", "emails[nope eq 1]", "emails[type eq \"w\"].nope", "a b"] {
+        for bad in [
+            "",
+            "emails[",
+            "emails[type eq \"x\"",
+            "emails[type eq \"x\"].",
+            "emails[type eq \"x\"]x",
+            "emails[nope eq 1]",
+            "emails[type eq \"w\"].nope",
+            "a b",
+        ] {
             let e = PatchPath::parse(k, bad).unwrap_err();
             assert_eq!(e.scim_type, Some(crate::ScimType::InvalidPath), "{bad}");
         }

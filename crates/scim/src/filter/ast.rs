@@ -62,7 +62,8 @@ impl CompareOp {
             CompareOp::Lt,
             CompareOp::Le,
         ];
-        ALL.into_iter().find(|op| op.as_str().eq_ignore_ascii_case(s))
+        ALL.into_iter()
+            .find(|op| op.as_str().eq_ignore_ascii_case(s))
     }
 
     /// Whether this is an ordering operator (`gt ge lt le`).
@@ -144,7 +145,11 @@ impl Filter {
         };
         match self {
             Filter::And(l, r) | Filter::Or(l, r) => {
-                let word = if matches!(self, Filter::And(..)) { "and" } else { "or" };
+                let word = if matches!(self, Filter::And(..)) {
+                    "and"
+                } else {
+                    "or"
+                };
                 let me = self.precedence();
                 // Left-associative parse: the left child needs parentheses only when it binds
                 // more loosely; the right child also when it binds equally.

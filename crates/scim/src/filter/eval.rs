@@ -110,7 +110,10 @@ fn compare(p: &AttrPath, op: CompareOp, actual: &Value, expected: &CompValue) ->
         (Value::Number(a), CompValue::Number(e)) => {
             let ord = match (a.as_i64(), e.as_i64()) {
                 (Some(a), Some(e)) => Some(a.cmp(&e)),
-                _ => a.as_f64().zip(e.as_f64()).and_then(|(a, e)| a.partial_cmp(&e)),
+                _ => a
+                    .as_f64()
+                    .zip(e.as_f64())
+                    .and_then(|(a, e)| a.partial_cmp(&e)),
             };
             ord.is_some_and(|o| ordering_holds(op, o))
         }

@@ -20,15 +20,30 @@ fn grammar_rules_print_canonically() {
         // every operator, case-insensitive
         (r#"userName eq "bjensen""#, r#"userName eq "bjensen""#),
         (r#"userName NE "x""#, r#"userName ne "x""#),
-        (r#"name.familyName Co "O'Malley""#, r#"name.familyName co "O'Malley""#),
+        (
+            r#"name.familyName Co "O'Malley""#,
+            r#"name.familyName co "O'Malley""#,
+        ),
         (r#"userName sw "J""#, r#"userName sw "J""#),
         (r#"userName ew "n""#, r#"userName ew "n""#),
         ("title pr", "title pr"),
         ("title PR", "title pr"),
-        (r#"meta.lastModified gt "2011-05-13T04:42:34Z""#, r#"meta.lastModified gt "2011-05-13T04:42:34Z""#),
-        (r#"meta.lastModified ge "2011-05-13T04:42:34Z""#, r#"meta.lastModified ge "2011-05-13T04:42:34Z""#),
-        (r#"meta.lastModified lt "2011-05-13T04:42:34Z""#, r#"meta.lastModified lt "2011-05-13T04:42:34Z""#),
-        (r#"meta.lastModified le "2011-05-13T04:42:34Z""#, r#"meta.lastModified le "2011-05-13T04:42:34Z""#),
+        (
+            r#"meta.lastModified gt "2011-05-13T04:42:34Z""#,
+            r#"meta.lastModified gt "2011-05-13T04:42:34Z""#,
+        ),
+        (
+            r#"meta.lastModified ge "2011-05-13T04:42:34Z""#,
+            r#"meta.lastModified ge "2011-05-13T04:42:34Z""#,
+        ),
+        (
+            r#"meta.lastModified lt "2011-05-13T04:42:34Z""#,
+            r#"meta.lastModified lt "2011-05-13T04:42:34Z""#,
+        ),
+        (
+            r#"meta.lastModified le "2011-05-13T04:42:34Z""#,
+            r#"meta.lastModified le "2011-05-13T04:42:34Z""#,
+        ),
         // attribute names are case-insensitive and print canonically
         (r#"USERNAME eq "x""#, r#"userName eq "x""#),
         (r#"Name.GivenName eq "x""#, r#"name.givenName eq "x""#),
@@ -51,10 +66,22 @@ fn precedence_and_grouping() {
     let f = Filter::parse(U, r#"(title pr or nickName pr) and userType pr"#).unwrap();
     assert!(matches!(f, Filter::And(ref l, _) if matches!(**l, Filter::Or(..))));
     let cases = [
-        ("title pr AND nickName pr OR userType pr", "title pr and nickName pr or userType pr"),
-        ("title pr and (nickName pr or userType pr)", "title pr and (nickName pr or userType pr)"),
-        ("title pr or (nickName pr or userType pr)", "title pr or (nickName pr or userType pr)"),
-        ("(title pr or nickName pr) or userType pr", "title pr or nickName pr or userType pr"),
+        (
+            "title pr AND nickName pr OR userType pr",
+            "title pr and nickName pr or userType pr",
+        ),
+        (
+            "title pr and (nickName pr or userType pr)",
+            "title pr and (nickName pr or userType pr)",
+        ),
+        (
+            "title pr or (nickName pr or userType pr)",
+            "title pr or (nickName pr or userType pr)",
+        ),
+        (
+            "(title pr or nickName pr) or userType pr",
+            "title pr or nickName pr or userType pr",
+        ),
         ("NOT(title pr)", "not (title pr)"),
         ("not  ( not (title pr) )", "not (not (title pr))"),
         ("  ( ( title pr ) )  ", "title pr"),
@@ -98,7 +125,9 @@ fn rfc_examples_parse() {
 #[test]
 fn resolved_paths_expose_characteristics() {
     let f = Filter::parse(U, r#"emails co "example.com""#).unwrap();
-    let Filter::Compare(p, CompareOp::Co, CompValue::String(s)) = f else { panic!() };
+    let Filter::Compare(p, CompareOp::Co, CompValue::String(s)) = f else {
+        panic!()
+    };
     assert_eq!(p.short_name(), "emails.value");
     assert!(p.multi_valued());
     assert!(!p.case_exact());
@@ -122,7 +151,11 @@ fn resolved_paths_expose_characteristics() {
             r#"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:employeeNumber eq "1""#
         );
     }
-    let f = Filter::parse(U, r#"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager.value eq "42""#).unwrap();
+    let f = Filter::parse(
+        U,
+        r#"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager.value eq "42""#,
+    )
+    .unwrap();
     let Filter::Compare(p, ..) = &f else { panic!() };
     assert_eq!(p.short_name(), "manager.value");
     assert_eq!(f.paths().len(), 1);
@@ -139,7 +172,10 @@ fn values_and_coercion() {
         ("active eq FALSE", "active eq false"),
         (r#"active eq "True""#, "active eq true"),
         ("title eq null", "title eq null"),
-        (r#"userName eq "a\"b\\c\u00e9\n""#, r#"userName eq "a\"b\\cé\n""#),
+        (
+            r#"userName eq "a\"b\\c\u00e9\n""#,
+            r#"userName eq "a\"b\\cé\n""#,
+        ),
         (r#"userName eq "é☃""#, r#"userName eq "é☃""#),
         (r#"displayName eq "Ünïcødé""#, r#"displayName eq "Ünïcødé""#),
     ];
@@ -151,8 +187,13 @@ fn values_and_coercion() {
 #[test]
 fn entra_value_path_with_sub_attribute() {
     let f = Filter::parse(U, r#"emails[type eq "work"].value eq "x@y.com""#).unwrap();
-    assert_eq!(f.to_string(), r#"emails[type eq "work" and value eq "x@y.com"]"#);
-    let Filter::ValuePath(p, inner) = &f else { panic!() };
+    assert_eq!(
+        f.to_string(),
+        r#"emails[type eq "work" and value eq "x@y.com"]"#
+    );
+    let Filter::ValuePath(p, inner) = &f else {
+        panic!()
+    };
     assert_eq!(p.attribute.name, "emails");
     let paths = inner.paths();
     assert_eq!(paths[0].short_name(), "emails.type");
@@ -202,7 +243,10 @@ fn errors_are_invalid_filter_with_position() {
 #[test]
 fn limits() {
     let deep = format!("{}title pr{}", "(".repeat(40), ")".repeat(40));
-    assert!(Filter::parse(U, &deep).unwrap_err().detail.contains("nested"));
+    assert!(Filter::parse(U, &deep)
+        .unwrap_err()
+        .detail
+        .contains("nested"));
     let ok = format!("{}title pr{}", "(".repeat(20), ")".repeat(20));
     assert!(Filter::parse(U, &ok).is_ok());
     let nots = format!("{}title pr", "not ".repeat(100));
@@ -210,14 +254,26 @@ fn limits() {
     let long = format!(r#"userName eq "{}""#, "a".repeat(MAX_FILTER_LEN));
     assert!(Filter::parse(U, &long).is_err());
     let many = vec!["title pr"; MAX_FILTER_TERMS + 1].join(" or ");
-    assert!(Filter::parse(U, &many).unwrap_err().detail.contains("comparisons"));
+    assert!(Filter::parse(U, &many)
+        .unwrap_err()
+        .detail
+        .contains("comparisons"));
 }
 
 #[test]
 fn group_filters() {
-    assert_eq!(canon(G, r#"displayName eq "Admins""#), r#"displayName eq "Admins""#);
-    assert_eq!(canon(G, r#"members[value eq "1"]"#), r#"members[value eq "1"]"#);
-    assert_eq!(canon(G, r#"members.value eq "1""#), r#"members.value eq "1""#);
+    assert_eq!(
+        canon(G, r#"displayName eq "Admins""#),
+        r#"displayName eq "Admins""#
+    );
+    assert_eq!(
+        canon(G, r#"members[value eq "1"]"#),
+        r#"members[value eq "1"]"#
+    );
+    assert_eq!(
+        canon(G, r#"members.value eq "1""#),
+        r#"members.value eq "1""#
+    );
     assert!(Filter::parse(G, r#"userName eq "x""#).is_err());
 }
 
@@ -261,20 +317,35 @@ fn evaluation() {
         ("active eq false", false),
         (r#"emails co "jensen.org""#, true),
         (r#"emails.type eq "home""#, true),
-        (r#"emails[type eq "work" and value co "@example.com"]"#, true),
-        (r#"emails[type eq "home" and value co "@example.com"]"#, false),
-        (r#"emails[type eq "work"].value eq "bjensen@example.com""#, true),
+        (
+            r#"emails[type eq "work" and value co "@example.com"]"#,
+            true,
+        ),
+        (
+            r#"emails[type eq "home" and value co "@example.com"]"#,
+            false,
+        ),
+        (
+            r#"emails[type eq "work"].value eq "bjensen@example.com""#,
+            true,
+        ),
         (r#"emails[primary eq true].value ew "org""#, false),
         (r#"meta.lastModified gt "2011-05-13T04:42:33Z""#, true),
         (r#"meta.lastModified gt "2011-05-13T06:42:33+02:00""#, true),
         (r#"meta.lastModified lt "2011-05-13T06:42:33+02:00""#, false),
         (r#"meta.lastModified le "2011-05-13T04:42:34Z""#, true),
         (r#"employeeNumber eq "701984""#, true),
-        (r#"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager.value eq "26118915""#, true),
+        (
+            r#"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager.value eq "26118915""#,
+            true,
+        ),
         (r#"manager.value eq "x""#, false),
         (r#"not (userName eq "bjensen") or active eq true"#, true),
         (r#"not (userName eq "bjensen" or active eq true)"#, false),
-        (r#"userName eq "x" or userName eq "y" or name.givenName sw "barb""#, true),
+        (
+            r#"userName eq "x" or userName eq "y" or name.givenName sw "barb""#,
+            true,
+        ),
         ("nickName eq jyoung", false),
     ];
     for (text, expected) in cases {

@@ -65,7 +65,16 @@ pub(super) fn apply(
                 None => {}
             }
         }
-        (Some(filter), sub) => filtered(container, op, attr, filter, sub, value, &parent_label, ignored)?,
+        (Some(filter), sub) => filtered(
+            container,
+            op,
+            attr,
+            filter,
+            sub,
+            value,
+            &parent_label,
+            ignored,
+        )?,
     }
     tidy(container, attr, &parent_label)
 }
@@ -97,7 +106,9 @@ fn whole(
         },
         PatchOpKind::Add | PatchOpKind::Replace => {
             if attr.mutability == Mutability::Immutable
-                && container.get(name).is_some_and(|old| Some(old) != new.as_ref())
+                && container
+                    .get(name)
+                    .is_some_and(|old| Some(old) != new.as_ref())
             {
                 return Err(ScimError::mutability(format!("'{label}' is immutable")));
             }
@@ -120,7 +131,10 @@ fn whole(
                     // Complex single-valued: given sub-attributes replace, others stay
                     // (RFC 7644 §3.5.2.3) — except a new `value` makes the old `$ref` and
                     // display name describe the wrong target, so those go unless given.
-                    if new.get("value").is_some_and(|v| old.get("value") != Some(v)) {
+                    if new
+                        .get("value")
+                        .is_some_and(|v| old.get("value") != Some(v))
+                    {
                         for stale in ["$ref", "display", "displayName"] {
                             if !new.contains_key(stale) {
                                 old.remove(stale);
@@ -193,7 +207,10 @@ fn filtered(
                 }
                 m
             }
-            None => match value.map(|v| normalise(attr, v, label, ignored)).transpose()? {
+            None => match value
+                .map(|v| normalise(attr, v, label, ignored))
+                .transpose()?
+            {
                 Some(Some(Value::Array(mut vs))) if vs.len() == 1 => match vs.pop() {
                     Some(Value::Object(m)) => m,
                     _ => Map::new(),
@@ -314,7 +331,9 @@ fn same_value(attr: &Attribute, given: &Value, existing: &Value) -> bool {
         (Value::Object(g), Value::Object(e)) => g.iter().all(|(k, gv)| {
             let case_exact = attr.sub_attribute(k).is_some_and(|s| s.case_exact);
             match (gv, e.get(k)) {
-                (Value::String(a), Some(Value::String(b))) if !case_exact => a.to_lowercase() == b.to_lowercase(),
+                (Value::String(a), Some(Value::String(b))) if !case_exact => {
+                    a.to_lowercase() == b.to_lowercase()
+                }
                 (a, Some(b)) => a == b,
                 (_, None) => false,
             }
@@ -324,7 +343,11 @@ fn same_value(attr: &Attribute, given: &Value, existing: &Value) -> bool {
 }
 
 /// Removes empty objects/lists left by an operation and re-checks the primary rule.
-fn tidy(container: &mut Map<String, Value>, attr: &'static Attribute, label: &str) -> ScimResult<()> {
+fn tidy(
+    container: &mut Map<String, Value>,
+    attr: &'static Attribute,
+    label: &str,
+) -> ScimResult<()> {
     let name = attr.name;
     let empty = match container.get_mut(name) {
         Some(Value::Array(items)) => {

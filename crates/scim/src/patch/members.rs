@@ -68,7 +68,11 @@ fn push_add(ids: Vec<String>, out: &mut Vec<MemberChange>) {
     }
 }
 
-fn remove(filter: Option<&Filter>, value: Option<&Value>, out: &mut Vec<MemberChange>) -> ScimResult<()> {
+fn remove(
+    filter: Option<&Filter>,
+    value: Option<&Value>,
+    out: &mut Vec<MemberChange>,
+) -> ScimResult<()> {
     match (filter, value.filter(|v| !v.is_null())) {
         (Some(f), _) => out.push(match ids_in_filter(f) {
             Some(ids) => MemberChange::Remove(ids),
@@ -94,7 +98,9 @@ fn members_path() -> ScimResult<AttrPath> {
 /// The member ids of a `members` value (objects with `value`, or bare id strings).
 fn ids(path: &AttrPath, value: Option<&Value>) -> ScimResult<Vec<String>> {
     let Some(value) = value else {
-        return Err(ScimError::invalid_value("a members operation needs a value"));
+        return Err(ScimError::invalid_value(
+            "a members operation needs a value",
+        ));
     };
     // Check the raw shape first: `display` is read-only and would be dropped by normalising,
     // hiding a member sent without its id.
@@ -105,17 +111,28 @@ fn ids(path: &AttrPath, value: Option<&Value>) -> ScimResult<Vec<String>> {
     for m in raw {
         if let Value::Object(obj) = m {
             if !obj.keys().any(|k| k.eq_ignore_ascii_case("value")) {
-                return Err(ScimError::invalid_value("each member needs a 'value' (its id)"));
+                return Err(ScimError::invalid_value(
+                    "each member needs a 'value' (its id)",
+                ));
             }
         }
     }
     let mut ignored = Vec::new();
     let normalised = normalise(path.attribute, value, "members", &mut ignored)?;
     let mut out = Vec::new();
-    for m in normalised.as_ref().and_then(Value::as_array).into_iter().flatten() {
+    for m in normalised
+        .as_ref()
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
         match m.get("value").and_then(Value::as_str) {
             Some(id) => out.push(id.to_string()),
-            None => return Err(ScimError::invalid_value("each member needs a 'value' (its id)")),
+            None => {
+                return Err(ScimError::invalid_value(
+                    "each member needs a 'value' (its id)",
+                ))
+            }
         }
     }
     Ok(out)

@@ -59,7 +59,9 @@ pub fn apply_patch(
     request: &PatchRequest,
 ) -> ScimResult<PatchOutcome> {
     let Value::Object(original) = resource else {
-        return Err(ScimError::invalid_syntax("the resource must be a JSON object"));
+        return Err(ScimError::invalid_syntax(
+            "the resource must be a JSON object",
+        ));
     };
     let mut before = original.clone();
     if kind == ResourceKind::Group {
@@ -97,12 +99,18 @@ pub fn apply_patch(
 }
 
 /// Parses the PATCH body and applies it ([`PatchRequest::from_json`] + [`apply_patch`]).
-pub fn apply_patch_json(kind: ResourceKind, resource: &Value, body: &Value) -> ScimResult<PatchOutcome> {
+pub fn apply_patch_json(
+    kind: ResourceKind,
+    resource: &Value,
+    body: &Value,
+) -> ScimResult<PatchOutcome> {
     apply_patch(kind, resource, &PatchRequest::from_json(body)?)
 }
 
 fn is_members(kind: ResourceKind, path: &AttrPath) -> bool {
-    kind == ResourceKind::Group && path.schema.id == GROUP_SCHEMA && path.attribute.name == "members"
+    kind == ResourceKind::Group
+        && path.schema.id == GROUP_SCHEMA
+        && path.attribute.name == "members"
 }
 
 /// An explicit path at a read-only attribute is a client error (RFC 7644 §3.5.2: `mutability`);
@@ -145,7 +153,9 @@ fn apply_pathless(
                     if v.is_null() {
                         continue;
                     }
-                    return Err(ScimError::invalid_value(format!("'{key}' must be an object")));
+                    return Err(ScimError::invalid_value(format!(
+                        "'{key}' must be an object"
+                    )));
                 };
                 let mut t = Vec::with_capacity(inner.len());
                 for (k, iv) in inner {

@@ -83,7 +83,10 @@ impl UserFields {
             family_name: text(name.and_then(|n| n.get("familyName"))),
             formatted_name: text(name.and_then(|n| n.get("formatted"))),
             employee_number: text(ext.and_then(|e| e.get("employeeNumber"))),
-            manager_id: text(ext.and_then(|e| e.get("manager")).and_then(|m| m.get("value"))),
+            manager_id: text(
+                ext.and_then(|e| e.get("manager"))
+                    .and_then(|m| m.get("value")),
+            ),
         })
     }
 

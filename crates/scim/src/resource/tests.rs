@@ -104,12 +104,30 @@ fn wrong_types_are_invalid_value_naming_the_attribute() {
         (json!({"userName": true}), "userName"),
         (json!({"userName": "a", "active": "yes"}), "active"),
         (json!({"userName": "a", "name": "Jo"}), "name"),
-        (json!({"userName": "a", "name": {"givenName": ["a"]}}), "name.givenName"),
-        (json!({"userName": "a", "emails": [{"value": {"x": 1}}]}), "emails.value"),
-        (json!({"userName": "a", "emails": [{"value": "x", "primary": "maybe"}]}), "emails.primary"),
-        (json!({"userName": "a", "manager": [{"value": "1"}, {"value": "2"}]}), "manager"),
-        (json!({"userName": "a", "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User": "x"}), "enterprise"),
-        (json!({"userName": "a", "emails": [{"value": "x", "primary": true}, {"value": "y", "primary": true}]}), "primary"),
+        (
+            json!({"userName": "a", "name": {"givenName": ["a"]}}),
+            "name.givenName",
+        ),
+        (
+            json!({"userName": "a", "emails": [{"value": {"x": 1}}]}),
+            "emails.value",
+        ),
+        (
+            json!({"userName": "a", "emails": [{"value": "x", "primary": "maybe"}]}),
+            "emails.primary",
+        ),
+        (
+            json!({"userName": "a", "manager": [{"value": "1"}, {"value": "2"}]}),
+            "manager",
+        ),
+        (
+            json!({"userName": "a", "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User": "x"}),
+            "enterprise",
+        ),
+        (
+            json!({"userName": "a", "emails": [{"value": "x", "primary": true}, {"value": "y", "primary": true}]}),
+            "primary",
+        ),
         (json!({}), "userName"),
         (json!({"userName": null}), "userName"),
     ];
@@ -137,9 +155,18 @@ fn lenient_shapes() {
     assert_eq!(p.resource["active"], false);
     assert_eq!(p.resource["emails"], json!([{"value": "single@x"}]));
     assert_eq!(p.resource["name"], json!({"familyName": "Dotted"}));
-    assert_eq!(p.resource[ENTERPRISE_USER_SCHEMA]["manager"], json!({"value": "boss-id"}));
+    assert_eq!(
+        p.resource[ENTERPRISE_USER_SCHEMA]["manager"],
+        json!({"value": "boss-id"})
+    );
     assert!(p.resource.get("phoneNumbers").is_none());
-    assert_eq!(UserFields::from_resource(&p.resource).unwrap().manager_id.as_deref(), Some("boss-id"));
+    assert_eq!(
+        UserFields::from_resource(&p.resource)
+            .unwrap()
+            .manager_id
+            .as_deref(),
+        Some("boss-id")
+    );
     assert!(!UserFields::from_resource(&p.resource).unwrap().active);
 }
 

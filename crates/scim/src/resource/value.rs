@@ -106,7 +106,11 @@ fn normalise_single(
 }
 
 /// Checks a simple value against its type, coercing the unambiguous lenient forms.
-pub(crate) fn normalise_scalar(kind: AttrType, value: &Value, label: &str) -> ScimResult<Option<Value>> {
+pub(crate) fn normalise_scalar(
+    kind: AttrType,
+    value: &Value,
+    label: &str,
+) -> ScimResult<Option<Value>> {
     let bad = |what: &str| {
         Err(ScimError::invalid_value(format!(
             "'{label}' must be {what}, got {}",

@@ -7,8 +7,12 @@ const MEMBER_SUBS: &[Attribute] = &[
     Attribute::string("value", "Identifier of the member.")
         .case_exact()
         .mutability(Mutability::Immutable),
-    Attribute::reference("$ref", "The URI of the member resource.", &["User", "Group"])
-        .mutability(Mutability::Immutable),
+    Attribute::reference(
+        "$ref",
+        "The URI of the member resource.",
+        &["User", "Group"],
+    )
+    .mutability(Mutability::Immutable),
     // Clients send `display`; the server renders it from the member, so it is never stored.
     Attribute::string("display", "A human-readable name of the member.").read_only(),
     Attribute::string("type", "The kind of member.")

@@ -399,7 +399,7 @@ impl ResourceKind {
 
     /// The schema URN prefixing `text` (`urn:…:User:employeeNumber` → the extension and
     /// `employeeNumber`), matched case-insensitively against this resource type's schemas.
-    pub fn split_urn<'t>(self, text: &'t str) -> Option<(&'static Schema, &'t str)> {
+    pub fn split_urn(self, text: &str) -> Option<(&'static Schema, &str)> {
         std::iter::once(self.schema())
             .chain(self.extensions().iter().copied())
             .find_map(|s| {
@@ -451,7 +451,12 @@ mod tests {
     fn every_complex_attribute_has_sub_attributes() {
         fn check(attrs: &[Attribute]) {
             for a in attrs {
-                assert_eq!(a.kind == AttrType::Complex, !a.sub_attributes.is_empty(), "{}", a.name);
+                assert_eq!(
+                    a.kind == AttrType::Complex,
+                    !a.sub_attributes.is_empty(),
+                    "{}",
+                    a.name
+                );
                 check(a.sub_attributes);
             }
         }

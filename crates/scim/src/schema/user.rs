@@ -45,7 +45,8 @@ const PHOTO_SUBS: &[Attribute] = multi_subs!(
     Attribute::reference("value", "The URL of the photo.", &["external"]),
     &["photo", "thumbnail"]
 );
-const ENTITLEMENT_SUBS: &[Attribute] = multi_subs!(Attribute::string("value", "The entitlement."), &[]);
+const ENTITLEMENT_SUBS: &[Attribute] =
+    multi_subs!(Attribute::string("value", "The entitlement."), &[]);
 const ROLE_SUBS: &[Attribute] = multi_subs!(Attribute::string("value", "The role."), &[]);
 const CERT_SUBS: &[Attribute] = multi_subs!(
     Attribute::new("value", AttrType::Binary, "The DER certificate, base64."),
@@ -78,15 +79,25 @@ pub(super) const USER: Schema = Schema {
     name: "User",
     description: "User Account",
     attributes: &[
-        Attribute::string("userName", "Unique identifier for the user, used to sign in.")
-            .required()
-            .unique(Uniqueness::Server),
+        Attribute::string(
+            "userName",
+            "Unique identifier for the user, used to sign in.",
+        )
+        .required()
+        .unique(Uniqueness::Server),
         Attribute::complex("name", "The components of the user's name.", NAME_SUBS),
         Attribute::string("displayName", "The name of the user, for display."),
         Attribute::string("nickName", "The casual way to address the user."),
-        Attribute::reference("profileUrl", "A URI of the user's online profile.", &["external"]),
+        Attribute::reference(
+            "profileUrl",
+            "A URI of the user's online profile.",
+            &["external"],
+        ),
         Attribute::string("title", "The user's title, e.g. 'Vice President'."),
-        Attribute::string("userType", "The relationship to the organization, e.g. 'Employee'."),
+        Attribute::string(
+            "userType",
+            "The relationship to the organization, e.g. 'Employee'.",
+        ),
         Attribute::string("preferredLanguage", "Preferred written or spoken language."),
         Attribute::string("locale", "Default location for localisation, e.g. 'en-US'."),
         Attribute::string("timezone", "The time zone, e.g. 'America/Los_Angeles'."),
@@ -102,7 +113,12 @@ pub(super) const USER: Schema = Schema {
         Attribute::complex("groups", "Groups the user belongs to.", GROUP_SUBS)
             .multi()
             .read_only(),
-        Attribute::complex("entitlements", "Entitlements of the user.", ENTITLEMENT_SUBS).multi(),
+        Attribute::complex(
+            "entitlements",
+            "Entitlements of the user.",
+            ENTITLEMENT_SUBS,
+        )
+        .multi(),
         Attribute::complex("roles", "Roles of the user.", ROLE_SUBS).multi(),
         Attribute::complex("x509Certificates", "Certificates of the user.", CERT_SUBS).multi(),
     ],
