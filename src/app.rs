@@ -1,0 +1,151 @@
+//! The console's top level: [`App`] loads the runtime config, [`Console`] provides the shared
+//! state and the router, [`Shell`] picks sign-in or the signed-in layout, and [`AppRoutes`] is
+//! the whole route table. A section is added to the navigation and the routes together, only
+//! once it works.
+use leptos::prelude::*;
+use leptos_router::components::{Route, Router, Routes, A};
+use leptos_router::hooks::use_navigate;
+use leptos_router::path;
+use roster_api_types::Session;
+
+use crate::api;
+use crate::components::{BusyButton, ErrorBanner};
+use crate::pages::{HomePage, NotFoundPage, SignInPage};
+use crate::state::{
+    check_session, load_config, provide_console_state, use_auth, use_client, Auth, RuntimeConfig,
+    SignedOutReason,
+};
+use crate::CONSOLE_VERSION;
+
+/// The whole console. Everything it renders sits inside one `.roster` element, so its styles
+/// stay scoped when the console is embedded in another page.
+#[component]
+pub fn App() -> impl IntoView {
+    let config = LocalResource::new(load_config);
+    view! {
+        <div class="roster roster--page">
+            {move || match config.get() {
+                None => view! { <p class="roster-loading" role="status">"Loading…"</p> }.into_any(),
+                Some(Err(message)) => view! { <ConfigError message/> }.into_any(),
+                Some(Ok(config)) => view! { <Console config/> }.into_any(),
+            }}
+        </div>
+    }
+}
+
+/// Shown when `config.json` exists but is wrong: the operator must fix the file.
+#[component]
+fn ConfigError(message: String) -> impl IntoView {
+    view! {
+        <main class="roster-card">
+            <h1>"The console is misconfigured"</h1>
+            <div class="roster-alert roster-alert--error" role="alert">
+                <p class="roster-alert__message">{message}</p>
+            </div>
+            <p>"Fix config.json next to index.html (see config.json.example), then reload."</p>
+        </main>
+    }
+}
+
+/// The console once its config is known: state in context, the session check, the router.
+#[component]
+pub fn Console(config: RuntimeConfig) -> impl IntoView {
+    let base = config.router_base();
+    let auth = provide_console_state(config, Auth::Checking);
+    check_session(use_client(), auth);
+    view! {
+        <Router base>
+            <Shell/>
+        </Router>
+    }
+}
+
+/// Sign-in page or signed-in layout, from the session state. Must sit inside a `Router`.
+#[component]
+pub fn Shell() -> impl IntoView {
+    let auth = use_auth();
+    move || match auth.get() {
+        Auth::Checking => {
+            view! { <p class="roster-loading" role="status">"Checking your session…"</p> }
+                .into_any()
+        }
+        Auth::SignedOut(reason) => view! { <SignInPage reason/> }.into_any(),
+        Auth::SignedIn(session) => view! { <Layout session/> }.into_any(),
+    }
+}
+
+/// The signed-in frame: organization, navigation, main area, versions.
+#[component]
+fn Layout(session: Session) -> impl IntoView {
+    let sign_out_error = RwSignal::new(None::<api::ApiError>);
+    view! {
+        <div class="roster-shell">
+            <header class="roster-header">
+                <span class="roster-brand">"Roster"</span>
+                <span class="roster-org">{session.organization.name.clone()}</span>
+                <span class="roster-header__spacer"></span>
+                <span class="roster-admin">{session.admin.email.clone()}</span>
+                <SignOutButton error=sign_out_error/>
+            </header>
+            <nav class="roster-nav" aria-label="Sections">
+                <ul>
+                    <li>
+                        <A href="/" exact=true>"Getting started"</A>
+                    </li>
+                </ul>
+            </nav>
+            <main class="roster-main" id="roster-main">
+                {move || {
+                    sign_out_error
+                        .get()
+                        .map(|error| view! { <ErrorBanner error/> })
+                }}
+                <AppRoutes/>
+            </main>
+            <footer class="roster-footer">
+                "Roster console " {CONSOLE_VERSION} " · server " {session.server_version.clone()}
+            </footer>
+        </div>
+    }
+}
+
+/// The route table: every page of the console, in one place.
+#[component]
+pub fn AppRoutes() -> impl IntoView {
+    view! {
+        <Routes fallback=NotFoundPage>
+            <Route path=path!("/") view=HomePage/>
+        </Routes>
+    }
+}
+
+/// Ends the session on the server, then shows the sign-in page at the home URL so the next
+/// admin does not start on someone else's deep link.
+#[component]
+fn SignOutButton(error: RwSignal<Option<api::ApiError>>) -> impl IntoView {
+    let auth = use_auth();
+    let client = use_client();
+    let navigate = use_navigate();
+    let busy = RwSignal::new(false);
+    let sign_out = Callback::new(move |()| {
+        busy.set(true);
+        error.set(None);
+        let client = client.clone();
+        let navigate = navigate.clone();
+        leptos::task::spawn_local(async move {
+            match api::delete_session(&client).await {
+                // 401: the session was already gone, which is what signing out wanted.
+                Ok(()) => {}
+                Err(e) if e.status() == Some(401) => {}
+                Err(e) => {
+                    busy.try_set(false);
+                    error.try_set(Some(e));
+                    return;
+                }
+            }
+            navigate("/", Default::default());
+            auth.set(Auth::SignedOut(SignedOutReason::None));
+        });
+    });
+    view! { <BusyButton label="Sign out" busy_label="Signing out…" busy on_click=sign_out/> }
+}

@@ -1,0 +1,8 @@
+//! Widgets shared by two or more pages. Each takes plain props and reads no context, so the
+//! browser tests can mount it alone.
+
+mod busy_button;
+mod error_banner;
+
+pub use busy_button::BusyButton;
+pub use error_banner::ErrorBanner;

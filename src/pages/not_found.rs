@@ -1,0 +1,23 @@
+//! The page for any URL the route table does not know: says which address was not found and
+//! offers the way back, instead of a blank main area.
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_location;
+
+/// Shown by the router's fallback.
+#[component]
+pub fn NotFoundPage() -> impl IntoView {
+    let location = use_location();
+    view! {
+        <section class="roster-page" aria-labelledby="roster-not-found-title">
+            <h1 id="roster-not-found-title">"Page not found"</h1>
+            <p>
+                "There is no page at " <code class="roster-path">{move || location.pathname.get()}</code>
+                ". The link may be out of date, or the item may have been deleted."
+            </p>
+            <p>
+                <A href="/">"Go to Getting started"</A>
+            </p>
+        </section>
+    }
+}

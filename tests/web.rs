@@ -1,0 +1,417 @@
+//! Browser tests of the console's components and pages, run in headless Chromium by
+//! wasm-bindgen-test. Each test mounts into a fresh element, drives the DOM like a user, and
+//! unmounts at the end so routers from earlier tests do not react to later history changes.
+//! Server answers come from a stubbed `window.fetch`, which also lets the tests check what the
+//! console sends (credentials, CSRF header).
+#![cfg(target_arch = "wasm32")]
+
+use leptos::mount::mount_to;
+use leptos::prelude::*;
+use leptos_router::components::Router;
+use roster_api_types::problem::FieldError;
+use roster_api_types::{Admin, Organization, Problem, Session};
+use roster_console::api::ApiError;
+use roster_console::app::Shell;
+use roster_console::components::ErrorBanner;
+use roster_console::pages::SignInPage;
+use roster_console::state::{provide_console_state, Auth, RuntimeConfig, SignedOutReason};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+const SESSION_JSON: &str = r#"{"admin":{"id":"a1","email":"ada@example.com"},"organization":{"id":"o1","name":"Acme <Corp>"},"csrfToken":"csrf-123","serverVersion":"9.8.7"}"#;
+
+fn session() -> Session {
+    Session {
+        admin: Admin {
+            id: "a1".into(),
+            email: "ada@example.com".into(),
+        },
+        organization: Organization {
+            id: "o1".into(),
+            name: "Acme <Corp>".into(),
+        },
+        csrf_token: "csrf-123".into(),
+        server_version: "9.8.7".into(),
+    }
+}
+
+fn window() -> web_sys::Window {
+    web_sys::window().unwrap()
+}
+
+fn document() -> web_sys::Document {
+    window().document().unwrap()
+}
+
+/// A fresh element in the body to mount into.
+fn container() -> web_sys::HtmlElement {
+    let el: web_sys::HtmlElement = document().create_element("div").unwrap().unchecked_into();
+    document().body().unwrap().append_child(&el).unwrap();
+    el
+}
+
+fn go_to(path: &str) {
+    window()
+        .history()
+        .unwrap()
+        .push_state_with_url(&JsValue::NULL, "", Some(path))
+        .unwrap();
+}
+
+fn pathname() -> String {
+    window().location().pathname().unwrap()
+}
+
+fn find(root: &web_sys::HtmlElement, selector: &str) -> Option<web_sys::HtmlElement> {
+    root.query_selector(selector)
+        .unwrap()
+        .map(|e| e.unchecked_into())
+}
+
+fn text(root: &web_sys::HtmlElement, selector: &str) -> String {
+    find(root, selector)
+        .and_then(|e| e.text_content())
+        .unwrap_or_default()
+}
+
+async fn sleep(ms: i32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        window()
+            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms)
+            .unwrap();
+    });
+    JsFuture::from(promise).await.unwrap();
+}
+
+/// Polls until `cond` holds (reactive updates and fetches settle asynchronously).
+async fn wait_for(what: &str, cond: impl Fn() -> bool) {
+    for _ in 0..200 {
+        if cond() {
+            return;
+        }
+        sleep(10).await;
+    }
+    panic!("timed out waiting for {what}");
+}
+
+/// Types into an input the way a user does, so `bind:value` sees it.
+fn type_into(input: &web_sys::HtmlElement, value: &str) {
+    let input: &web_sys::HtmlInputElement = input.unchecked_ref();
+    input.set_value(value);
+    input
+        .dispatch_event(&web_sys::Event::new("input").unwrap())
+        .unwrap();
+}
+
+/// Replaces `window.fetch` with a JS function `(url, init) => Promise<Response>` and puts the
+/// real one back when dropped. Each call's url and init are kept in `window.__rosterCalls`.
+struct FetchStub {
+    original: JsValue,
+}
+
+impl FetchStub {
+    fn install(body: &str) -> FetchStub {
+        let original = js_sys::Reflect::get(&window(), &"fetch".into()).unwrap();
+        let calls = js_sys::Array::new();
+        js_sys::Reflect::set(&window(), &"__rosterCalls".into(), &calls).unwrap();
+        let stub = js_sys::Function::new_with_args(
+            "url, init",
+            &format!(
+                "window.__rosterCalls.push({{url, init}});\n\
+                 const json = (status, body, headers) => Promise.resolve(new Response(\
+                 body === null ? null : JSON.stringify(body), {{status, headers}}));\n{body}"
+            ),
+        );
+        js_sys::Reflect::set(&window(), &"fetch".into(), &stub).unwrap();
+        FetchStub { original }
+    }
+
+    /// `(url, init)` of every call so far.
+    fn calls(&self) -> Vec<(String, JsValue)> {
+        let calls: js_sys::Array = js_sys::Reflect::get(&window(), &"__rosterCalls".into())
+            .unwrap()
+            .unchecked_into();
+        calls
+            .iter()
+            .map(|c| {
+                let url = js_sys::Reflect::get(&c, &"url".into()).unwrap();
+                let init = js_sys::Reflect::get(&c, &"init".into()).unwrap();
+                (url.as_string().unwrap(), init)
+            })
+            .collect()
+    }
+}
+
+impl Drop for FetchStub {
+    fn drop(&mut self) {
+        let _ = js_sys::Reflect::set(&window(), &"fetch".into(), &self.original);
+    }
+}
+
+fn init_field(init: &JsValue, name: &str) -> JsValue {
+    js_sys::Reflect::get(init, &name.into()).unwrap()
+}
+
+#[wasm_bindgen_test]
+fn sign_in_form_has_labelled_fields() {
+    let root = container();
+    let handle = mount_to(root.clone(), || {
+        provide_console_state(
+            RuntimeConfig::default(),
+            Auth::SignedOut(SignedOutReason::None),
+        );
+        view! { <SignInPage/> }
+    });
+    for (label, kind, autocomplete) in [
+        ("Email", "email", "username"),
+        ("Password", "password", "current-password"),
+    ] {
+        let labels = root.query_selector_all("label").unwrap();
+        let label_el: web_sys::HtmlLabelElement = (0..labels.length())
+            .filter_map(|i| labels.item(i))
+            .map(|n| n.unchecked_into::<web_sys::HtmlLabelElement>())
+            .find(|l| l.text_content().as_deref() == Some(label))
+            .unwrap_or_else(|| panic!("no label {label}"));
+        let input: web_sys::HtmlInputElement = document()
+            .get_element_by_id(&label_el.html_for())
+            .unwrap_or_else(|| panic!("label {label} points at nothing"))
+            .unchecked_into();
+        assert_eq!(input.type_(), kind);
+        assert!(input.required());
+        assert_eq!(
+            input.get_attribute("autocomplete").as_deref(),
+            Some(autocomplete)
+        );
+    }
+    let button = find(&root, "button[type=submit]").unwrap();
+    assert_eq!(button.text_content().as_deref(), Some("Sign in"));
+    drop(handle);
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+fn error_banner_renders_server_text_literally_and_retries() {
+    let root = container();
+    let attack = "<img src=x onerror=\"window.__pwned=1\">";
+    let error = ApiError::Problem {
+        problem: Box::new(Problem {
+            type_: "about:blank".into(),
+            title: "Invalid".into(),
+            status: 422,
+            detail: Some(attack.into()),
+            instance: None,
+            errors: vec![FieldError {
+                field: "<b>name</b>".into(),
+                message: "<script>bad()</script>".into(),
+            }],
+        }),
+        retry_after: None,
+    };
+    let retries = RwSignal::new(0);
+    let handle = mount_to(root.clone(), move || {
+        view! { <ErrorBanner error on_retry=Callback::new(move |()| retries.update(|n| *n += 1))/> }
+    });
+    assert!(find(&root, "img").is_none());
+    assert!(find(&root, "b").is_none());
+    assert!(find(&root, "script").is_none());
+    assert_eq!(text(&root, ".roster-alert__message"), attack);
+    assert!(text(&root, ".roster-alert__fields").contains("<b>name</b>"));
+    assert_eq!(
+        find(&root, "[role=alert]").map(|_| ()),
+        Some(()),
+        "errors are announced"
+    );
+    find(&root, "button").unwrap().click();
+    assert_eq!(retries.get_untracked(), 1);
+    drop(handle);
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn unknown_routes_show_not_found_and_history_works() {
+    go_to("/no/such/page");
+    let root = container();
+    let handle = mount_to(root.clone(), || {
+        provide_console_state(RuntimeConfig::default(), Auth::SignedIn(session()));
+        view! { <Router><Shell/></Router> }
+    });
+    wait_for("not-found page", || text(&root, "h1") == "Page not found").await;
+    assert_eq!(text(&root, ".roster-path"), "/no/such/page");
+    // The shell around it: organization as text, both versions in the footer.
+    assert_eq!(text(&root, ".roster-org"), "Acme <Corp>");
+    let footer = text(&root, ".roster-footer");
+    assert!(footer.contains(roster_console::CONSOLE_VERSION), "{footer}");
+    assert!(footer.contains("server 9.8.7"), "{footer}");
+
+    find(&root, ".roster-nav a").unwrap().click();
+    wait_for("home page", || text(&root, "h1") == "Getting started").await;
+    assert_eq!(pathname(), "/");
+    assert_eq!(
+        find(&root, ".roster-nav a")
+            .unwrap()
+            .get_attribute("aria-current")
+            .as_deref(),
+        Some("page")
+    );
+
+    window().history().unwrap().back().unwrap();
+    wait_for("back to not-found", || {
+        text(&root, "h1") == "Page not found"
+    })
+    .await;
+    window().history().unwrap().forward().unwrap();
+    wait_for("forward to home", || text(&root, "h1") == "Getting started").await;
+    drop(handle);
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn signing_in_keeps_the_requested_url() {
+    go_to("/deep/link");
+    let root = container();
+    let auth = RwSignal::new(None);
+    let handle = mount_to(root.clone(), move || {
+        auth.set(Some(provide_console_state(
+            RuntimeConfig::default(),
+            Auth::SignedOut(SignedOutReason::None),
+        )));
+        view! { <Router><Shell/></Router> }
+    });
+    wait_for("sign-in form", || find(&root, "form").is_some()).await;
+    assert_eq!(pathname(), "/deep/link");
+    auth.get_untracked().unwrap().set(Auth::SignedIn(session()));
+    wait_for("requested page", || {
+        text(&root, ".roster-path") == "/deep/link"
+    })
+    .await;
+    drop(handle);
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn sign_in_shows_server_messages_then_signs_in() {
+    let fetch = FetchStub::install(&format!(
+        r#"const pw = JSON.parse(init.body).password;
+        if (pw === "right") return json(200, {SESSION_JSON}, {{"content-type": "application/json"}});
+        if (pw === "many") return json(429,
+            {{title: "Too many requests", status: 429, detail: "Too many sign-in attempts."}},
+            {{"content-type": "application/problem+json", "retry-after": "90"}});
+        return json(401,
+            {{title: "Unauthorized", status: 401, detail: "Email or password is incorrect."}},
+            {{"content-type": "application/problem+json"}});"#
+    ));
+    let root = container();
+    let auth = RwSignal::new(None);
+    let handle = mount_to(root.clone(), move || {
+        auth.set(Some(provide_console_state(
+            RuntimeConfig::default(),
+            Auth::SignedOut(SignedOutReason::None),
+        )));
+        view! { <SignInPage/> }
+    });
+    let auth = auth.get_untracked().unwrap();
+    type_into(
+        &find(&root, "input[type=email]").unwrap(),
+        "ada@example.com",
+    );
+    type_into(&find(&root, "input[type=password]").unwrap(), "wrong");
+    find(&root, "button[type=submit]").unwrap().click();
+    wait_for("wrong-password message", || {
+        text(&root, "[role=alert]") == "Email or password is incorrect."
+    })
+    .await;
+    let button = find(&root, "button[type=submit]").unwrap();
+    assert!(!button
+        .unchecked_ref::<web_sys::HtmlButtonElement>()
+        .disabled());
+
+    type_into(&find(&root, "input[type=password]").unwrap(), "many");
+    find(&root, "button[type=submit]").unwrap().click();
+    wait_for("rate-limit message", || {
+        text(&root, "[role=alert]") == "Too many sign-in attempts."
+            && text(&root, ".roster-hint") == "You can try again in 2 minutes."
+    })
+    .await;
+
+    type_into(&find(&root, "input[type=password]").unwrap(), "right");
+    find(&root, "button[type=submit]").unwrap().click();
+    wait_for(
+        "signed in",
+        || matches!(auth.get_untracked(), Auth::SignedIn(ref s) if s.csrf_token == "csrf-123"),
+    )
+    .await;
+
+    let calls = fetch.calls();
+    assert_eq!(calls.len(), 3);
+    let (url, init) = &calls[0];
+    assert_eq!(url, "/api/v1/session");
+    assert_eq!(
+        init_field(init, "method").as_string().as_deref(),
+        Some("POST")
+    );
+    assert_eq!(
+        init_field(init, "credentials").as_string().as_deref(),
+        Some("include")
+    );
+    let body = init_field(init, "body").as_string().unwrap();
+    assert_eq!(body, r#"{"email":"ada@example.com","password":"wrong"}"#);
+    drop(handle);
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn sign_out_sends_the_csrf_token_and_shows_sign_in() {
+    go_to("/");
+    let fetch = FetchStub::install("return json(204, null, {});");
+    let root = container();
+    let handle = mount_to(root.clone(), || {
+        provide_console_state(RuntimeConfig::default(), Auth::SignedIn(session()));
+        view! { <Router><Shell/></Router> }
+    });
+    wait_for("home page", || text(&root, "h1") == "Getting started").await;
+    find(&root, ".roster-header button").unwrap().click();
+    wait_for("sign-in page", || text(&root, "h1") == "Sign in").await;
+
+    let calls = fetch.calls();
+    assert_eq!(calls.len(), 1);
+    let (_, init) = &calls[0];
+    assert_eq!(
+        init_field(init, "method").as_string().as_deref(),
+        Some("DELETE")
+    );
+    let headers: web_sys::Headers = init_field(init, "headers").unchecked_into();
+    assert_eq!(
+        headers.get("x-csrf-token").unwrap().as_deref(),
+        Some("csrf-123")
+    );
+    drop(handle);
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn an_unreachable_server_is_explained_with_a_retry() {
+    let fetch = FetchStub::install(
+        "if (window.__rosterCalls.length === 1) return Promise.reject(new TypeError('Failed to fetch'));\n\
+         return json(401, {title: 'Unauthorized', status: 401}, {'content-type': 'application/problem+json'});",
+    );
+    let root = container();
+    let handle = mount_to(root.clone(), || {
+        view! { <roster_console::app::Console config=RuntimeConfig::default()/> }
+    });
+    wait_for("network error", || {
+        text(&root, "[role=alert]").contains("Could not reach the Roster server (Failed to fetch)")
+    })
+    .await;
+    assert!(find(&root, "form").is_some(), "the form stays usable");
+    find(&root, "[role=alert] button").unwrap().click();
+    wait_for("plain sign-in after retry", || {
+        find(&root, "[role=alert]").is_none() && find(&root, "form").is_some()
+    })
+    .await;
+    assert_eq!(fetch.calls().len(), 2);
+    drop(handle);
+    root.remove();
+}
