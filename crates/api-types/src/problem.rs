@@ -53,8 +53,7 @@ mod tests {
 
     #[test]
     fn decodes_a_minimal_body_and_prefers_detail_for_display() {
-        let p: Problem =
-            serde_json::from_str(r#"{"title":"Not found","status":404}"#).unwrap();
+        let p: Problem = serde_json::from_str(r#"{"title":"Not found","status":404}"#).unwrap();
         assert_eq!(p.type_, "about:blank");
         assert_eq!(p.message(), "Not found");
         let p: Problem = serde_json::from_str(

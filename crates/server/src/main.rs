@@ -1,1 +1,30 @@
-fn main() {}
+//! The `roster` binary.
+use std::process::ExitCode;
+
+use roster_server::config::{Cli, Command};
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let (command, config) = match Cli::load() {
+        Ok(v) => v,
+        Err(err) => {
+            eprintln!("roster: {err:#}");
+            return ExitCode::from(2);
+        }
+    };
+    match (command, config) {
+        (Command::Serve(_), Some(config)) => {
+            roster_server::logging::init(config.log_format);
+            tracing::debug!(?config, "configuration");
+            match roster_server::serve::run(config).await {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(err) => {
+                    tracing::error!("{err:#}");
+                    eprintln!("roster: {err:#}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
+        _ => ExitCode::FAILURE,
+    }
+}

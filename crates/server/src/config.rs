@@ -1,0 +1,378 @@
+//! Server configuration: one `Config`, resolved as defaults < optional TOML file < `ROSTER_*`
+//! environment variables < command-line flags. Unknown keys in the file are errors, and
+//! secrets never appear in `Debug` output.
+use std::{fmt, net::SocketAddr, path::PathBuf, time::Duration};
+
+use anyhow::{bail, Context};
+use clap::{
+    parser::ValueSource, ArgMatches, Args, CommandFactory, FromArgMatches, Parser, Subcommand,
+};
+use serde::Deserialize;
+
+/// Command line of the `roster` binary.
+#[derive(Debug, Parser)]
+#[command(
+    name = "roster",
+    version,
+    about = "Roster: SCIM user provisioning and its admin console"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the SCIM API, the admin API and the console.
+    Serve(ServeArgs),
+}
+
+/// Log output format.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    Pretty,
+    Json,
+}
+
+/// `SameSite` attribute of the session cookie.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SameSite {
+    Strict,
+    Lax,
+    /// For a console served from another site (static hosting); implies `Secure`.
+    None,
+}
+
+/// Settings of `roster serve`. Field docs are the `--help` text and the README's table.
+#[derive(Clone, Args)]
+pub struct ServeArgs {
+    /// TOML file with any of the settings below (keys as the long flag names, with `_`).
+    #[arg(long, env = "ROSTER_CONFIG")]
+    pub config: Option<PathBuf>,
+
+    /// Address to listen on; port 0 picks a free port.
+    #[arg(long, env = "ROSTER_LISTEN", default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+
+    /// `sqlite://path` (created if missing) or `postgres://user:pass@host/db`.
+    #[arg(
+        long,
+        env = "ROSTER_DATABASE_URL",
+        default_value = "sqlite://./roster-data/roster.db"
+    )]
+    pub database_url: String,
+
+    /// Folder of the built console (`dist/`); without it only the APIs are served.
+    #[arg(long, env = "ROSTER_CONSOLE_DIR")]
+    pub console_dir: Option<PathBuf>,
+
+    /// Public URL of this server, used to build SCIM base URLs (default: http://<listen>).
+    #[arg(long, env = "ROSTER_PUBLIC_URL")]
+    pub public_url: Option<String>,
+
+    /// Log format.
+    #[arg(long, env = "ROSTER_LOG_FORMAT", value_enum, default_value = "pretty")]
+    pub log_format: LogFormat,
+
+    /// Name of the organization created on first start.
+    #[arg(long, env = "ROSTER_ORG_NAME", default_value = "My organization")]
+    pub org_name: String,
+
+    /// Email of the first admin, created on first start.
+    #[arg(long, env = "ROSTER_ADMIN_EMAIL", default_value = "admin@roster.local")]
+    pub admin_email: String,
+
+    /// Password of the first admin; generated and printed once when unset.
+    #[arg(long, env = "ROSTER_ADMIN_PASSWORD", hide_env_values = true)]
+    pub admin_password: Option<String>,
+
+    /// How long an admin session lasts without activity, in seconds.
+    #[arg(long, env = "ROSTER_SESSION_IDLE_SECONDS", default_value_t = 12 * 3600)]
+    pub session_idle_seconds: u64,
+
+    /// `SameSite` of the session cookie (`none` for a console on another site).
+    #[arg(
+        long,
+        env = "ROSTER_COOKIE_SAME_SITE",
+        value_enum,
+        default_value = "strict"
+    )]
+    pub cookie_same_site: SameSite,
+
+    /// Origins allowed to call the admin API from a browser (comma-separated), for a console
+    /// served from static hosting.
+    #[arg(long, env = "ROSTER_CORS_ORIGINS", value_delimiter = ',')]
+    pub cors_origins: Vec<String>,
+}
+
+/// Keys accepted in the TOML file: the same settings, all optional.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileConfig {
+    listen: Option<SocketAddr>,
+    database_url: Option<String>,
+    console_dir: Option<PathBuf>,
+    public_url: Option<String>,
+    log_format: Option<LogFormat>,
+    org_name: Option<String>,
+    admin_email: Option<String>,
+    admin_password: Option<String>,
+    session_idle_seconds: Option<u64>,
+    cookie_same_site: Option<SameSite>,
+    cors_origins: Option<Vec<String>>,
+}
+
+/// Resolved configuration the server runs with.
+#[derive(Clone)]
+pub struct Config {
+    pub listen: SocketAddr,
+    pub database_url: String,
+    pub console_dir: Option<PathBuf>,
+    /// Without a trailing slash.
+    pub public_url: Option<String>,
+    pub log_format: LogFormat,
+    pub org_name: String,
+    pub admin_email: String,
+    pub admin_password: Option<String>,
+    pub session_idle: Duration,
+    pub cookie_same_site: SameSite,
+    pub cors_origins: Vec<String>,
+}
+
+impl fmt::Debug for ServeArgs {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ServeArgs")
+            .field("config", &self.config)
+            .field("listen", &self.listen)
+            .field("database_url", &redact_url(&self.database_url))
+            .field(
+                "admin_password",
+                &self.admin_password.as_ref().map(|_| "<redacted>"),
+            )
+            .finish_non_exhaustive()
+    }
+}
+
+impl fmt::Debug for Config {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Config")
+            .field("listen", &self.listen)
+            .field("database_url", &redact_url(&self.database_url))
+            .field("console_dir", &self.console_dir)
+            .field("public_url", &self.public_url)
+            .field("log_format", &self.log_format)
+            .field("org_name", &self.org_name)
+            .field("admin_email", &self.admin_email)
+            .field(
+                "admin_password",
+                &self.admin_password.as_ref().map(|_| "<redacted>"),
+            )
+            .field("session_idle", &self.session_idle)
+            .field("cookie_same_site", &self.cookie_same_site)
+            .field("cors_origins", &self.cors_origins)
+            .finish()
+    }
+}
+
+/// Hides the password of a database URL (`postgres://user:secret@host` → `user:***@host`).
+pub fn redact_url(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    let Some((auth, host)) = rest.rsplit_once('@') else {
+        return url.to_owned();
+    };
+    match auth.split_once(':') {
+        Some((user, _)) => format!("{scheme}://{user}:***@{host}"),
+        None => url.to_owned(),
+    }
+}
+
+impl Cli {
+    /// Parses the command line and, for `serve`, folds in the config file.
+    pub fn load() -> anyhow::Result<(Command, Option<Config>)> {
+        let matches = Cli::command().get_matches();
+        let cli = Cli::from_arg_matches(&matches)?;
+        match cli.command {
+            Command::Serve(args) => {
+                let sub = matches
+                    .subcommand_matches("serve")
+                    .context("missing serve arguments")?;
+                let config = Config::resolve(args.clone(), sub)?;
+                Ok((Command::Serve(args), Some(config)))
+            }
+        }
+    }
+}
+
+/// The file's value where the setting was not given as a flag or environment variable.
+fn pick<T>(unset: bool, from_args: T, from_file: Option<T>) -> T {
+    match from_file {
+        Some(v) if unset => v,
+        _ => from_args,
+    }
+}
+
+impl Config {
+    /// Folds the optional file under the flags and environment: a file value is used only
+    /// where neither a flag nor an environment variable set the setting.
+    pub fn resolve(args: ServeArgs, matches: &ArgMatches) -> anyhow::Result<Config> {
+        let file = match &args.config {
+            Some(path) => {
+                let text = std::fs::read_to_string(path)
+                    .with_context(|| format!("cannot read config file {}", path.display()))?;
+                toml::from_str::<FileConfig>(&text)
+                    .with_context(|| format!("invalid config file {}", path.display()))?
+            }
+            None => FileConfig::default(),
+        };
+        let unset = |id: &str| {
+            !matches!(
+                matches.value_source(id),
+                Some(ValueSource::CommandLine | ValueSource::EnvVariable)
+            )
+        };
+        let config = Config {
+            listen: pick(unset("listen"), args.listen, file.listen),
+            database_url: pick(unset("database_url"), args.database_url, file.database_url),
+            console_dir: pick(
+                unset("console_dir"),
+                args.console_dir,
+                file.console_dir.map(Some),
+            ),
+            public_url: pick(
+                unset("public_url"),
+                args.public_url,
+                file.public_url.map(Some),
+            )
+            .map(|u| u.trim_end_matches('/').to_owned()),
+            log_format: pick(unset("log_format"), args.log_format, file.log_format),
+            org_name: pick(unset("org_name"), args.org_name, file.org_name),
+            admin_email: pick(unset("admin_email"), args.admin_email, file.admin_email),
+            admin_password: pick(
+                unset("admin_password"),
+                args.admin_password,
+                file.admin_password.map(Some),
+            ),
+            session_idle: Duration::from_secs(pick(
+                unset("session_idle_seconds"),
+                args.session_idle_seconds,
+                file.session_idle_seconds,
+            )),
+            cookie_same_site: pick(
+                unset("cookie_same_site"),
+                args.cookie_same_site,
+                file.cookie_same_site,
+            ),
+            cors_origins: pick(unset("cors_origins"), args.cors_origins, file.cors_origins),
+        };
+        config.validate()?;
+        Ok(config)
+    }
+
+    fn validate(&self) -> anyhow::Result<()> {
+        if !(self.database_url.starts_with("sqlite:") || self.database_url.starts_with("postgres"))
+        {
+            bail!(
+                "--database-url must start with sqlite:// or postgres://, got {}",
+                redact_url(&self.database_url)
+            );
+        }
+        if let Some(url) = &self.public_url {
+            if !(url.starts_with("http://") || url.starts_with("https://")) {
+                bail!("--public-url must start with http:// or https://, got {url}");
+            }
+        }
+        if self.session_idle.is_zero() {
+            bail!("--session-idle-seconds must be positive");
+        }
+        Ok(())
+    }
+
+    /// A configuration for tests and embedding: defaults, with the given database.
+    pub fn for_database(database_url: impl Into<String>) -> Config {
+        Config {
+            listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+            database_url: database_url.into(),
+            console_dir: None,
+            public_url: None,
+            log_format: LogFormat::Pretty,
+            org_name: "My organization".to_owned(),
+            admin_email: "admin@roster.local".to_owned(),
+            admin_password: None,
+            session_idle: Duration::from_secs(12 * 3600),
+            cookie_same_site: SameSite::Strict,
+            cors_origins: Vec::new(),
+        }
+    }
+
+    /// Whether cookies must carry `Secure`: served over https, or cross-site.
+    pub fn secure_cookies(&self) -> bool {
+        self.cookie_same_site == SameSite::None
+            || self
+                .public_url
+                .as_deref()
+                .is_some_and(|u| u.starts_with("https://"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &[&str]) -> anyhow::Result<Config> {
+        let matches = Cli::command().try_get_matches_from(args)?;
+        let cli = Cli::from_arg_matches(&matches)?;
+        let Command::Serve(serve) = cli.command;
+        Config::resolve(serve, matches.subcommand_matches("serve").context("serve")?)
+    }
+
+    #[test]
+    fn debug_output_never_shows_secrets() {
+        let mut config = Config::for_database("postgres://roster:hunter2@db/roster");
+        config.admin_password = Some("s3cret-pass".into());
+        let shown = format!("{config:?}");
+        assert!(!shown.contains("hunter2"), "{shown}");
+        assert!(!shown.contains("s3cret-pass"), "{shown}");
+        assert!(shown.contains("roster:***@db/roster"), "{shown}");
+    }
+
+    #[test]
+    fn flags_override_the_file_and_the_file_overrides_defaults() {
+        let dir = std::env::temp_dir().join(format!("roster-config-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("roster.toml");
+        std::fs::write(&path, "org_name = \"Acme\"\nlisten = \"0.0.0.0:9000\"\n").unwrap();
+        let p = path.to_str().unwrap();
+        let config = parse(&[
+            "roster",
+            "serve",
+            "--config",
+            p,
+            "--listen",
+            "127.0.0.1:7000",
+        ])
+        .unwrap();
+        assert_eq!(config.org_name, "Acme");
+        assert_eq!(config.listen.port(), 7000);
+        std::fs::remove_dir_all(&dir).ok();
+    }
+
+    #[test]
+    fn unknown_file_keys_are_errors() {
+        let dir = std::env::temp_dir().join(format!("roster-config-bad-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("roster.toml");
+        std::fs::write(&path, "databse_url = \"sqlite://x\"\n").unwrap();
+        let err = parse(&["roster", "serve", "--config", path.to_str().unwrap()]).unwrap_err();
+        assert!(format!("{err:#}").contains("databse_url"), "{err:#}");
+        std::fs::remove_dir_all(&dir).ok();
+    }
+
+    #[test]
+    fn rejects_unsupported_database_urls() {
+        assert!(parse(&["roster", "serve", "--database-url", "mysql://x"]).is_err());
+    }
+}

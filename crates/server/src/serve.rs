@@ -1,0 +1,68 @@
+//! `roster serve`: connect and migrate, create the first admin when needed, bind, print where
+//! to go, and serve until SIGINT or SIGTERM.
+use anyhow::Context;
+use tokio::net::TcpListener;
+
+use crate::{bootstrap, config::Config, http::app, state::AppState, store::Store};
+
+pub async fn run(config: Config) -> anyhow::Result<()> {
+    let store = Store::connect(&config.database_url).await?;
+    tracing::info!(backend = ?store.backend(), "database ready");
+    let first = bootstrap::ensure_first_admin(&store, &config).await?;
+
+    let listener = TcpListener::bind(config.listen)
+        .await
+        .with_context(|| format!("cannot listen on {}", config.listen))?;
+    let bound = listener.local_addr()?;
+    let mut config = config;
+    config.listen = bound;
+    let state = AppState::new(store.clone(), config).await?;
+    let url = state.public_url();
+
+    // These lines are for the person (and scripts) starting the server, so they go to
+    // stdout, not to the logs.
+    println!("Roster is listening on http://{bound}");
+    if let Some(first) = first {
+        println!("First start: created the organization and its first admin.");
+        println!("  Email:    {}", first.email);
+        match first.generated_password {
+            Some(p) => println!("  Password: {p}   (generated; shown only this once)"),
+            None => println!("  Password: the one in ROSTER_ADMIN_PASSWORD"),
+        }
+    }
+    println!("Open {url}/ to sign in.");
+
+    axum::serve(listener, app(state))
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .context("server error")?;
+    store.close().await;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// Resolves on SIGINT (Ctrl-C) or SIGTERM; in-flight requests then finish.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(e) = tokio::signal::ctrl_c().await {
+            tracing::error!(error = %e, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+    tracing::info!("shutting down");
+}

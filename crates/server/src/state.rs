@@ -1,0 +1,32 @@
+//! State shared by every handler: the store and the resolved configuration.
+use std::sync::Arc;
+
+use crate::{config::Config, store::Store};
+
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Store,
+    pub config: Arc<Config>,
+    /// A valid argon2 hash of a random password: sign-in verifies against it when the email
+    /// is unknown, so response time does not reveal which emails are admins.
+    pub decoy_hash: Arc<str>,
+}
+
+impl AppState {
+    pub async fn new(store: Store, config: Config) -> anyhow::Result<AppState> {
+        let decoy_hash = crate::auth::password::hash(crate::auth::random_token(24)).await?;
+        Ok(AppState {
+            store,
+            config: Arc::new(config),
+            decoy_hash: decoy_hash.into(),
+        })
+    }
+
+    /// The URL clients reach this server at, without a trailing slash.
+    pub fn public_url(&self) -> String {
+        match &self.config.public_url {
+            Some(url) => url.clone(),
+            None => format!("http://{}", self.config.listen),
+        }
+    }
+}

@@ -1,0 +1,115 @@
+//! What differs between SQLite and PostgreSQL: how to connect, which migrations to run.
+use std::{path::Path, str::FromStr, time::Duration};
+
+use anyhow::{bail, Context};
+use sqlx::{
+    any::{install_default_drivers, AnyPoolOptions},
+    migrate::Migrator,
+    sqlite::SqliteConnectOptions,
+    AnyPool, Executor,
+};
+
+static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");
+static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/postgres");
+
+/// The database behind a [`super::Store`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub fn from_url(url: &str) -> anyhow::Result<Backend> {
+        if url.starts_with("sqlite:") {
+            Ok(Backend::Sqlite)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok(Backend::Postgres)
+        } else {
+            bail!("unsupported database URL scheme (use sqlite:// or postgres://)")
+        }
+    }
+}
+
+/// Opens the read and write pools for `url`.
+pub(super) async fn connect(url: &str) -> anyhow::Result<(Backend, AnyPool, AnyPool)> {
+    install_default_drivers();
+    let backend = Backend::from_url(url)?;
+    match backend {
+        Backend::Sqlite => {
+            let (url, in_memory) = sqlite_url(url)?;
+            if in_memory {
+                // Every connection to `:memory:` is its own database: share one.
+                let pool = sqlite_pool(&url, 1).await?;
+                return Ok((backend, pool.clone(), pool));
+            }
+            let read = sqlite_pool(&url, 4).await?;
+            let write = sqlite_pool(&url, 1).await?;
+            Ok((backend, read, write))
+        }
+        Backend::Postgres => {
+            let pool = AnyPoolOptions::new()
+                .max_connections(16)
+                .acquire_timeout(Duration::from_secs(10))
+                .connect(url)
+                .await
+                .context("cannot connect to PostgreSQL")?;
+            Ok((backend, pool.clone(), pool))
+        }
+    }
+}
+
+/// Makes sure the database file can be created: its folder exists and `mode=rwc` is set.
+fn sqlite_url(url: &str) -> anyhow::Result<(String, bool)> {
+    let opts = SqliteConnectOptions::from_str(url).context("invalid SQLite URL")?;
+    let path = opts.get_filename();
+    let in_memory = path == Path::new(":memory:") || url.contains("mode=memory");
+    if !in_memory {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)
+                .with_context(|| format!("cannot create database folder {}", dir.display()))?;
+        }
+    }
+    let url = if in_memory || url.contains("mode=") {
+        url.to_owned()
+    } else if url.contains('?') {
+        format!("{url}&mode=rwc")
+    } else {
+        format!("{url}?mode=rwc")
+    };
+    Ok((url, in_memory))
+}
+
+async fn sqlite_pool(url: &str, max: u32) -> anyhow::Result<AnyPool> {
+    AnyPoolOptions::new()
+        .max_connections(max)
+        .min_connections(1)
+        .acquire_timeout(Duration::from_secs(30))
+        .after_connect(|conn, _| {
+            Box::pin(async move {
+                // WAL lets readers run beside the single writer; NORMAL syncs at checkpoints,
+                // so a process crash loses nothing and a power loss at most the last commits.
+                conn.execute(
+                    "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
+                     PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;",
+                )
+                .await?;
+                Ok(())
+            })
+        })
+        .connect(url)
+        .await
+        .context("cannot open the SQLite database")
+}
+
+/// Applies the backend's pending migrations.
+pub(super) async fn migrate(pool: &AnyPool, backend: Backend) -> anyhow::Result<()> {
+    let migrator = match backend {
+        Backend::Sqlite => &SQLITE_MIGRATIONS,
+        Backend::Postgres => &POSTGRES_MIGRATIONS,
+    };
+    migrator
+        .run(pool)
+        .await
+        .context("database migration failed; the server will not start on this schema")
+}

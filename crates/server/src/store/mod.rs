@@ -1,0 +1,82 @@
+//! Storage: one SQL implementation over sqlx's `Any` driver, run on SQLite (default) or
+//! PostgreSQL. Queries use `$n` placeholders and types both backends share (TEXT, BIGINT,
+//! BOOLEAN); what really differs — connection setup, migrations, a few SQL fragments — lives in
+//! [`backend`], chosen once from the database URL.
+//!
+//! Methods are grouped per aggregate in submodules (`admins`, `sessions`, ...), each an
+//! `impl Store` block.
+mod admins;
+mod backend;
+mod organizations;
+mod sessions;
+mod throttle;
+
+pub use admins::AdminRecord;
+pub use backend::Backend;
+pub use sessions::SessionRecord;
+pub use throttle::ThrottleState;
+
+use sqlx::AnyPool;
+
+/// Handle to the database, cheap to clone.
+#[derive(Clone)]
+pub struct Store {
+    /// Pool for reads (and for writes on PostgreSQL).
+    read: AnyPool,
+    /// Pool for write transactions. On SQLite it holds one connection, so writers queue in
+    /// the pool instead of failing with `SQLITE_BUSY` when a deferred transaction upgrades.
+    write: AnyPool,
+    backend: Backend,
+}
+
+impl Store {
+    /// Connects, applies pending migrations and returns the store. A failed migration is an
+    /// error: the server must not start on a schema it does not understand.
+    pub async fn connect(database_url: &str) -> anyhow::Result<Store> {
+        let (backend, read, write) = backend::connect(database_url).await?;
+        let store = Store {
+            read,
+            write,
+            backend,
+        };
+        backend::migrate(&store.write, backend).await?;
+        Ok(store)
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Checks that the database answers (for `/readyz`).
+    pub async fn ping(&self) -> Result<(), sqlx::Error> {
+        sqlx::query("SELECT 1")
+            .execute(&self.read)
+            .await
+            .map(|_| ())
+    }
+
+    /// Closes both pools (graceful shutdown).
+    pub async fn close(&self) {
+        self.write.close().await;
+        self.read.close().await;
+    }
+}
+
+/// Current time as Unix milliseconds, the representation of every stored time.
+pub fn now_millis() -> i64 {
+    let now = time::OffsetDateTime::now_utc();
+    (now.unix_timestamp_nanos() / 1_000_000) as i64
+}
+
+/// A new time-ordered id (UUID v7): rows inserted together sit together in indexes.
+pub fn new_id() -> String {
+    uuid::Uuid::now_v7().to_string()
+}
+
+/// Whether a database error is a unique-constraint violation (both backends).
+pub fn is_unique_violation(err: &sqlx::Error) -> bool {
+    match err {
+        sqlx::Error::Database(db) => matches!(db.kind(), sqlx::error::ErrorKind::UniqueViolation),
+        _ => false,
+    }
+}

@@ -1,0 +1,218 @@
+//! Test kit: an in-process app on a fresh database per test, and a small client that keeps
+//! the session cookie and CSRF token like a browser would.
+#![allow(dead_code)]
+
+use axum::{
+    body::Body,
+    http::{header, HeaderMap, Method, Request, StatusCode},
+    Router,
+};
+use http_body_util::BodyExt;
+use roster_server::{config::Config, store::Store, AppState};
+use serde_json::Value;
+use tower::ServiceExt;
+
+pub const ADMIN_EMAIL: &str = "admin@example.com";
+pub const ADMIN_PASSWORD: &str = "correct horse battery staple";
+
+/// Which database a test runs on.
+#[derive(Clone, Copy, Debug)]
+pub enum Db {
+    Sqlite,
+    Postgres,
+}
+
+/// A fresh database URL: a temporary SQLite file, or a new schema in the PostgreSQL database
+/// named by `ROSTER_TEST_DATABASE_URL`. `None` when PostgreSQL is not configured.
+pub async fn fresh_database(db: Db) -> Option<(String, Option<tempfile::TempDir>)> {
+    match db {
+        Db::Sqlite => {
+            let dir = tempfile::tempdir().expect("temp dir");
+            let url = format!("sqlite://{}/roster.db", dir.path().display());
+            Some((url, Some(dir)))
+        }
+        Db::Postgres => {
+            let base = std::env::var("ROSTER_TEST_DATABASE_URL").ok()?;
+            let schema = format!("t_{}", uuid::Uuid::new_v4().simple());
+            let pool = sqlx::PgPool::connect(&base)
+                .await
+                .expect("connect to test PostgreSQL");
+            sqlx::query(&format!("CREATE SCHEMA {schema}"))
+                .execute(&pool)
+                .await
+                .expect("create schema");
+            pool.close().await;
+            let sep = if base.contains('?') { '&' } else { '?' };
+            Some((
+                format!("{base}{sep}options=-c%20search_path%3D{schema}"),
+                None,
+            ))
+        }
+    }
+}
+
+/// An app under test with a signed-out client.
+pub struct TestApp {
+    pub router: Router,
+    pub state: AppState,
+    cookie: Option<String>,
+    pub csrf: Option<String>,
+    _dir: Option<tempfile::TempDir>,
+}
+
+/// A response, with its body read.
+#[derive(Debug)]
+pub struct TestResponse {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: Vec<u8>,
+}
+
+impl TestResponse {
+    pub fn json(&self) -> Value {
+        serde_json::from_slice(&self.body).unwrap_or_else(|e| {
+            panic!(
+                "body is not JSON ({e}): {}",
+                String::from_utf8_lossy(&self.body)
+            )
+        })
+    }
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+}
+
+impl TestApp {
+    /// A new app with the first admin created, or `None` (test skipped) when the backend is
+    /// not available.
+    pub async fn start(db: Db) -> Option<TestApp> {
+        let Some((url, dir)) = fresh_database(db).await else {
+            eprintln!("skipped: ROSTER_TEST_DATABASE_URL is not set");
+            return None;
+        };
+        let mut config = Config::for_database(url);
+        config.admin_email = ADMIN_EMAIL.into();
+        config.admin_password = Some(ADMIN_PASSWORD.into());
+        let store = Store::connect(&config.database_url).await.expect("store");
+        roster_server::bootstrap::ensure_first_admin(&store, &config)
+            .await
+            .expect("bootstrap");
+        let state = AppState::new(store, config).await.expect("state");
+        Some(TestApp {
+            router: roster_server::app(state.clone()),
+            state,
+            cookie: None,
+            csrf: None,
+            _dir: dir,
+        })
+    }
+
+    /// Sends a request with the session cookie and CSRF token, if any.
+    pub async fn request(
+        &mut self,
+        method: Method,
+        path: &str,
+        body: Option<Value>,
+    ) -> TestResponse {
+        let mut req = Request::builder().method(method).uri(path);
+        if let Some(c) = &self.cookie {
+            req = req.header(header::COOKIE, c);
+        }
+        if let Some(t) = &self.csrf {
+            req = req.header("X-CSRF-Token", t);
+        }
+        let req = match body {
+            Some(b) => req
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(b.to_string())),
+            None => req.body(Body::empty()),
+        }
+        .expect("request");
+        self.send(req).await
+    }
+
+    /// Sends a prepared request as it is, remembering a session cookie that is set.
+    pub async fn send(&mut self, req: Request<Body>) -> TestResponse {
+        let res = self.router.clone().oneshot(req).await.expect("infallible");
+        let status = res.status();
+        let headers = res.headers().clone();
+        if let Some(set) = headers
+            .get(header::SET_COOKIE)
+            .and_then(|v| v.to_str().ok())
+        {
+            let pair = set.split(';').next().unwrap_or("").to_owned();
+            self.cookie = if pair.ends_with('=') {
+                None
+            } else {
+                Some(pair)
+            };
+        }
+        let body = res
+            .into_body()
+            .collect()
+            .await
+            .expect("body")
+            .to_bytes()
+            .to_vec();
+        TestResponse {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    pub async fn get(&mut self, path: &str) -> TestResponse {
+        self.request(Method::GET, path, None).await
+    }
+
+    /// Signs in as the first admin and keeps the CSRF token.
+    pub async fn sign_in(&mut self) -> Value {
+        let res = self
+            .request(
+                Method::POST,
+                "/api/v1/session",
+                Some(serde_json::json!({"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD})),
+            )
+            .await;
+        assert_eq!(
+            res.status,
+            StatusCode::OK,
+            "{:?}",
+            String::from_utf8_lossy(&res.body)
+        );
+        let body = res.json();
+        self.csrf = body["csrfToken"].as_str().map(str::to_owned);
+        body
+    }
+}
+
+/// Runs each listed test body on SQLite and, when configured, on PostgreSQL.
+#[macro_export]
+macro_rules! backend_tests {
+    ($(async fn $name:ident($app:ident) $body:block)*) => {
+        mod sqlite {
+            #[allow(unused_imports)]
+            use super::*;
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    #[allow(unused_mut)]
+                    let Some(mut $app) = $crate::common::TestApp::start($crate::common::Db::Sqlite).await else { return };
+                    $body
+                }
+            )*
+        }
+        mod postgres {
+            #[allow(unused_imports)]
+            use super::*;
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    #[allow(unused_mut)]
+                    let Some(mut $app) = $crate::common::TestApp::start($crate::common::Db::Postgres).await else { return };
+                    $body
+                }
+            )*
+        }
+    };
+}

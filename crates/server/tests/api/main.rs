@@ -1,0 +1,7 @@
+//! The server's API suite: one test binary (to save link time) with a module per topic.
+//! Every test runs on SQLite, and on PostgreSQL when `ROSTER_TEST_DATABASE_URL` is set.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+mod http;
+mod session;
