@@ -278,7 +278,8 @@ fn seed_from_filter(filter: &Filter) -> Map<String, Value> {
                 walk(r, m);
             }
             Filter::Compare(p, CompareOp::Eq, v) => {
-                if let Some(s) = p.sub_attribute {
+                // Read-only sub-attributes are never written by clients, seeds included.
+                if let Some(s) = p.sub_attribute.filter(|s| !s.is_read_only()) {
                     let json = match v {
                         CompValue::String(s) => Value::String(s.clone()),
                         CompValue::Bool(b) => Value::Bool(*b),

@@ -63,10 +63,12 @@ pub fn apply_patch(
             "the resource must be a JSON object",
         ));
     };
-    let mut before = original.clone();
-    if kind == ResourceKind::Group {
-        before.remove("members");
-    }
+    // Copy without `members`: a group's member list must not make a PATCH cost O(group size).
+    let before: Map<String, Value> = original
+        .iter()
+        .filter(|(k, _)| !(kind == ResourceKind::Group && k.as_str() == "members"))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
     let mut doc = before.clone();
     let mut members = Vec::new();
     let mut ignored = Vec::new();

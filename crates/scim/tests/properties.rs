@@ -1,0 +1,277 @@
+//! Property tests: filter parse ∘ print round trips (from generated ASTs and from token soup),
+//! and the PATCH engine never panics and always yields a valid, normalised resource.
+
+use proptest::prelude::*;
+use roster_scim::schema::{self, AttrType, COMMON_ATTRIBUTES};
+use roster_scim::{
+    apply_patch_json, parse_resource, AttrPath, CompValue, CompareOp, Filter, ResourceKind,
+};
+use serde_json::{json, Map, Value};
+
+/// Every resolvable User path: (attribute, none) and (attribute, sub) for complex ones.
+fn user_paths() -> Vec<AttrPath> {
+    let mut out = Vec::new();
+    let core = schema::ResourceKind::User.schema();
+    let tables = [
+        (core, core.attributes),
+        (&schema::ENTERPRISE_USER, schema::ENTERPRISE_USER.attributes),
+        (core, COMMON_ATTRIBUTES),
+    ];
+    for (schema, attrs) in tables {
+        for attribute in attrs {
+            out.push(AttrPath {
+                schema,
+                attribute,
+                sub_attribute: None,
+            });
+            for sub in attribute.sub_attributes {
+                out.push(AttrPath {
+                    schema,
+                    attribute,
+                    sub_attribute: Some(sub),
+                });
+            }
+        }
+    }
+    out
+}
+
+const OPS: [CompareOp; 9] = [
+    CompareOp::Eq,
+    CompareOp::Ne,
+    CompareOp::Co,
+    CompareOp::Sw,
+    CompareOp::Ew,
+    CompareOp::Gt,
+    CompareOp::Ge,
+    CompareOp::Lt,
+    CompareOp::Le,
+];
+
+/// A comparison or presence test that the parser accepts as written (type-consistent values).
+fn leaf(paths: Vec<AttrPath>) -> BoxedStrategy<Filter> {
+    prop::sample::select(paths)
+        .prop_flat_map(|p| {
+            let t = p.value_type();
+            let present = Just(Filter::Present(p)).boxed();
+            if t == AttrType::Complex {
+                return present;
+            }
+            let null = prop::sample::select(vec![CompareOp::Eq, CompareOp::Ne])
+                .prop_map(move |op| Filter::Compare(p, op, CompValue::Null));
+            let typed = if t == AttrType::Boolean {
+                (
+                    prop::sample::select(vec![CompareOp::Eq, CompareOp::Ne]),
+                    any::<bool>(),
+                )
+                    .prop_map(move |(op, b)| Filter::Compare(p, op, CompValue::Bool(b)))
+                    .boxed()
+            } else {
+                let ops: Vec<CompareOp> = OPS
+                    .into_iter()
+                    .filter(|op| !(op.is_ordering() && t == AttrType::Binary))
+                    .collect();
+                (prop::sample::select(ops), any::<String>())
+                    .prop_map(move |(op, s)| Filter::Compare(p, op, CompValue::String(s)))
+                    .boxed()
+            };
+            prop_oneof![present, null, typed].boxed()
+        })
+        .boxed()
+}
+
+fn combine(leaf: BoxedStrategy<Filter>) -> BoxedStrategy<Filter> {
+    leaf.prop_recursive(4, 24, 2, |inner| {
+        prop_oneof![
+            (inner.clone(), inner.clone()).prop_map(|(l, r)| Filter::And(Box::new(l), Box::new(r))),
+            (inner.clone(), inner.clone()).prop_map(|(l, r)| Filter::Or(Box::new(l), Box::new(r))),
+            inner.prop_map(|f| Filter::Not(Box::new(f))),
+        ]
+    })
+    .boxed()
+}
+
+fn filter() -> BoxedStrategy<Filter> {
+    let paths = user_paths();
+    let complex: Vec<AttrPath> = paths
+        .iter()
+        .copied()
+        .filter(|p| p.sub_attribute.is_none() && p.attribute.kind == AttrType::Complex)
+        .collect();
+    let value_path = prop::sample::select(complex)
+        .prop_flat_map(|parent| {
+            let subs: Vec<AttrPath> = parent
+                .attribute
+                .sub_attributes
+                .iter()
+                .map(|s| AttrPath {
+                    sub_attribute: Some(s),
+                    ..parent
+                })
+                .collect();
+            combine(leaf(subs)).prop_map(move |inner| Filter::ValuePath(parent, Box::new(inner)))
+        })
+        .boxed();
+    combine(prop_oneof![3 => leaf(paths), 1 => value_path].boxed())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    #[test]
+    fn generated_filters_round_trip(f in filter()) {
+        let printed = f.to_string();
+        let parsed = Filter::parse(ResourceKind::User, &printed);
+        prop_assert!(parsed.is_ok(), "{printed}: {:?}", parsed.err());
+        prop_assert_eq!(parsed.ok(), Some(f), "{}", printed);
+    }
+
+    #[test]
+    fn token_soup_parses_or_errors_and_round_trips(
+        tokens in prop::collection::vec(prop::sample::select(vec![
+            "userName", "emails", "emails.value", "type", "value", "name.givenName", "active", "title",
+            "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager.value", "employeeNumber",
+            "eq", "EQ", "ne", "co", "sw", "ew", "gt", "ge", "lt", "le", "pr", "and", "OR", "not",
+            "(", ")", "[", "]", ".value", "\"x\"", "\"a\\\"b\"", "true", "False", "null", "12", "-1.5e3",
+            "jyoung", "\"2011-05-13T04:42:34Z\"", " ", "\t",
+        ]), 0..16)
+    ) {
+        let text = tokens.join(" ");
+        for kind in [ResourceKind::User, ResourceKind::Group] {
+            if let Ok(f) = Filter::parse(kind, &text) {
+                let printed = f.to_string();
+                prop_assert_eq!(Filter::parse(kind, &printed).ok(), Some(f), "{} -> {}", text, printed);
+            }
+        }
+    }
+
+    #[test]
+    fn arbitrary_text_never_panics(text in ".{0,200}") {
+        let _ = Filter::parse(ResourceKind::User, &text);
+        let _ = roster_scim::PatchPath::parse(ResourceKind::User, &text);
+    }
+}
+
+const KEYS: [&str; 24] = [
+    "userName",
+    "displayName",
+    "active",
+    "name",
+    "givenName",
+    "familyName",
+    "name.givenName",
+    "emails",
+    "value",
+    "type",
+    "primary",
+    "display",
+    "members",
+    "manager",
+    "$ref",
+    "id",
+    "meta",
+    "groups",
+    "password",
+    "employeeNumber",
+    "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User",
+    "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:employeeNumber",
+    "schemas",
+    "bogus",
+];
+
+fn json_value() -> impl Strategy<Value = Value> {
+    let leaf = prop_oneof![
+        Just(Value::Null),
+        any::<bool>().prop_map(Value::Bool),
+        any::<i32>().prop_map(|n| json!(n)),
+        prop::sample::select(vec![
+            "work",
+            "home",
+            "True",
+            "false",
+            "x@y.com",
+            "u1",
+            "2011-05-13T04:42:34Z",
+            ""
+        ])
+        .prop_map(|s| Value::String(s.into())),
+    ];
+    leaf.prop_recursive(3, 24, 4, |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
+            prop::collection::vec((prop::sample::select(KEYS.to_vec()), inner), 0..4).prop_map(
+                |kv| Value::Object(
+                    kv.into_iter()
+                        .map(|(k, v)| (k.to_string(), v))
+                        .collect::<Map<_, _>>()
+                )
+            ),
+        ]
+    })
+}
+
+fn patch_path() -> impl Strategy<Value = Option<String>> {
+    prop_oneof![
+        Just(None),
+        prop::sample::select(vec![
+            "active",
+            "userName",
+            "name.givenName",
+            "name",
+            "emails",
+            "emails.type",
+            "emails[type eq \"work\"]",
+            "emails[type eq \"work\"].value",
+            "emails[value co \"x\"].primary",
+            "manager",
+            "manager.value",
+            "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:employeeNumber",
+            "members",
+            "members[value eq \"u1\"]",
+            "members[type eq \"User\"].value",
+            "displayName",
+            "id",
+            "groups",
+            "password",
+            "bogus",
+            "emails[",
+            "",
+            "addresses[type eq \"work\" and primary eq true].locality",
+        ])
+        .prop_map(|s| Some(s.to_string())),
+        ".{0,30}".prop_map(Some),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(1024))]
+
+    #[test]
+    fn patch_never_panics_and_keeps_resources_valid(
+        ops in prop::collection::vec(
+            (prop::sample::select(vec!["add", "Add", "remove", "REPLACE", "replace", "move"]),
+             patch_path(),
+             prop::option::of(json_value())),
+            0..5)
+    ) {
+        let ops: Vec<Value> = ops.into_iter().map(|(op, path, value)| {
+            let mut m = Map::new();
+            m.insert("op".into(), json!(op));
+            if let Some(p) = path { m.insert("path".into(), json!(p)); }
+            if let Some(v) = value { m.insert("value".into(), v); }
+            Value::Object(m)
+        }).collect();
+        let body = json!({"Operations": ops});
+        let user = json!({"userName": "b", "emails": [{"value": "b@x.com", "type": "work", "primary": true}],
+                          "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User": {"manager": {"value": "m"}}});
+        let group = json!({"displayName": "g"});
+        for (kind, resource) in [(ResourceKind::User, user), (ResourceKind::Group, group)] {
+            let resource = parse_resource(kind, &resource).map(|p| p.resource).unwrap_or_default();
+            if let Ok(out) = apply_patch_json(kind, &resource, &body) {
+                let again = parse_resource(kind, &out.resource);
+                prop_assert!(again.is_ok(), "{}: {:?}", out.resource, again.err());
+                prop_assert_eq!(again.ok().map(|p| p.resource), Some(out.resource));
+            }
+        }
+    }
+}
