@@ -319,7 +319,7 @@ impl<'a> Parser<'a> {
             CompValue::Bool(false)
         } else if raw.eq_ignore_ascii_case("null") {
             CompValue::Null
-        } else if let Ok(n) = raw.parse::<Number>() {
+        } else if let Some(n) = parse_number(raw) {
             CompValue::Number(n)
         } else {
             // Entra documents `externalId eq jyoung`: an unquoted word is a string.
@@ -373,6 +373,18 @@ impl<'a> Parser<'a> {
     }
 }
 
+/// Parses a JSON number so that printing it and parsing again yields the same value:
+/// serde_json's own float parsing (without its `float_roundtrip` feature) is not correctly
+/// rounded, so floats go through Rust's `f64` parser, which is (found by fuzzing).
+fn parse_number(raw: &str) -> Option<Number> {
+    let n: Number = raw.parse().ok()?;
+    if n.is_f64() {
+        Number::from_f64(raw.parse::<f64>().ok()?)
+    } else {
+        Some(n)
+    }
+}
+
 /// Brings a value to the attribute's type where the intent is unambiguous, so that the AST
 /// (and SQL compiled from it) compares like with like.
 fn coerce(t: AttrType, v: CompValue, raw: Option<&str>) -> CompValue {
@@ -386,9 +398,9 @@ fn coerce(t: AttrType, v: CompValue, raw: Option<&str>) -> CompValue {
         (AttrType::Boolean, CompValue::String(s)) if s.eq_ignore_ascii_case("false") => {
             CompValue::Bool(false)
         }
-        (AttrType::Integer | AttrType::Decimal, CompValue::String(s)) => match s.parse() {
-            Ok(n) => CompValue::Number(n),
-            Err(_) => CompValue::String(s),
+        (AttrType::Integer | AttrType::Decimal, CompValue::String(s)) => match parse_number(&s) {
+            Some(n) => CompValue::Number(n),
+            None => CompValue::String(s),
         },
         (_, v) => v,
     }

@@ -168,6 +168,9 @@ fn values_and_coercion() {
         ("externalId eq jyoung", r#"externalId eq "jyoung""#),
         ("externalId eq 12345", r#"externalId eq "12345""#),
         ("externalId eq 1.50", r#"externalId eq "1.50""#),
+        // Found by fuzzing: floats must print back to the same value.
+        ("active eq 222223e202", "active eq 2.22223e+207"),
+        ("active eq -0.1", "active eq -0.1"),
         ("active eq true", "active eq true"),
         ("active eq FALSE", "active eq false"),
         (r#"active eq "True""#, "active eq true"),
