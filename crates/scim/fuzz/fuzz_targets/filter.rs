@@ -3,6 +3,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
+use roster_scim::filter::MAX_FILTER_LEN;
 use roster_scim::{Filter, ResourceKind};
 use serde_json::json;
 
@@ -19,6 +20,11 @@ fuzz_target!(|data: &[u8]| {
     for kind in [ResourceKind::User, ResourceKind::Group] {
         if let Ok(f) = Filter::parse(kind, text) {
             let printed = f.to_string();
+            // Printing escapes control characters, which can push a valid input over the
+            // length limit; such a print cannot be re-parsed by design.
+            if printed.len() > MAX_FILTER_LEN {
+                continue;
+            }
             let again = Filter::parse(kind, &printed)
                 .unwrap_or_else(|e| panic!("printed filter {printed:?} does not parse: {e}"));
             assert_eq!(again, f, "round trip changed {text:?} -> {printed:?}");
