@@ -5,6 +5,28 @@
 //!
 //! Reading order: [`schema`], [`resource`], [`filter`], [`path`], [`patch`], [`projection`],
 //! [`error`], [`messages`].
+//!
+//! ```
+//! use roster_scim::{apply_patch_json, parse_user, Filter, MemberChange, ResourceKind, UserFields};
+//! use serde_json::json;
+//!
+//! // POST /Users: validate and normalise, then take the indexed columns.
+//! let parsed = parse_user(&json!({"userName": "bjensen", "Active": "True", "nickname2": 1}))?;
+//! assert_eq!(parsed.ignored, ["nickname2"]);
+//! let fields = UserFields::from_resource(&parsed.resource)?;
+//! assert!(fields.active);
+//!
+//! // GET /Users?filter=...: a resolved AST to compile to SQL, or to evaluate in memory.
+//! let filter = Filter::parse(ResourceKind::User, r#"emails[type eq "work"].value eq "x@y""#)?;
+//! assert_eq!(filter.to_string(), r#"emails[type eq "work" and value eq "x@y"]"#);
+//!
+//! // PATCH /Groups/{id}: membership comes back as a delta.
+//! let group = json!({"displayName": "Eng"});
+//! let body = json!({"Operations": [{"op": "remove", "path": "members[value eq \"u1\"]"}]});
+//! let out = apply_patch_json(ResourceKind::Group, &group, &body)?;
+//! assert_eq!(out.members, [MemberChange::Remove(vec!["u1".into()])]);
+//! # Ok::<(), roster_scim::ScimError>(())
+//! ```
 #![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
