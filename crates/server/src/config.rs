@@ -105,6 +105,22 @@ pub struct ServeArgs {
     /// served from static hosting.
     #[arg(long, env = "ROSTER_CORS_ORIGINS", value_delimiter = ',')]
     pub cors_origins: Vec<String>,
+
+    /// Days a directory API key stays valid.
+    #[arg(long, env = "ROSTER_API_KEY_LIFETIME_DAYS", default_value_t = 365)]
+    pub api_key_lifetime_days: u64,
+
+    /// Days the sync log keeps a directory's SCIM requests.
+    #[arg(long, env = "ROSTER_SYNC_LOG_RETENTION_DAYS", default_value_t = 30)]
+    pub sync_log_retention_days: u64,
+
+    /// SCIM requests per second allowed per directory (0 disables the limit).
+    #[arg(long, env = "ROSTER_SCIM_RATE_LIMIT", default_value_t = 100)]
+    pub scim_rate_limit: u32,
+
+    /// Requests a directory may burst above its rate.
+    #[arg(long, env = "ROSTER_SCIM_RATE_BURST", default_value_t = 1000)]
+    pub scim_rate_burst: u32,
 }
 
 /// Keys accepted in the TOML file: the same settings, all optional.
@@ -122,6 +138,10 @@ struct FileConfig {
     session_idle_seconds: Option<u64>,
     cookie_same_site: Option<SameSite>,
     cors_origins: Option<Vec<String>>,
+    api_key_lifetime_days: Option<u64>,
+    sync_log_retention_days: Option<u64>,
+    scim_rate_limit: Option<u32>,
+    scim_rate_burst: Option<u32>,
 }
 
 /// Resolved configuration the server runs with.
@@ -139,6 +159,11 @@ pub struct Config {
     pub session_idle: Duration,
     pub cookie_same_site: SameSite,
     pub cors_origins: Vec<String>,
+    pub api_key_lifetime: Duration,
+    pub sync_log_retention: Duration,
+    /// Requests per second per directory; 0 means unlimited.
+    pub scim_rate_limit: u32,
+    pub scim_rate_burst: u32,
 }
 
 impl fmt::Debug for ServeArgs {
@@ -172,6 +197,10 @@ impl fmt::Debug for Config {
             .field("session_idle", &self.session_idle)
             .field("cookie_same_site", &self.cookie_same_site)
             .field("cors_origins", &self.cors_origins)
+            .field("api_key_lifetime", &self.api_key_lifetime)
+            .field("sync_log_retention", &self.sync_log_retention)
+            .field("scim_rate_limit", &self.scim_rate_limit)
+            .field("scim_rate_burst", &self.scim_rate_burst)
             .finish()
     }
 }
@@ -205,6 +234,10 @@ impl Cli {
             }
         }
     }
+}
+
+fn days(n: u64) -> Duration {
+    Duration::from_secs(n.saturating_mul(24 * 3600))
 }
 
 /// The file's value where the setting was not given as a flag or environment variable.
@@ -267,6 +300,26 @@ impl Config {
                 file.cookie_same_site,
             ),
             cors_origins: pick(unset("cors_origins"), args.cors_origins, file.cors_origins),
+            api_key_lifetime: days(pick(
+                unset("api_key_lifetime_days"),
+                args.api_key_lifetime_days,
+                file.api_key_lifetime_days,
+            )),
+            sync_log_retention: days(pick(
+                unset("sync_log_retention_days"),
+                args.sync_log_retention_days,
+                file.sync_log_retention_days,
+            )),
+            scim_rate_limit: pick(
+                unset("scim_rate_limit"),
+                args.scim_rate_limit,
+                file.scim_rate_limit,
+            ),
+            scim_rate_burst: pick(
+                unset("scim_rate_burst"),
+                args.scim_rate_burst,
+                file.scim_rate_burst,
+            ),
         };
         config.validate()?;
         Ok(config)
@@ -284,6 +337,9 @@ impl Config {
             if !(url.starts_with("http://") || url.starts_with("https://")) {
                 bail!("--public-url must start with http:// or https://, got {url}");
             }
+        }
+        if self.api_key_lifetime.is_zero() {
+            bail!("--api-key-lifetime-days must be positive");
         }
         if self.session_idle.is_zero() {
             bail!("--session-idle-seconds must be positive");
@@ -305,6 +361,10 @@ impl Config {
             session_idle: Duration::from_secs(12 * 3600),
             cookie_same_site: SameSite::Strict,
             cors_origins: Vec::new(),
+            api_key_lifetime: days(365),
+            sync_log_retention: days(30),
+            scim_rate_limit: 100,
+            scim_rate_burst: 1000,
         }
     }
 

@@ -1,5 +1,6 @@
 //! Authentication: admin passwords, admin sessions (cookie + CSRF token) and the random
 //! secrets behind them.
+pub mod api_key;
 pub mod password;
 pub mod session;
 

@@ -6,12 +6,14 @@
 //! Methods are grouped per aggregate in submodules (`admins`, `sessions`, ...), each an
 //! `impl Store` block.
 mod admins;
+mod api_keys;
 mod backend;
 mod organizations;
 mod sessions;
 mod throttle;
 
 pub use admins::AdminRecord;
+pub use api_keys::IssuedKey;
 pub use backend::Backend;
 pub use sessions::SessionRecord;
 pub use throttle::ThrottleState;
