@@ -232,14 +232,16 @@ fn error_banner_renders_server_text_literally_and_retries() {
 
 #[wasm_bindgen_test]
 async fn unknown_routes_show_not_found_and_history_works() {
-    go_to("/no/such/page");
+    go_to("/no/such/%3Cb%3Epage");
     let root = container();
     let handle = mount_to(root.clone(), || {
         provide_console_state(RuntimeConfig::default(), Auth::SignedIn(session()));
         view! { <Router><Shell/></Router> }
     });
     wait_for("not-found page", || text(&root, "h1") == "Page not found").await;
-    assert_eq!(text(&root, ".roster-path"), "/no/such/page");
+    // Decoded for reading, and still text: no <b> element appears.
+    assert_eq!(text(&root, ".roster-path"), "/no/such/<b>page");
+    assert!(find(&root, ".roster-path b").is_none());
     // The shell around it: organization as text, both versions in the footer.
     assert_eq!(text(&root, ".roster-org"), "Acme <Corp>");
     let footer = text(&root, ".roster-footer");

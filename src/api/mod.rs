@@ -233,7 +233,11 @@ pub fn decode_error(answer: &RawAnswer) -> ApiError {
     ApiError::UnexpectedResponse {
         status: answer.status,
         detail: match answer.content_type.as_deref() {
-            Some(ct) => format!("a {ct} body instead of problem details"),
+            // Parameters such as `;charset=utf-8` only add noise to the message.
+            Some(ct) => format!(
+                "a {} body instead of problem details",
+                ct.split(';').next().unwrap_or(ct).trim()
+            ),
             None => "no problem details".to_owned(),
         },
     }
@@ -338,7 +342,11 @@ mod tests {
 
     #[test]
     fn html_error_pages_are_unexpected_not_problems() {
-        let e = decode_error(&answer(404, Some("text/html"), "<h1>Not Found</h1>"));
+        let e = decode_error(&answer(
+            404,
+            Some("text/html;charset=utf-8"),
+            "<h1>Not Found</h1>",
+        ));
         assert_eq!(
             e,
             ApiError::UnexpectedResponse {

@@ -8,11 +8,16 @@ use leptos_router::hooks::use_location;
 #[component]
 pub fn NotFoundPage() -> impl IntoView {
     let location = use_location();
+    // Shown decoded (`/users/José`, not `/users/Jos%C3%A9`); it is text, so markup stays inert.
+    let path = move || {
+        let raw = location.pathname.get();
+        js_sys::decode_uri(&raw).map(String::from).unwrap_or(raw)
+    };
     view! {
         <section class="roster-page" aria-labelledby="roster-not-found-title">
             <h1 id="roster-not-found-title">"Page not found"</h1>
             <p>
-                "There is no page at " <code class="roster-path">{move || location.pathname.get()}</code>
+                "There is no page at " <code class="roster-path">{path}</code>
                 ". The link may be out of date, or the item may have been deleted."
             </p>
             <p>
