@@ -12,8 +12,8 @@ use crate::api;
 use crate::components::{BusyButton, ErrorBanner};
 use crate::pages::{HomePage, NotFoundPage, SignInPage};
 use crate::state::{
-    check_session, load_config, provide_console_state, use_auth, use_client, Auth, RuntimeConfig,
-    SignedOutReason,
+    check_session, load_config, provide_console_state, use_auth, use_client, use_href, Auth,
+    RuntimeConfig, SignedOutReason,
 };
 use crate::CONSOLE_VERSION;
 
@@ -90,7 +90,7 @@ fn Layout(session: Session) -> impl IntoView {
             <nav class="roster-nav" aria-label="Sections">
                 <ul>
                     <li>
-                        <A href="/" exact=true>"Getting started"</A>
+                        <A href=use_href("/") exact=true>"Getting started"</A>
                     </li>
                 </ul>
             </nav>
@@ -126,12 +126,14 @@ fn SignOutButton(error: RwSignal<Option<api::ApiError>>) -> impl IntoView {
     let auth = use_auth();
     let client = use_client();
     let navigate = use_navigate();
+    let home = use_href("/");
     let busy = RwSignal::new(false);
     let sign_out = Callback::new(move |()| {
         busy.set(true);
         error.set(None);
         let client = client.clone();
         let navigate = navigate.clone();
+        let home = home.clone();
         leptos::task::spawn_local(async move {
             match api::delete_session(&client).await {
                 // 401: the session was already gone, which is what signing out wanted.
@@ -143,7 +145,7 @@ fn SignOutButton(error: RwSignal<Option<api::ApiError>>) -> impl IntoView {
                     return;
                 }
             }
-            navigate("/", Default::default());
+            navigate(&home, Default::default());
             auth.set(Auth::SignedOut(SignedOutReason::None));
         });
     });

@@ -90,6 +90,13 @@ impl RuntimeConfig {
     pub fn router_base(&self) -> String {
         self.base_path.trim_end_matches('/').to_owned()
     }
+
+    /// The URL of a console route such as `/` or `/directories`. leptos_router matches routes
+    /// under its base but leaves absolute link targets alone, so every internal link and
+    /// navigation goes through here.
+    pub fn href(&self, route: &str) -> String {
+        format!("{}{}", self.router_base(), route)
+    }
 }
 
 /// Fetches `config.json` relative to the document's base URL (the `<base href>` Trunk writes),
@@ -193,6 +200,11 @@ pub fn use_config() -> RuntimeConfig {
     expect_context::<RuntimeConfig>()
 }
 
+/// [`RuntimeConfig::href`] from context: the link target of a console route.
+pub fn use_href(route: &str) -> String {
+    use_config().href(route)
+}
+
 /// Asks the server for the current session and records the answer. A 401 is the ordinary
 /// "not signed in"; anything else that fails is shown on the sign-in page with a retry.
 pub fn check_session(client: Client, auth: RwSignal<Auth>) {
@@ -225,6 +237,8 @@ mod tests {
         .unwrap();
         assert_eq!(c.api_base_url, "https://api.example.com");
         assert_eq!(c.router_base(), "/admin/roster");
+        assert_eq!(c.href("/"), "/admin/roster/");
+        assert_eq!(RuntimeConfig::default().href("/"), "/");
         assert_eq!(c.sign_in_mode, SignInMode::Password);
     }
 

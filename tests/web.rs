@@ -53,6 +53,43 @@ fn container() -> web_sys::HtmlElement {
     el
 }
 
+/// A mounted view that is torn down completely when dropped: unmounted, its reactive owner
+/// cleaned up (which removes the router's window listeners, so a router from an earlier test
+/// cannot swallow this test's link clicks), and its element removed.
+struct Mounted {
+    root: web_sys::HtmlElement,
+    owner: Owner,
+    _handle: Box<dyn std::any::Any>,
+}
+
+impl Drop for Mounted {
+    fn drop(&mut self) {
+        self.owner.cleanup();
+        self.root.remove();
+    }
+}
+
+/// Mounts `f` into a fresh element in the body.
+fn mount<F, N>(f: F) -> Mounted
+where
+    F: FnOnce() -> N + 'static,
+    N: IntoView + 'static,
+{
+    let root = container();
+    let owner = std::rc::Rc::new(std::cell::RefCell::new(None));
+    let slot = owner.clone();
+    let handle = mount_to(root.clone(), move || {
+        *slot.borrow_mut() = Owner::current();
+        f()
+    });
+    let owner = owner.borrow_mut().take().unwrap();
+    Mounted {
+        root,
+        owner,
+        _handle: Box::new(handle),
+    }
+}
+
 fn go_to(path: &str) {
     window()
         .history()
@@ -94,7 +131,11 @@ async fn wait_for(what: &str, cond: impl Fn() -> bool) {
         }
         sleep(10).await;
     }
-    panic!("timed out waiting for {what}");
+    panic!(
+        "timed out waiting for {what} (at {}, page text: {:?})",
+        pathname(),
+        document().body().and_then(|b| b.text_content())
+    );
 }
 
 /// Types into an input the way a user does, so `bind:value` sees it.
@@ -157,14 +198,14 @@ fn init_field(init: &JsValue, name: &str) -> JsValue {
 
 #[wasm_bindgen_test]
 fn sign_in_form_has_labelled_fields() {
-    let root = container();
-    let handle = mount_to(root.clone(), || {
+    let mounted = mount(|| {
         provide_console_state(
             RuntimeConfig::default(),
             Auth::SignedOut(SignedOutReason::None),
         );
         view! { <SignInPage/> }
     });
+    let root = mounted.root.clone();
     for (label, kind, autocomplete) in [
         ("Email", "email", "username"),
         ("Password", "password", "current-password"),
@@ -188,13 +229,11 @@ fn sign_in_form_has_labelled_fields() {
     }
     let button = find(&root, "button[type=submit]").unwrap();
     assert_eq!(button.text_content().as_deref(), Some("Sign in"));
-    drop(handle);
-    root.remove();
+    drop(mounted);
 }
 
 #[wasm_bindgen_test]
 fn error_banner_renders_server_text_literally_and_retries() {
-    let root = container();
     let attack = "<img src=x onerror=\"window.__pwned=1\">";
     let error = ApiError::Problem {
         problem: Box::new(Problem {
@@ -211,9 +250,10 @@ fn error_banner_renders_server_text_literally_and_retries() {
         retry_after: None,
     };
     let retries = RwSignal::new(0);
-    let handle = mount_to(root.clone(), move || {
+    let mounted = mount(move || {
         view! { <ErrorBanner error on_retry=Callback::new(move |()| retries.update(|n| *n += 1))/> }
     });
+    let root = mounted.root.clone();
     assert!(find(&root, "img").is_none());
     assert!(find(&root, "b").is_none());
     assert!(find(&root, "script").is_none());
@@ -226,18 +266,17 @@ fn error_banner_renders_server_text_literally_and_retries() {
     );
     find(&root, "button").unwrap().click();
     assert_eq!(retries.get_untracked(), 1);
-    drop(handle);
-    root.remove();
+    drop(mounted);
 }
 
 #[wasm_bindgen_test]
 async fn unknown_routes_show_not_found_and_history_works() {
     go_to("/no/such/%3Cb%3Epage");
-    let root = container();
-    let handle = mount_to(root.clone(), || {
+    let mounted = mount(|| {
         provide_console_state(RuntimeConfig::default(), Auth::SignedIn(session()));
         view! { <Router><Shell/></Router> }
     });
+    let root = mounted.root.clone();
     wait_for("not-found page", || text(&root, "h1") == "Page not found").await;
     // Decoded for reading, and still text: no <b> element appears.
     assert_eq!(text(&root, ".roster-path"), "/no/such/<b>page");
@@ -266,22 +305,21 @@ async fn unknown_routes_show_not_found_and_history_works() {
     .await;
     window().history().unwrap().forward().unwrap();
     wait_for("forward to home", || text(&root, "h1") == "Getting started").await;
-    drop(handle);
-    root.remove();
+    drop(mounted);
 }
 
 #[wasm_bindgen_test]
 async fn signing_in_keeps_the_requested_url() {
     go_to("/deep/link");
-    let root = container();
     let auth = RwSignal::new(None);
-    let handle = mount_to(root.clone(), move || {
+    let mounted = mount(move || {
         auth.set(Some(provide_console_state(
             RuntimeConfig::default(),
             Auth::SignedOut(SignedOutReason::None),
         )));
         view! { <Router><Shell/></Router> }
     });
+    let root = mounted.root.clone();
     wait_for("sign-in form", || find(&root, "form").is_some()).await;
     assert_eq!(pathname(), "/deep/link");
     auth.get_untracked().unwrap().set(Auth::SignedIn(session()));
@@ -289,8 +327,7 @@ async fn signing_in_keeps_the_requested_url() {
         text(&root, ".roster-path") == "/deep/link"
     })
     .await;
-    drop(handle);
-    root.remove();
+    drop(mounted);
 }
 
 #[wasm_bindgen_test]
@@ -305,15 +342,15 @@ async fn sign_in_shows_server_messages_then_signs_in() {
             {{title: "Unauthorized", status: 401, detail: "Email or password is incorrect."}},
             {{"content-type": "application/problem+json"}});"#
     ));
-    let root = container();
     let auth = RwSignal::new(None);
-    let handle = mount_to(root.clone(), move || {
+    let mounted = mount(move || {
         auth.set(Some(provide_console_state(
             RuntimeConfig::default(),
             Auth::SignedOut(SignedOutReason::None),
         )));
         view! { <SignInPage/> }
     });
+    let root = mounted.root.clone();
     let auth = auth.get_untracked().unwrap();
     type_into(
         &find(&root, "input[type=email]").unwrap(),
@@ -360,19 +397,18 @@ async fn sign_in_shows_server_messages_then_signs_in() {
     );
     let body = init_field(init, "body").as_string().unwrap();
     assert_eq!(body, r#"{"email":"ada@example.com","password":"wrong"}"#);
-    drop(handle);
-    root.remove();
+    drop(mounted);
 }
 
 #[wasm_bindgen_test]
 async fn sign_out_sends_the_csrf_token_and_shows_sign_in() {
     go_to("/");
     let fetch = FetchStub::install("return json(204, null, {});");
-    let root = container();
-    let handle = mount_to(root.clone(), || {
+    let mounted = mount(|| {
         provide_console_state(RuntimeConfig::default(), Auth::SignedIn(session()));
         view! { <Router><Shell/></Router> }
     });
+    let root = mounted.root.clone();
     wait_for("home page", || text(&root, "h1") == "Getting started").await;
     find(&root, ".roster-header button").unwrap().click();
     wait_for("sign-in page", || text(&root, "h1") == "Sign in").await;
@@ -389,8 +425,7 @@ async fn sign_out_sends_the_csrf_token_and_shows_sign_in() {
         headers.get("x-csrf-token").unwrap().as_deref(),
         Some("csrf-123")
     );
-    drop(handle);
-    root.remove();
+    drop(mounted);
 }
 
 #[wasm_bindgen_test]
@@ -399,10 +434,10 @@ async fn an_unreachable_server_is_explained_with_a_retry() {
         "if (window.__rosterCalls.length === 1) return Promise.reject(new TypeError('Failed to fetch'));\n\
          return json(401, {title: 'Unauthorized', status: 401}, {'content-type': 'application/problem+json'});",
     );
-    let root = container();
-    let handle = mount_to(root.clone(), || {
+    let mounted = mount(|| {
         view! { <roster_console::app::Console config=RuntimeConfig::default()/> }
     });
+    let root = mounted.root.clone();
     wait_for("network error", || {
         text(&root, "[role=alert]").contains("Could not reach the Roster server (Failed to fetch)")
     })
@@ -414,6 +449,25 @@ async fn an_unreachable_server_is_explained_with_a_retry() {
     })
     .await;
     assert_eq!(fetch.calls().len(), 2);
-    drop(handle);
-    root.remove();
+    drop(mounted);
+}
+
+#[wasm_bindgen_test]
+async fn routes_live_under_the_configured_base_path() {
+    go_to("/admin/roster/nope");
+    let mounted = mount(|| {
+        let config = RuntimeConfig {
+            base_path: "/admin/roster/".into(),
+            ..RuntimeConfig::default()
+        };
+        let base = config.router_base();
+        provide_console_state(config, Auth::SignedIn(session()));
+        view! { <Router base><Shell/></Router> }
+    });
+    let root = mounted.root.clone();
+    wait_for("not-found page", || text(&root, "h1") == "Page not found").await;
+    find(&root, ".roster-nav a").unwrap().click();
+    wait_for("home page", || text(&root, "h1") == "Getting started").await;
+    assert_eq!(pathname(), "/admin/roster/");
+    drop(mounted);
 }

@@ -4,6 +4,8 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_location;
 
+use crate::state::use_href;
+
 /// Shown by the router's fallback.
 #[component]
 pub fn NotFoundPage() -> impl IntoView {
@@ -21,7 +23,7 @@ pub fn NotFoundPage() -> impl IntoView {
                 ". The link may be out of date, or the item may have been deleted."
             </p>
             <p>
-                <A href="/">"Go to Getting started"</A>
+                <A href=use_href("/")>"Go to Getting started"</A>
             </p>
         </section>
     }
