@@ -22,13 +22,17 @@ fuzz_target!(|data: &[u8]| {
         "emails": [{"value": "b@x.com", "type": "work", "primary": true}, {"value": "h@x.org", "type": "home"}],
         "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User": {"employeeNumber": "1", "manager": {"value": "m1"}}
     });
-    let group = json!({"schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"], "displayName": "Eng"});
+    let group =
+        json!({"schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"], "displayName": "Eng"});
     for (kind, resource) in [(ResourceKind::User, &user), (ResourceKind::Group, &group)] {
         let _ = parse_resource(kind, &input);
         if let Ok(out) = apply_patch_json(kind, resource, &body) {
             let reparsed = parse_resource(kind, &out.resource)
                 .unwrap_or_else(|e| panic!("patched resource invalid: {e}: {}", out.resource));
-            assert_eq!(reparsed.resource, out.resource, "patched resource not normalised");
+            assert_eq!(
+                reparsed.resource, out.resource,
+                "patched resource not normalised"
+            );
         }
     }
 });

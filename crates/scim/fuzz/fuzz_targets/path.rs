@@ -2,8 +2,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use roster_scim::projection::Projection;
 use roster_scim::filter::MAX_FILTER_LEN;
+use roster_scim::projection::Projection;
 use roster_scim::{AttrPath, PatchPath, ResourceKind};
 
 fuzz_target!(|data: &[u8]| {
