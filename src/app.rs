@@ -9,7 +9,7 @@ use leptos_router::path;
 use roster_api_types::Session;
 
 use crate::api;
-use crate::components::{BusyButton, ErrorBanner};
+use crate::components::{set_page_title, BusyButton, ErrorBanner};
 use crate::pages::{HomePage, NotFoundPage, SignInPage};
 use crate::state::{
     check_session, load_config, provide_console_state, use_auth, use_client, use_href, Auth,
@@ -36,6 +36,7 @@ pub fn App() -> impl IntoView {
 /// Shown when `config.json` exists but is wrong: the operator must fix the file.
 #[component]
 fn ConfigError(message: String) -> impl IntoView {
+    set_page_title("Misconfigured");
     view! {
         <main class="roster-card">
             <h1>"The console is misconfigured"</h1>

@@ -14,7 +14,9 @@ use roster_console::api::ApiError;
 use roster_console::app::Shell;
 use roster_console::components::ErrorBanner;
 use roster_console::pages::SignInPage;
-use roster_console::state::{provide_console_state, Auth, RuntimeConfig, SignedOutReason};
+use roster_console::state::{
+    provide_console_state, use_client, Auth, RuntimeConfig, SignedOutReason,
+};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::*;
@@ -278,6 +280,7 @@ async fn unknown_routes_show_not_found_and_history_works() {
     });
     let root = mounted.root.clone();
     wait_for("not-found page", || text(&root, "h1") == "Page not found").await;
+    assert_eq!(document().title(), "Page not found · Roster");
     // Decoded for reading, and still text: no <b> element appears.
     assert_eq!(text(&root, ".roster-path"), "/no/such/<b>page");
     assert!(find(&root, ".roster-path b").is_none());
@@ -290,6 +293,7 @@ async fn unknown_routes_show_not_found_and_history_works() {
     find(&root, ".roster-nav a").unwrap().click();
     wait_for("home page", || text(&root, "h1") == "Getting started").await;
     assert_eq!(pathname(), "/");
+    assert_eq!(document().title(), "Getting started · Roster");
     assert_eq!(
         find(&root, ".roster-nav a")
             .unwrap()
@@ -336,7 +340,10 @@ async fn sign_in_shows_server_messages_then_signs_in() {
         r#"const pw = JSON.parse(init.body).password;
         if (pw === "right") return json(200, {SESSION_JSON}, {{"content-type": "application/json"}});
         if (pw === "many") return json(429,
-            {{title: "Too many requests", status: 429, detail: "Too many sign-in attempts."}},
+            {{title: "Too many requests", status: 429,
+              detail: "Too many failed sign-ins for this email. Try again in 90 s."}},
+            {{"content-type": "application/problem+json", "retry-after": "90"}});
+        if (pw === "bare") return json(429, {{title: "Too many requests", status: 429}},
             {{"content-type": "application/problem+json", "retry-after": "90"}});
         return json(401,
             {{title: "Unauthorized", status: 401, detail: "Email or password is incorrect."}},
@@ -370,7 +377,18 @@ async fn sign_in_shows_server_messages_then_signs_in() {
     type_into(&find(&root, "input[type=password]").unwrap(), "many");
     find(&root, "button[type=submit]").unwrap().click();
     wait_for("rate-limit message", || {
-        text(&root, "[role=alert]") == "Too many sign-in attempts."
+        text(&root, "[role=alert]") == "Too many failed sign-ins for this email. Try again in 90 s."
+    })
+    .await;
+    assert!(
+        find(&root, ".roster-hint").is_none(),
+        "the detail already names the wait"
+    );
+
+    type_into(&find(&root, "input[type=password]").unwrap(), "bare");
+    find(&root, "button[type=submit]").unwrap().click();
+    wait_for("rate-limit hint from Retry-After", || {
+        text(&root, "[role=alert]") == "Too many requests"
             && text(&root, ".roster-hint") == "You can try again in 2 minutes."
     })
     .await;
@@ -384,7 +402,7 @@ async fn sign_in_shows_server_messages_then_signs_in() {
     .await;
 
     let calls = fetch.calls();
-    assert_eq!(calls.len(), 3);
+    assert_eq!(calls.len(), 4);
     let (url, init) = &calls[0];
     assert_eq!(url, "/api/v1/session");
     assert_eq!(
@@ -469,5 +487,33 @@ async fn routes_live_under_the_configured_base_path() {
     find(&root, ".roster-nav a").unwrap().click();
     wait_for("home page", || text(&root, "h1") == "Getting started").await;
     assert_eq!(pathname(), "/admin/roster/");
+    drop(mounted);
+}
+
+#[wasm_bindgen_test]
+async fn a_401_while_signed_in_says_the_session_ended() {
+    go_to("/");
+    let _fetch = FetchStub::install(
+        "return json(401, {title: 'Unauthorized', status: 401, detail: 'Not signed in.'}, \
+         {'content-type': 'application/problem+json'});",
+    );
+    let client = RwSignal::new_local(None);
+    let mounted = mount(move || {
+        provide_console_state(RuntimeConfig::default(), Auth::SignedIn(session()));
+        client.set(Some(use_client()));
+        view! { <Router><Shell/></Router> }
+    });
+    let root = mounted.root.clone();
+    wait_for("home page", || text(&root, "h1") == "Getting started").await;
+    // Any page's request that finds the session gone sends the admin back to sign in.
+    let client = client.get_untracked().unwrap();
+    let answer = roster_console::api::get_session(&client).await;
+    assert_eq!(answer.map_err(|e| e.status()), Err(Some(401)));
+    wait_for("session-ended notice", || {
+        text(&root, "[role=status]") == "Your session has ended. Sign in again to continue."
+            && find(&root, "form").is_some()
+    })
+    .await;
+    assert_eq!(document().title(), "Sign in · Roster");
     drop(mounted);
 }

@@ -3,6 +3,8 @@
 
 mod busy_button;
 mod error_banner;
+mod page_title;
 
 pub use busy_button::BusyButton;
 pub use error_banner::ErrorBanner;
+pub use page_title::set_page_title;

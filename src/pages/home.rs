@@ -3,11 +3,13 @@
 //! until there is real data to show.
 use leptos::prelude::*;
 
+use crate::components::set_page_title;
 use crate::state::use_auth;
 
 /// "Getting started", the console's home route.
 #[component]
 pub fn HomePage() -> impl IntoView {
+    set_page_title("Getting started");
     let auth = use_auth();
     let organization = move || {
         auth.with(|a| a.session().map(|s| s.organization.name.clone()))

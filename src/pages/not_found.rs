@@ -4,11 +4,13 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_location;
 
+use crate::components::set_page_title;
 use crate::state::use_href;
 
 /// Shown by the router's fallback.
 #[component]
 pub fn NotFoundPage() -> impl IntoView {
+    set_page_title("Page not found");
     let location = use_location();
     // Shown decoded (`/users/José`, not `/users/Jos%C3%A9`); it is text, so markup stays inert.
     let path = move || {

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use roster_api_types::SignIn;
 
 use crate::api::{self, ApiError};
-use crate::components::{BusyButton, ErrorBanner};
+use crate::components::{set_page_title, BusyButton, ErrorBanner};
 use crate::state::{
     check_session, use_auth, use_client, use_config, Auth, SignInMode, SignedOutReason,
 };
@@ -17,6 +17,7 @@ pub fn SignInPage(
     #[prop(default = SignedOutReason::None)]
     reason: SignedOutReason,
 ) -> impl IntoView {
+    set_page_title("Sign in");
     let config = use_config();
     let form = match config.sign_in_mode {
         SignInMode::Password => view! { <PasswordForm/> },
@@ -129,13 +130,14 @@ fn PasswordForm() -> impl IntoView {
     }
 }
 
-/// For a rate-limited attempt, when the server said how long to wait.
+/// For a rate-limited attempt whose problem has no detail of its own (the server's detail
+/// already names the wait), the wait from `Retry-After`.
 fn retry_hint(error: &ApiError) -> Option<String> {
     match error {
         ApiError::Problem {
             problem,
             retry_after: Some(seconds),
-        } if problem.status == 429 => {
+        } if problem.status == 429 && problem.detail.is_none() => {
             Some(format!("You can try again in {}.", wait_in_words(*seconds)))
         }
         _ => None,
@@ -168,7 +170,7 @@ mod tests {
     }
 
     #[test]
-    fn only_rate_limits_with_retry_after_get_a_hint() {
+    fn only_bare_rate_limits_with_retry_after_get_a_hint() {
         let problem = |status| Problem {
             type_: "about:blank".to_owned(),
             title: "T".to_owned(),
@@ -190,5 +192,12 @@ mod tests {
             retry_after: None,
         };
         assert_eq!(retry_hint(&wrong), None);
+        let mut worded = problem(429);
+        worded.detail = Some("Try again in 30 s.".to_owned());
+        let worded = ApiError::Problem {
+            problem: Box::new(worded),
+            retry_after: Some(30),
+        };
+        assert_eq!(retry_hint(&worded), None, "the server already said it");
     }
 }
