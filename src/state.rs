@@ -224,6 +224,12 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_shipped_example_spells_out_the_defaults() {
+        let example = include_str!("../public/config.json.example");
+        assert_eq!(RuntimeConfig::parse(example), Ok(RuntimeConfig::default()));
+    }
+
+    #[test]
     fn empty_object_means_defaults() {
         assert_eq!(RuntimeConfig::parse("{}"), Ok(RuntimeConfig::default()));
         assert_eq!(RuntimeConfig::default().router_base(), "");

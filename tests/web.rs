@@ -517,3 +517,41 @@ async fn a_401_while_signed_in_says_the_session_ended() {
     assert_eq!(document().title(), "Sign in · Roster");
     drop(mounted);
 }
+
+#[wasm_bindgen_test]
+async fn the_sign_in_button_is_busy_while_the_request_runs() {
+    // A server that never answers: the form must show it is waiting and refuse a second submit.
+    let fetch = FetchStub::install("return new Promise(() => {});");
+    let mounted = mount(|| {
+        provide_console_state(
+            RuntimeConfig::default(),
+            Auth::SignedOut(SignedOutReason::None),
+        );
+        view! { <SignInPage/> }
+    });
+    let root = mounted.root.clone();
+    type_into(
+        &find(&root, "input[type=email]").unwrap(),
+        "ada@example.com",
+    );
+    type_into(&find(&root, "input[type=password]").unwrap(), "pw");
+    let button = find(&root, "button[type=submit]").unwrap();
+    button.click();
+    wait_for("busy button", || {
+        button.get_attribute("aria-busy").as_deref() == Some("true")
+            && button.text_content().as_deref() == Some("Signing in…")
+            && button
+                .unchecked_ref::<web_sys::HtmlButtonElement>()
+                .disabled()
+    })
+    .await;
+    let form: web_sys::HtmlFormElement = find(&root, "form").unwrap().unchecked_into();
+    form.request_submit().unwrap();
+    sleep(20).await;
+    assert_eq!(
+        fetch.calls().len(),
+        1,
+        "no second request while the first runs"
+    );
+    drop(mounted);
+}
