@@ -12,6 +12,7 @@ pub mod config;
 pub mod error;
 pub mod http;
 pub mod logging;
+pub mod scim;
 pub mod serve;
 pub mod state;
 pub mod store;

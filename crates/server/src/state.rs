@@ -1,7 +1,11 @@
 //! State shared by every handler: the store and the resolved configuration.
 use std::sync::Arc;
 
-use crate::{config::Config, store::Store};
+use crate::{
+    config::Config,
+    scim::rate_limit::RateLimiter,
+    store::{events::EventSink, Store},
+};
 
 #[derive(Clone)]
 pub struct AppState {
@@ -10,12 +14,18 @@ pub struct AppState {
     /// A valid argon2 hash of a random password: sign-in verifies against it when the email
     /// is unknown, so response time does not reveal which emails are admins.
     pub decoy_hash: Arc<str>,
+    /// The sync log's batching writer.
+    pub events: EventSink,
+    /// Per-directory SCIM rate limits.
+    pub scim_limiter: RateLimiter,
 }
 
 impl AppState {
     pub async fn new(store: Store, config: Config) -> anyhow::Result<AppState> {
         let decoy_hash = crate::auth::password::hash(crate::auth::random_token(24)).await?;
         Ok(AppState {
+            events: EventSink::start(store.clone()),
+            scim_limiter: RateLimiter::new(config.scim_rate_limit, config.scim_rate_burst),
             store,
             config: Arc::new(config),
             decoy_hash: decoy_hash.into(),

@@ -1,5 +1,7 @@
 //! HTTP: each module exposes its own `router()`; [`app`] merges them, adds the layers every
 //! request goes through, and puts the console last.
+mod directories;
+mod directory_browse;
 pub mod extract;
 mod health;
 mod not_found;
@@ -29,6 +31,7 @@ const ADMIN_BODY_LIMIT: usize = 1024 * 1024;
 pub fn app(state: AppState) -> Router {
     let api = Router::new()
         .merge(session::router())
+        .merge(directories::router())
         .layer(DefaultBodyLimit::max(ADMIN_BODY_LIMIT))
         .route("/api", any(not_found::not_found))
         .route("/api/{*rest}", any(not_found::not_found))
@@ -36,7 +39,10 @@ pub fn app(state: AppState) -> Router {
         .route("/scim/{*rest}", any(not_found::not_found))
         .method_not_allowed_fallback(not_found::method_not_allowed);
 
-    let mut router = Router::new().merge(health::router()).merge(api);
+    let mut router = Router::new()
+        .merge(health::router())
+        .merge(crate::scim::router(state.clone()))
+        .merge(api);
     router = match state.config.console_dir.as_deref() {
         Some(dir) => router.merge(spa::router(dir)),
         None => router.fallback(not_found::not_found),

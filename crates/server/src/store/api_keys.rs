@@ -63,10 +63,24 @@ impl Store {
         directory_id: &str,
         presented: &str,
     ) -> Result<bool, sqlx::Error> {
+        Ok(self
+            .authenticate_directory(directory_id, presented)
+            .await?
+            .is_some())
+    }
+
+    /// The organization of `directory_id` when `presented` is one of its live keys.
+    pub async fn authenticate_directory(
+        &self,
+        directory_id: &str,
+        presented: &str,
+    ) -> Result<Option<String>, sqlx::Error> {
         let now = now_millis();
         let rows = sqlx::query(
-            "SELECT id, key_hash, last_used_at FROM directory_api_keys \
-             WHERE directory_id = $1 AND expires_at > $2 AND (revoked_at IS NULL OR revoked_at > $2)",
+            "SELECT k.id, k.key_hash, k.last_used_at, d.org_id FROM directory_api_keys k \
+             JOIN directories d ON d.id = k.directory_id \
+             WHERE k.directory_id = $1 AND k.expires_at > $2 \
+             AND (k.revoked_at IS NULL OR k.revoked_at > $2)",
         )
         .bind(directory_id)
         .bind(now)
@@ -79,11 +93,12 @@ impl Store {
             // No early exit: every live key is compared.
             if constant_time_eq(&hash, &presented_hash) {
                 let last: Option<i64> = row.try_get("last_used_at")?;
-                matched = Some((row.try_get::<String, _>("id")?, last));
+                let org: String = row.try_get("org_id")?;
+                matched = Some((row.try_get::<String, _>("id")?, last, org));
             }
         }
-        let Some((id, last_used)) = matched else {
-            return Ok(false);
+        let Some((id, last_used, org_id)) = matched else {
+            return Ok(None);
         };
         if last_used.is_none_or(|t| now - t > LAST_USED_EVERY_MILLIS) {
             let mut tx = self.write.begin().await?;
@@ -94,6 +109,6 @@ impl Store {
                 .await?;
             tx.commit().await?;
         }
-        Ok(true)
+        Ok(Some(org_id))
     }
 }

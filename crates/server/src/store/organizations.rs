@@ -66,3 +66,14 @@ impl Store {
         }
     }
 }
+
+impl Store {
+    /// Whether a directory with this id exists.
+    pub async fn directory_exists(&self, directory_id: &str) -> Result<bool, sqlx::Error> {
+        let found: Option<String> = sqlx::query_scalar("SELECT id FROM directories WHERE id = $1")
+            .bind(directory_id)
+            .fetch_optional(&self.read)
+            .await?;
+        Ok(found.is_some())
+    }
+}

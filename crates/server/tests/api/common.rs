@@ -86,6 +86,14 @@ impl TestApp {
     /// A new app with the first admin created, or `None` (test skipped) when the backend is
     /// not available.
     pub async fn start(db: Db) -> Option<TestApp> {
+        // Server logs appear with a failing test's output (RUST_LOG=debug for more).
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter(
+                tracing_subscriber::EnvFilter::try_from_default_env()
+                    .unwrap_or_else(|_| "warn".into()),
+            )
+            .with_test_writer()
+            .try_init();
         let Some((url, dir)) = fresh_database(db).await else {
             eprintln!("skipped: ROSTER_TEST_DATABASE_URL is not set");
             return None;
@@ -215,4 +223,71 @@ macro_rules! backend_tests {
             )*
         }
     };
+}
+
+/// A directory to provision into over SCIM, with its key.
+pub struct ScimTarget {
+    pub directory_id: String,
+    pub key: String,
+}
+
+impl TestApp {
+    /// Creates a directory through the store and returns its id and first key.
+    pub async fn directory(&self, name: &str) -> ScimTarget {
+        let org = self
+            .state
+            .store
+            .organization()
+            .await
+            .unwrap()
+            .expect("organization");
+        let (directory_id, issued) = self
+            .state
+            .store
+            .create_directory(&org.id, name, 365 * 24 * 3600 * 1000)
+            .await
+            .unwrap();
+        ScimTarget {
+            directory_id,
+            key: issued.key.secret.clone(),
+        }
+    }
+
+    /// Sends a SCIM request to `path` (relative to the directory's base URL) with the key.
+    pub async fn scim(
+        &mut self,
+        target: &ScimTarget,
+        method: Method,
+        path: &str,
+        body: Option<Value>,
+    ) -> TestResponse {
+        self.scim_with(target, method, path, body, &[]).await
+    }
+
+    /// [`Self::scim`] with extra headers.
+    pub async fn scim_with(
+        &mut self,
+        target: &ScimTarget,
+        method: Method,
+        path: &str,
+        body: Option<Value>,
+        headers: &[(&str, &str)],
+    ) -> TestResponse {
+        let uri = format!("/scim/directory/{}{path}", target.directory_id);
+        let mut req = Request::builder()
+            .method(method)
+            .uri(uri)
+            .header(header::AUTHORIZATION, format!("Bearer {}", target.key));
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        let req = match body {
+            Some(b) => req
+                .header(header::CONTENT_TYPE, "application/scim+json; charset=utf-8")
+                .body(Body::from(b.to_string())),
+            None => req.body(Body::empty()),
+        }
+        .expect("request");
+        self.send(req).await
+    }
 }

@@ -1,0 +1,393 @@
+//! `/Users` and `/Groups` resources: create, read, replace, patch and delete. The protocol
+//! work (validation, PATCH semantics, projection) is the core's; this module stores the
+//! result and answers in SCIM form. Each operation is also callable from `/Bulk`.
+use axum::{
+    http::{header, HeaderMap, StatusCode},
+    response::{IntoResponse, Response},
+};
+use roster_scim::{
+    apply_patch_json, parse_resource, GroupFields, PatchOutcome, Projection, ResourceKind,
+    ScimError, UserFields,
+};
+use serde_json::Value;
+
+use super::{
+    error::{ScimApiError, ScimApiResult, SCIM_CONTENT_TYPE},
+    middleware::{ScimDirectory, SyncNote},
+    render::{self, Precondition},
+};
+use crate::{state::AppState, store::scim_common::StoredResource};
+
+/// Members are read in pages of this size when a group is returned whole.
+const MEMBER_PAGE: u64 = 5_000;
+
+/// The answer of one operation, before it becomes a response (also used by `/Bulk`).
+pub struct Outcome {
+    pub status: StatusCode,
+    pub body: Option<Value>,
+    pub headers: HeaderMap,
+    pub note: SyncNote,
+}
+
+impl IntoResponse for Outcome {
+    fn into_response(self) -> Response {
+        let mut res = match self.body {
+            Some(body) => (
+                self.status,
+                [(header::CONTENT_TYPE, SCIM_CONTENT_TYPE)],
+                body.to_string(),
+            )
+                .into_response(),
+            None => self.status.into_response(),
+        };
+        res.headers_mut().extend(self.headers);
+        res.extensions_mut().insert(self.note);
+        res
+    }
+}
+
+/// The conditional headers of a request.
+#[derive(Default)]
+pub struct Conditions {
+    pub if_match: Option<Precondition>,
+    pub if_none_match: Option<Precondition>,
+}
+
+impl Conditions {
+    pub fn from_headers(headers: &HeaderMap) -> Conditions {
+        Conditions {
+            if_match: Precondition::from_header(headers, header::IF_MATCH),
+            if_none_match: Precondition::from_header(headers, header::IF_NONE_MATCH),
+        }
+    }
+    fn required_version(&self) -> Option<i64> {
+        self.if_match
+            .as_ref()
+            .and_then(Precondition::required_version)
+    }
+}
+
+fn label(kind: ResourceKind, doc: &Value) -> Option<String> {
+    let key = if kind == ResourceKind::User {
+        "userName"
+    } else {
+        "displayName"
+    };
+    doc.get(key).and_then(Value::as_str).map(str::to_owned)
+}
+
+fn op_name(kind: ResourceKind, user: &'static str, group: &'static str) -> &'static str {
+    if kind == ResourceKind::User {
+        user
+    } else {
+        group
+    }
+}
+
+/// Builds the answer resource, loading `groups`/`members` only when the projection wants them.
+pub async fn render(
+    state: &AppState,
+    dir: &ScimDirectory,
+    kind: ResourceKind,
+    r: &StoredResource,
+    projection: &Projection,
+) -> ScimApiResult<Value> {
+    let extra = match kind {
+        ResourceKind::User if projection.wants("groups") => {
+            let groups = state
+                .store
+                .groups_of_users(std::slice::from_ref(&r.id))
+                .await?;
+            let list: Vec<Value> = groups
+                .iter()
+                .map(|(_, gid, name)| render::reference(dir, ResourceKind::Group, gid, name))
+                .collect();
+            (!list.is_empty()).then_some(("groups", Value::Array(list)))
+        }
+        ResourceKind::Group if projection.wants("members") && r.member_count > 0 => {
+            let mut members = Vec::with_capacity(r.member_count.max(0) as usize);
+            let mut after: Option<String> = None;
+            loop {
+                let page = state
+                    .store
+                    .group_members_page(&r.id, after.as_deref(), MEMBER_PAGE)
+                    .await?;
+                let done = (page.len() as u64) < MEMBER_PAGE;
+                after = page.last().map(|(id, _)| id.clone());
+                members.extend(
+                    page.iter()
+                        .map(|(id, name)| render::reference(dir, ResourceKind::User, id, name)),
+                );
+                if done {
+                    break;
+                }
+            }
+            Some(("members", Value::Array(members)))
+        }
+        _ => None,
+    };
+    Ok(projection.apply(&render::resource(dir, kind, r, extra)))
+}
+
+fn user_fields(doc: &Value) -> ScimApiResult<UserFields> {
+    Ok(UserFields::from_resource(doc)?)
+}
+
+fn group_fields(doc: &Value) -> ScimApiResult<GroupFields> {
+    Ok(GroupFields::from_resource(doc)?)
+}
+
+/// `POST /Users`, `POST /Groups`.
+pub async fn create(
+    state: &AppState,
+    dir: &ScimDirectory,
+    kind: ResourceKind,
+    body: &Value,
+    projection: &Projection,
+) -> ScimApiResult<Outcome> {
+    let parsed = parse_resource(kind, body)?;
+    let mut doc = parsed.resource;
+    let stored = match kind {
+        ResourceKind::User => {
+            let fields = user_fields(&doc)?;
+            state.store.create_user(&dir.id, &doc, &fields).await?
+        }
+        ResourceKind::Group => {
+            let members = GroupFields::take_members(&mut doc);
+            let fields = group_fields(&doc)?;
+            state
+                .store
+                .create_group(&dir.org_id, &dir.id, &doc, &fields, &members)
+                .await?
+        }
+    };
+    let body = render(state, dir, kind, &stored, projection).await?;
+    Ok(Outcome {
+        status: StatusCode::CREATED,
+        headers: render::resource_headers(dir, kind, &stored),
+        note: SyncNote {
+            operation: op_name(kind, "createUser", "createGroup"),
+            resource_type: Some(kind.name()),
+            resource_id: Some(stored.id.clone()),
+            resource_label: label(kind, &stored.doc),
+            changed: top_level_keys(&stored.doc),
+            ignored: parsed.ignored,
+        },
+        body: Some(body),
+    })
+}
+
+fn top_level_keys(doc: &Value) -> Vec<String> {
+    doc.as_object()
+        .map(|o| o.keys().filter(|k| *k != "schemas").cloned().collect())
+        .unwrap_or_default()
+}
+
+async fn load(
+    state: &AppState,
+    dir: &ScimDirectory,
+    kind: ResourceKind,
+    id: &str,
+) -> ScimApiResult<StoredResource> {
+    let found = match kind {
+        ResourceKind::User => state.store.get_user(&dir.id, id).await?,
+        ResourceKind::Group => state.store.get_group(&dir.id, id).await?,
+    };
+    found.ok_or_else(|| {
+        ScimError::not_found(format!(
+            "no {} with id '{id}' in this directory",
+            kind.name()
+        ))
+        .into()
+    })
+}
+
+/// `GET /Users/{id}`, `GET /Groups/{id}`.
+pub async fn get(
+    state: &AppState,
+    dir: &ScimDirectory,
+    kind: ResourceKind,
+    id: &str,
+    projection: &Projection,
+    conditions: &Conditions,
+) -> ScimApiResult<Outcome> {
+    let stored = load(state, dir, kind, id).await?;
+    let note = SyncNote {
+        operation: op_name(kind, "getUser", "getGroup"),
+        resource_type: Some(kind.name()),
+        resource_id: Some(stored.id.clone()),
+        resource_label: label(kind, &stored.doc),
+        ..SyncNote::default()
+    };
+    let headers = render::resource_headers(dir, kind, &stored);
+    if conditions
+        .if_none_match
+        .as_ref()
+        .is_some_and(|p| p.matches(stored.version))
+    {
+        return Ok(Outcome {
+            status: StatusCode::NOT_MODIFIED,
+            body: None,
+            headers,
+            note,
+        });
+    }
+    let body = render(state, dir, kind, &stored, projection).await?;
+    Ok(Outcome {
+        status: StatusCode::OK,
+        body: Some(body),
+        headers,
+        note,
+    })
+}
+
+/// `PUT` (replace) or `PATCH` of a resource.
+pub enum Change<'a> {
+    Replace(&'a Value),
+    Patch(&'a Value),
+}
+
+/// `PUT` / `PATCH` on `/Users/{id}` and `/Groups/{id}`. A group PATCH answers 204 unless the
+/// request asked for attributes, so large groups never serialise their members for it.
+pub async fn update(
+    state: &AppState,
+    dir: &ScimDirectory,
+    kind: ResourceKind,
+    id: &str,
+    change: Change<'_>,
+    projection: Option<&Projection>,
+    conditions: &Conditions,
+) -> ScimApiResult<Outcome> {
+    let if_match = conditions.required_version();
+    let is_patch = matches!(change, Change::Patch(_));
+    let mut ignored = Vec::new();
+    let mut changed = Vec::new();
+    let compute = |current: &StoredResource| -> ScimApiResult<PatchOutcome> {
+        match change {
+            Change::Patch(body) => Ok(apply_patch_json(kind, &current.doc, body)?),
+            Change::Replace(body) => {
+                let parsed = parse_resource(kind, body)?;
+                let mut resource = parsed.resource;
+                let members = match kind {
+                    ResourceKind::Group => vec![roster_scim::MemberChange::Replace(
+                        GroupFields::take_members(&mut resource),
+                    )],
+                    ResourceKind::User => Vec::new(),
+                };
+                let changed = diff_keys(&current.doc, &resource);
+                Ok(PatchOutcome {
+                    resource,
+                    changed,
+                    members,
+                    ignored: parsed.ignored,
+                })
+            }
+        }
+    };
+    let stored = match kind {
+        ResourceKind::User => state
+            .store
+            .update_user(&dir.id, id, if_match, |current| {
+                let out = compute(current)?;
+                let fields = user_fields(&out.resource)?;
+                ignored = out.ignored;
+                changed = out.changed;
+                Ok::<_, ScimApiError>((out.resource, fields))
+            })
+            .await
+            .map_err(ScimApiError::from)??,
+        ResourceKind::Group => state
+            .store
+            .update_group(&dir.id, id, if_match, |current| {
+                let out = compute(current)?;
+                let fields = group_fields(&out.resource)?;
+                ignored = out.ignored;
+                changed = out.changed;
+                Ok::<_, ScimApiError>((out.resource, fields, out.members))
+            })
+            .await
+            .map_err(ScimApiError::from)??,
+    };
+    let note = SyncNote {
+        operation: match (kind, is_patch) {
+            (ResourceKind::User, true) => "patchUser",
+            (ResourceKind::User, false) => "replaceUser",
+            (ResourceKind::Group, true) => "patchGroup",
+            (ResourceKind::Group, false) => "replaceGroup",
+        },
+        resource_type: Some(kind.name()),
+        resource_id: Some(stored.id.clone()),
+        resource_label: label(kind, &stored.doc),
+        changed,
+        ignored,
+    };
+    let headers = render::resource_headers(dir, kind, &stored);
+    let default_projection = Projection::default_for(kind);
+    let projection = match (kind, is_patch, projection) {
+        (ResourceKind::Group, true, None) => {
+            return Ok(Outcome {
+                status: StatusCode::NO_CONTENT,
+                body: None,
+                headers,
+                note,
+            });
+        }
+        (_, _, Some(p)) => p,
+        (_, _, None) => &default_projection,
+    };
+    let body = render(state, dir, kind, &stored, projection).await?;
+    Ok(Outcome {
+        status: StatusCode::OK,
+        body: Some(body),
+        headers,
+        note,
+    })
+}
+
+/// Top-level attributes whose values differ between two documents.
+fn diff_keys(before: &Value, after: &Value) -> Vec<String> {
+    let empty = serde_json::Map::new();
+    let b = before.as_object().unwrap_or(&empty);
+    let a = after.as_object().unwrap_or(&empty);
+    let mut keys: Vec<String> = b
+        .keys()
+        .chain(a.keys())
+        .filter(|k| *k != "schemas" && b.get(*k) != a.get(*k))
+        .cloned()
+        .collect();
+    keys.sort();
+    keys.dedup();
+    keys
+}
+
+/// `DELETE /Users/{id}`, `DELETE /Groups/{id}`.
+pub async fn delete(
+    state: &AppState,
+    dir: &ScimDirectory,
+    kind: ResourceKind,
+    id: &str,
+    conditions: &Conditions,
+) -> ScimApiResult<Outcome> {
+    let if_match = conditions.required_version();
+    let label = match kind {
+        ResourceKind::User => state.store.get_user(&dir.id, id).await?,
+        ResourceKind::Group => state.store.get_group(&dir.id, id).await?,
+    }
+    .and_then(|r| label(kind, &r.doc));
+    match kind {
+        ResourceKind::User => state.store.delete_user(&dir.id, id, if_match).await?,
+        ResourceKind::Group => state.store.delete_group(&dir.id, id, if_match).await?,
+    }
+    Ok(Outcome {
+        status: StatusCode::NO_CONTENT,
+        body: None,
+        headers: HeaderMap::new(),
+        note: SyncNote {
+            operation: op_name(kind, "deleteUser", "deleteGroup"),
+            resource_type: Some(kind.name()),
+            resource_id: Some(id.to_owned()),
+            resource_label: label,
+            ..SyncNote::default()
+        },
+    })
+}

@@ -1,0 +1,218 @@
+//! Recording the sync log. Every SCIM request yields one event; writing each on its own would
+//! put a write on every read, so events go through a channel to one background task that
+//! inserts them in batches, together with the hourly counters and the directory's
+//! last-request time. A crash loses at most the last fraction of a second of the log, never
+//! provisioning data.
+use std::time::Duration;
+
+use tokio::sync::{mpsc, oneshot};
+
+use super::{new_id, now_millis, Store};
+
+/// Longest a recorded event waits before it is written.
+const FLUSH_EVERY: Duration = Duration::from_millis(250);
+/// Events written per transaction at most.
+const BATCH: usize = 500;
+/// Events buffered before new ones are dropped (the log must never slow provisioning down).
+const QUEUE: usize = 20_000;
+const HOUR_MILLIS: i64 = 3_600_000;
+
+/// One SCIM request, as the sync log keeps it. Never holds keys or attribute values beyond
+/// the resource's label.
+#[derive(Debug, Clone, Default)]
+pub struct SyncEventRecord {
+    pub directory_id: String,
+    pub at: i64,
+    pub method: String,
+    pub path: String,
+    pub operation: String,
+    pub status: u16,
+    pub duration_ms: i64,
+    pub resource_type: Option<String>,
+    pub resource_id: Option<String>,
+    pub resource_label: Option<String>,
+    pub changed: Vec<String>,
+    pub ignored: Vec<String>,
+    pub scim_type: Option<String>,
+    pub detail: Option<String>,
+}
+
+enum Message {
+    Event(Box<SyncEventRecord>),
+    Flush(oneshot::Sender<()>),
+}
+
+/// Handle for recording events; cheap to clone.
+#[derive(Clone)]
+pub struct EventSink {
+    tx: mpsc::Sender<Message>,
+}
+
+impl EventSink {
+    /// Starts the writer task for `store`.
+    pub fn start(store: Store) -> EventSink {
+        let (tx, rx) = mpsc::channel(QUEUE);
+        tokio::spawn(writer(store, rx));
+        EventSink { tx }
+    }
+
+    /// Queues an event; drops it (with a warning) if the writer is far behind.
+    pub fn record(&self, event: SyncEventRecord) {
+        if self.tx.try_send(Message::Event(Box::new(event))).is_err() {
+            tracing::warn!("sync log queue full; an event was dropped");
+        }
+    }
+
+    /// Waits until every event recorded so far is written (tests, shutdown).
+    pub async fn flush(&self) {
+        let (done, wait) = oneshot::channel();
+        if self.tx.send(Message::Flush(done)).await.is_ok() {
+            let _ = wait.await;
+        }
+    }
+}
+
+async fn writer(store: Store, mut rx: mpsc::Receiver<Message>) {
+    let mut batch: Vec<SyncEventRecord> = Vec::new();
+    loop {
+        let message = if batch.is_empty() {
+            rx.recv().await
+        } else {
+            match tokio::time::timeout(FLUSH_EVERY, rx.recv()).await {
+                Ok(m) => m,
+                Err(_) => {
+                    write_batch(&store, &mut batch).await;
+                    continue;
+                }
+            }
+        };
+        match message {
+            Some(Message::Event(e)) => {
+                batch.push(*e);
+                if batch.len() >= BATCH {
+                    write_batch(&store, &mut batch).await;
+                }
+            }
+            Some(Message::Flush(done)) => {
+                write_batch(&store, &mut batch).await;
+                let _ = done.send(());
+            }
+            None => {
+                write_batch(&store, &mut batch).await;
+                return;
+            }
+        }
+    }
+}
+
+async fn write_batch(store: &Store, batch: &mut Vec<SyncEventRecord>) {
+    if batch.is_empty() {
+        return;
+    }
+    if let Err(err) = store.insert_sync_events(batch).await {
+        // A deleted directory's events fail their foreign key; nothing else is expected.
+        tracing::warn!(error = %err, events = batch.len(), "could not write sync events");
+    }
+    batch.clear();
+}
+
+impl Store {
+    async fn insert_sync_events(&self, events: &[SyncEventRecord]) -> Result<(), sqlx::Error> {
+        let mut tx = self.write.begin().await?;
+        let mut hours: std::collections::BTreeMap<(&str, i64), (i64, i64)> = Default::default();
+        let mut last: std::collections::BTreeMap<&str, i64> = Default::default();
+        for e in events {
+            // Events of directories deleted meanwhile are skipped rather than failing the batch.
+            let res = sqlx::query(
+                "INSERT INTO sync_events (id, directory_id, at, method, path, operation, status, \
+                 duration_ms, resource_type, resource_id, resource_label, changed, ignored, \
+                 scim_type, detail) \
+                 SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15 \
+                 WHERE EXISTS (SELECT 1 FROM directories WHERE id = $2)",
+            )
+            .bind(new_id())
+            .bind(&e.directory_id)
+            .bind(e.at)
+            .bind(&e.method)
+            .bind(&e.path)
+            .bind(&e.operation)
+            .bind(i64::from(e.status))
+            .bind(e.duration_ms)
+            .bind(&e.resource_type)
+            .bind(&e.resource_id)
+            .bind(&e.resource_label)
+            .bind((!e.changed.is_empty()).then(|| e.changed.join(",")))
+            .bind((!e.ignored.is_empty()).then(|| e.ignored.join(",")))
+            .bind(&e.scim_type)
+            .bind(&e.detail)
+            .execute(&mut *tx)
+            .await?;
+            if res.rows_affected() == 0 {
+                continue;
+            }
+            let slot = hours
+                .entry((&e.directory_id, e.at - e.at.rem_euclid(HOUR_MILLIS)))
+                .or_default();
+            slot.0 += 1;
+            slot.1 += i64::from(e.status >= 400);
+            let l = last.entry(&e.directory_id).or_default();
+            *l = (*l).max(e.at);
+        }
+        for ((dir, hour), (requests, errors)) in hours {
+            sqlx::query(
+                "INSERT INTO sync_stats_hourly (directory_id, hour, requests, errors) \
+                 VALUES ($1, $2, $3, $4) ON CONFLICT (directory_id, hour) DO UPDATE SET \
+                 requests = sync_stats_hourly.requests + $3, errors = sync_stats_hourly.errors + $4",
+            )
+            .bind(dir)
+            .bind(hour)
+            .bind(requests)
+            .bind(errors)
+            .execute(&mut *tx)
+            .await?;
+        }
+        for (dir, at) in last {
+            sqlx::query(
+                "UPDATE directories SET last_request_at = $1 \
+                 WHERE id = $2 AND (last_request_at IS NULL OR last_request_at < $1)",
+            )
+            .bind(at)
+            .bind(dir)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await
+    }
+
+    /// Deletes sync events and hourly counters older than `retention`.
+    pub async fn prune_sync_log(&self, retention: Duration) -> Result<u64, sqlx::Error> {
+        let cutoff = now_millis() - retention.as_millis() as i64;
+        let mut tx = self.write.begin().await?;
+        let n = sqlx::query("DELETE FROM sync_events WHERE at < $1")
+            .bind(cutoff)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        sqlx::query("DELETE FROM sync_stats_hourly WHERE hour < $1")
+            .bind(cutoff - HOUR_MILLIS)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(n)
+    }
+}
+
+/// Prunes the sync log every hour, for as long as the server runs.
+pub fn spawn_pruner(store: Store, retention: Duration) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(3600));
+        loop {
+            tick.tick().await;
+            match store.prune_sync_log(retention).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(events = n, "pruned the sync log"),
+                Err(err) => tracing::warn!(error = %err, "could not prune the sync log"),
+            }
+        }
+    });
+}

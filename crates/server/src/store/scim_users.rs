@@ -1,0 +1,377 @@
+//! SCIM users of a directory: the normalised document plus indexed columns, the emails table,
+//! and the directory's user counters, all changed in one transaction per write.
+use futures_util::TryStreamExt;
+use roster_scim::UserFields;
+use serde_json::Value;
+use sqlx::{any::AnyRow, Any, Row, Transaction};
+
+use super::{
+    is_unique_violation, new_id, now_millis,
+    scim_common::{bind_all, order_clause, parse_doc, ListQuery, StoredResource, WriteError},
+    Store,
+};
+
+const COLUMNS: &str = "u.id, u.doc, u.version, u.created_at, u.updated_at";
+/// `active` as 0/1: the Any driver cannot decode SQLite's BOOLEAN columns, only integers.
+pub(super) const ACTIVE: &str = "CAST(CASE WHEN u.active THEN 1 ELSE 0 END AS BIGINT) AS active";
+
+fn from_row(row: &AnyRow) -> Result<StoredResource, sqlx::Error> {
+    Ok(StoredResource {
+        id: row.try_get("id")?,
+        doc: parse_doc(&row.try_get::<String, _>("doc")?)?,
+        version: row.try_get("version")?,
+        created_at: row.try_get("created_at")?,
+        updated_at: row.try_get("updated_at")?,
+        member_count: 0,
+    })
+}
+
+fn conflict(err: sqlx::Error, user_name: &str) -> WriteError {
+    if is_unique_violation(&err) {
+        WriteError::Conflict(format!("a user with userName '{user_name}' already exists"))
+    } else {
+        WriteError::Db(err)
+    }
+}
+
+/// Rewrites the user's email rows (a user has a handful).
+async fn write_emails(
+    tx: &mut Transaction<'static, Any>,
+    directory_id: &str,
+    user_id: &str,
+    fields: &UserFields,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM user_emails WHERE user_id = $1")
+        .bind(user_id)
+        .execute(&mut **tx)
+        .await?;
+    for (position, email) in fields.emails.iter().enumerate() {
+        sqlx::query(
+            "INSERT INTO user_emails (user_id, directory_id, position, value, value_lower, kind, is_primary) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(user_id)
+        .bind(directory_id)
+        .bind(position as i64)
+        .bind(&email.value)
+        .bind(email.value.to_lowercase())
+        .bind(email.kind.as_ref().map(|k| k.to_lowercase()))
+        .bind(email.primary)
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
+}
+
+/// Moves one user between the active and deactivated counters (or adds/removes one).
+async fn count_user(
+    tx: &mut Transaction<'static, Any>,
+    directory_id: &str,
+    active_delta: i64,
+    deactivated_delta: i64,
+) -> Result<(), sqlx::Error> {
+    if active_delta == 0 && deactivated_delta == 0 {
+        return Ok(());
+    }
+    sqlx::query(
+        "UPDATE directories SET active_users = active_users + $1, \
+         deactivated_users = deactivated_users + $2 WHERE id = $3",
+    )
+    .bind(active_delta)
+    .bind(deactivated_delta)
+    .bind(directory_id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+fn primary_email(fields: &UserFields) -> Option<String> {
+    fields.primary_email().map(|e| e.value.clone())
+}
+
+impl Store {
+    /// Creates a user from a normalised document.
+    pub async fn create_user(
+        &self,
+        directory_id: &str,
+        doc: &Value,
+        fields: &UserFields,
+    ) -> Result<StoredResource, WriteError> {
+        let id = new_id();
+        let now = now_millis();
+        let email = primary_email(fields);
+        let mut tx = self.write.begin().await?;
+        sqlx::query(
+            "INSERT INTO users (id, directory_id, user_name, user_name_lower, external_id, \
+             display_name, given_name, family_name, primary_email, primary_email_lower, active, \
+             doc, version, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 1, $13, $13)",
+        )
+        .bind(&id)
+        .bind(directory_id)
+        .bind(&fields.user_name)
+        .bind(fields.user_name.to_lowercase())
+        .bind(&fields.external_id)
+        .bind(&fields.display_name)
+        .bind(&fields.given_name)
+        .bind(&fields.family_name)
+        .bind(&email)
+        .bind(email.as_ref().map(|e| e.to_lowercase()))
+        .bind(fields.active)
+        .bind(doc.to_string())
+        .bind(now)
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| conflict(e, &fields.user_name))?;
+        write_emails(&mut tx, directory_id, &id, fields).await?;
+        let (a, d) = if fields.active { (1, 0) } else { (0, 1) };
+        count_user(&mut tx, directory_id, a, d).await?;
+        tx.commit().await?;
+        Ok(StoredResource {
+            id,
+            doc: doc.clone(),
+            version: 1,
+            created_at: now,
+            updated_at: now,
+            member_count: 0,
+        })
+    }
+
+    pub async fn get_user(
+        &self,
+        directory_id: &str,
+        id: &str,
+    ) -> Result<Option<StoredResource>, sqlx::Error> {
+        sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM users u WHERE u.directory_id = $1 AND u.id = $2"
+        ))
+        .bind(directory_id)
+        .bind(id)
+        .fetch_optional(&self.read)
+        .await?
+        .as_ref()
+        .map(from_row)
+        .transpose()
+    }
+
+    /// Replaces a user's document (PUT, and PATCH after the core applied it). `update`
+    /// receives the current row inside the write transaction and returns the new document and
+    /// its fields, or an error that aborts the write. `if_match` is an expected version.
+    pub async fn update_user<E>(
+        &self,
+        directory_id: &str,
+        id: &str,
+        if_match: Option<i64>,
+        update: impl FnOnce(&StoredResource) -> Result<(Value, UserFields), E>,
+    ) -> Result<Result<StoredResource, E>, WriteError> {
+        let mut tx = self.write.begin().await?;
+        let row = sqlx::query(&format!(
+            "SELECT {COLUMNS}, {ACTIVE} FROM users u WHERE u.directory_id = $1 AND u.id = $2"
+        ))
+        .bind(directory_id)
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(row) = row else {
+            return Err(WriteError::NotFound);
+        };
+        let current = from_row(&row)?;
+        let was_active = row.try_get::<i64, _>("active")? != 0;
+        if if_match.is_some_and(|v| v != current.version) {
+            return Err(WriteError::PreconditionFailed);
+        }
+        let (doc, fields) = match update(&current) {
+            Ok(v) => v,
+            Err(e) => return Ok(Err(e)),
+        };
+        let now = now_millis();
+        let email = primary_email(&fields);
+        // The version predicate makes a concurrent writer (PostgreSQL) lose cleanly instead of
+        // overwriting.
+        let updated = sqlx::query(
+            "UPDATE users SET user_name = $1, user_name_lower = $2, external_id = $3, \
+             display_name = $4, given_name = $5, family_name = $6, primary_email = $7, \
+             primary_email_lower = $8, active = $9, doc = $10, version = version + 1, \
+             updated_at = $11 WHERE id = $12 AND version = $13",
+        )
+        .bind(&fields.user_name)
+        .bind(fields.user_name.to_lowercase())
+        .bind(&fields.external_id)
+        .bind(&fields.display_name)
+        .bind(&fields.given_name)
+        .bind(&fields.family_name)
+        .bind(&email)
+        .bind(email.as_ref().map(|e| e.to_lowercase()))
+        .bind(fields.active)
+        .bind(doc.to_string())
+        .bind(now)
+        .bind(id)
+        .bind(current.version)
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| conflict(e, &fields.user_name))?;
+        if updated.rows_affected() == 0 {
+            return Err(WriteError::PreconditionFailed);
+        }
+        write_emails(&mut tx, directory_id, id, &fields).await?;
+        match (was_active, fields.active) {
+            (true, false) => count_user(&mut tx, directory_id, -1, 1).await?,
+            (false, true) => count_user(&mut tx, directory_id, 1, -1).await?,
+            _ => {}
+        }
+        tx.commit().await?;
+        Ok(Ok(StoredResource {
+            id: id.to_owned(),
+            doc,
+            version: current.version + 1,
+            created_at: current.created_at,
+            updated_at: now,
+            member_count: 0,
+        }))
+    }
+
+    /// Deletes a user and their memberships (group member counts follow).
+    pub async fn delete_user(
+        &self,
+        directory_id: &str,
+        id: &str,
+        if_match: Option<i64>,
+    ) -> Result<(), WriteError> {
+        let mut tx = self.write.begin().await?;
+        let row = sqlx::query(&format!(
+            "SELECT u.version, {ACTIVE} FROM users u WHERE u.directory_id = $1 AND u.id = $2"
+        ))
+        .bind(directory_id)
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(row) = row else {
+            return Err(WriteError::NotFound);
+        };
+        let version: i64 = row.try_get("version")?;
+        let active = row.try_get::<i64, _>("active")? != 0;
+        if if_match.is_some_and(|v| v != version) {
+            return Err(WriteError::PreconditionFailed);
+        }
+        let now = now_millis();
+        sqlx::query(
+            "UPDATE groups SET member_count = member_count - 1, version = version + 1, updated_at = $1 \
+             WHERE id IN (SELECT group_id FROM group_members WHERE user_id = $2)",
+        )
+        .bind(now)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query("DELETE FROM users WHERE id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        let (a, d) = if active { (-1, 0) } else { (0, -1) };
+        count_user(&mut tx, directory_id, a, d).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Lists users. With a residual filter, rows stream through `keep` (the core's evaluator)
+    /// and are counted as they pass; nothing is held beyond the requested page.
+    pub async fn list_users(
+        &self,
+        directory_id: &str,
+        q: &ListQuery,
+        keep: impl Fn(&StoredResource) -> bool,
+    ) -> Result<(u64, Vec<StoredResource>), sqlx::Error> {
+        list(
+            &self.read,
+            "users u",
+            "u",
+            COLUMNS,
+            directory_id,
+            q,
+            from_row,
+            keep,
+        )
+        .await
+    }
+
+    /// The groups of each user in `user_ids` (for the read-only `groups` attribute).
+    pub async fn groups_of_users(
+        &self,
+        user_ids: &[String],
+    ) -> Result<Vec<(String, String, String)>, sqlx::Error> {
+        let mut out = Vec::new();
+        for chunk in user_ids.chunks(200) {
+            let params: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+            let sql = format!(
+                "SELECT gm.user_id, g.id, g.display_name FROM group_members gm \
+                 JOIN groups g ON g.id = gm.group_id WHERE gm.user_id IN ({}) ORDER BY g.id",
+                params.join(", ")
+            );
+            let mut query = sqlx::query(&sql);
+            for id in chunk {
+                query = query.bind(id.as_str());
+            }
+            for row in query.fetch_all(&self.read).await? {
+                out.push((row.try_get(0)?, row.try_get(1)?, row.try_get(2)?));
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// Runs a list query over `table` (aliased `alias`) in a directory: a count and a page, or,
+/// for residual filters, one streamed pass that counts and keeps the page.
+#[allow(clippy::too_many_arguments)]
+pub(super) async fn list(
+    pool: &sqlx::AnyPool,
+    table: &str,
+    alias: &str,
+    columns: &str,
+    directory_id: &str,
+    q: &ListQuery,
+    from_row: fn(&AnyRow) -> Result<StoredResource, sqlx::Error>,
+    keep: impl Fn(&StoredResource) -> bool,
+) -> Result<(u64, Vec<StoredResource>), sqlx::Error> {
+    let empty = Vec::new();
+    let (cond, binds, residual) = match &q.filter {
+        Some(f) => (f.sql.as_str(), &f.binds, f.residual),
+        None => ("1 = 1", &empty, false),
+    };
+    let order = order_clause(q, &format!("{alias}.id"));
+    let offset = q.start_index.saturating_sub(1);
+    let where_ = format!("{alias}.directory_id = $1 AND {cond}");
+    if residual {
+        let sql = format!("SELECT {columns} FROM {table} WHERE {where_} {order}");
+        let mut rows = bind_all(sqlx::query(&sql).bind(directory_id), binds).fetch(pool);
+        let (mut total, mut page) = (0u64, Vec::new());
+        while let Some(row) = rows.try_next().await? {
+            let r = from_row(&row)?;
+            if keep(&r) {
+                if total >= offset && (page.len() as u64) < q.count {
+                    page.push(r);
+                }
+                total += 1;
+            }
+        }
+        return Ok((total, page));
+    }
+    let count_sql = format!("SELECT COUNT(*) FROM {table} WHERE {where_}");
+    let total: i64 = bind_all(sqlx::query(&count_sql).bind(directory_id), binds)
+        .fetch_one(pool)
+        .await?
+        .try_get(0)?;
+    if q.count == 0 {
+        return Ok((total as u64, Vec::new()));
+    }
+    let n = binds.len() + 2;
+    let sql = format!(
+        "SELECT {columns} FROM {table} WHERE {where_} {order} LIMIT ${n} OFFSET ${}",
+        n + 1
+    );
+    let rows = bind_all(sqlx::query(&sql).bind(directory_id), binds)
+        .bind(q.count as i64)
+        .bind(offset as i64)
+        .fetch_all(pool)
+        .await?;
+    let page = rows.iter().map(from_row).collect::<Result<Vec<_>, _>>()?;
+    Ok((total as u64, page))
+}
