@@ -17,7 +17,9 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
     let mut config = config;
     config.listen = bound;
     let state = AppState::new(store.clone(), config).await?;
+    crate::store::events::spawn_pruner(store.clone(), state.config.sync_log_retention);
     let url = state.public_url();
+    let events = state.events.clone();
 
     // These lines are for the person (and scripts) starting the server, so they go to
     // stdout, not to the logs.
@@ -36,6 +38,8 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
         .with_graceful_shutdown(shutdown_signal())
         .await
         .context("server error")?;
+    // The sync log's last batch is written before the pools close.
+    events.flush().await;
     store.close().await;
     tracing::info!("stopped");
     Ok(())

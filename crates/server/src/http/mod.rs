@@ -12,11 +12,12 @@ use std::time::Duration;
 
 use axum::{
     extract::{DefaultBodyLimit, Request},
-    http::StatusCode,
+    http::{header, HeaderName, HeaderValue, Method, StatusCode},
     routing::any,
     Router,
 };
 use tower_http::{
+    cors::{AllowOrigin, CorsLayer},
     request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
     timeout::TimeoutLayer,
     trace::TraceLayer,
@@ -39,6 +40,7 @@ pub fn app(state: AppState) -> Router {
         .route("/scim/{*rest}", any(not_found::not_found))
         .method_not_allowed_fallback(not_found::method_not_allowed);
 
+    let state_cors = state.config.cors_origins.clone();
     let mut router = Router::new()
         .merge(health::router())
         .merge(crate::scim::router(state.clone()))
@@ -48,7 +50,9 @@ pub fn app(state: AppState) -> Router {
         None => router.fallback(not_found::not_found),
     };
 
+    let cors = cors_layer(&state_cors);
     router
+        .layer(cors)
         .layer(
             TraceLayer::new_for_http().make_span_with(|req: &Request| {
                 let id = req
@@ -65,4 +69,26 @@ pub fn app(state: AppState) -> Router {
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
         .with_state(state)
+}
+
+/// CORS for a console served from another origin (static hosting): only the configured
+/// origins, with credentials (the session cookie) and the CSRF header. Without configured
+/// origins no CORS headers are sent and browsers keep the same-origin rule.
+fn cors_layer(origins: &[String]) -> CorsLayer {
+    let allowed: Vec<HeaderValue> = origins
+        .iter()
+        .map(|o| o.trim().trim_end_matches('/'))
+        .filter(|o| !o.is_empty())
+        .filter_map(|o| HeaderValue::from_str(o).ok())
+        .collect();
+    if allowed.is_empty() {
+        return CorsLayer::new();
+    }
+    CorsLayer::new()
+        .allow_origin(AllowOrigin::list(allowed))
+        .allow_credentials(true)
+        .allow_methods([Method::GET, Method::POST, Method::PUT, Method::PATCH, Method::DELETE])
+        .allow_headers([header::CONTENT_TYPE, HeaderName::from_static("x-csrf-token")])
+        .expose_headers([header::LOCATION, header::RETRY_AFTER])
+        .max_age(Duration::from_secs(3600))
 }

@@ -89,3 +89,35 @@ async fn console_fallback_serves_index_for_client_routes_only() {
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
     assert_eq!(res.headers()["content-type"], "application/problem+json");
 }
+
+/// A console on another origin may call the admin API with its cookie only when that origin
+/// is configured.
+#[tokio::test]
+async fn cors_allows_only_configured_origins_with_credentials() {
+    let db = tempfile::tempdir().unwrap();
+    let mut config = roster_server::config::Config::for_database(format!(
+        "sqlite://{}/r.db",
+        db.path().display()
+    ));
+    config.cors_origins = vec!["https://console.example.com".into()];
+    let store = roster_server::store::Store::connect(&config.database_url).await.unwrap();
+    let app = roster_server::app(roster_server::AppState::new(store, config).await.unwrap());
+    use tower::ServiceExt;
+    let preflight = |origin: &str| {
+        axum::http::Request::builder()
+            .method("OPTIONS")
+            .uri("/api/v1/session")
+            .header("origin", origin)
+            .header("access-control-request-method", "POST")
+            .header("access-control-request-headers", "content-type,x-csrf-token")
+            .body(axum::body::Body::empty())
+            .unwrap()
+    };
+    let res = app.clone().oneshot(preflight("https://console.example.com")).await.unwrap();
+    let h = res.headers();
+    assert_eq!(h["access-control-allow-origin"], "https://console.example.com");
+    assert_eq!(h["access-control-allow-credentials"], "true");
+    assert!(h["access-control-allow-headers"].to_str().unwrap().contains("x-csrf-token"));
+    let res = app.clone().oneshot(preflight("https://evil.example.com")).await.unwrap();
+    assert!(res.headers().get("access-control-allow-origin").is_none());
+}
