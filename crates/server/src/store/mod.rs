@@ -8,9 +8,20 @@
 mod admins;
 mod api_keys;
 mod backend;
+pub mod directories;
+pub mod directory_groups;
+pub mod directory_users;
+pub mod events;
 mod organizations;
+pub mod paging;
+pub mod scim_common;
+pub mod scim_filter;
+mod scim_groups;
+mod scim_users;
 mod sessions;
+pub mod sync_log_reads;
 mod throttle;
+pub mod timestamps;
 
 pub use admins::AdminRecord;
 pub use api_keys::IssuedKey;

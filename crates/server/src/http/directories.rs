@@ -1,0 +1,229 @@
+//! `/api/v1/directories[/{id}]`: the admin's directories — list, create (with the first API
+//! key), show, rename, delete (with what it would remove) and regenerate the key. Every
+//! handler is scoped to the signed-in admin's organization: another organization's directory
+//! answers 404 like a missing one.
+use axum::{
+    body::Bytes,
+    extract::{Path, State},
+    http::{header, StatusCode},
+    response::{IntoResponse, Response},
+    routing::{get, post},
+    Router,
+};
+use roster_api_types::{
+    directory::{
+        CreatedDirectory, Directory, DirectoryDeletionImpact, DirectoryName, IssuedApiKey,
+        RegenerateApiKey,
+    },
+    API_PREFIX,
+};
+
+use super::extract::Json;
+use crate::{
+    auth::session::AdminSession,
+    error::{AppError, AppResult},
+    state::AppState,
+    store::{
+        directories::scim_base_url,
+        timestamps::{rfc3339, rfc3339_opt},
+    },
+};
+
+/// Longest accepted directory name, in characters.
+const MAX_NAME_CHARS: usize = 100;
+/// Longest overlap during which a replaced key keeps working: 7 days.
+const MAX_OVERLAP_SECONDS: u64 = 7 * 24 * 3600;
+
+/// Directory management and, merged in, browsing (see [`super::directory_browse`]).
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .merge(super::directory_browse::router())
+        .route(
+            "/api/v1/directories",
+            get(list_directories).post(create_directory),
+        )
+        .route(
+            "/api/v1/directories/{id}",
+            get(get_directory)
+                .patch(rename_directory)
+                .delete(delete_directory),
+        )
+        .route(
+            "/api/v1/directories/{id}/deletion-impact",
+            get(get_deletion_impact),
+        )
+        .route("/api/v1/directories/{id}/api-key", post(regenerate_api_key))
+}
+
+/// The 404 for a directory that is missing or another organization's.
+pub(super) fn directory_not_found() -> AppError {
+    AppError::NotFound("No such directory.".into())
+}
+
+/// A trimmed name of 1 to 100 characters, or a 422 about `name`.
+fn valid_name(name: &str) -> AppResult<&str> {
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(AppError::invalid_field("name", "Enter a name."));
+    }
+    if name.chars().count() > MAX_NAME_CHARS {
+        return Err(AppError::invalid_field(
+            "name",
+            format!("Use at most {MAX_NAME_CHARS} characters."),
+        ));
+    }
+    Ok(name)
+}
+
+fn key_lifetime_millis(state: &AppState) -> i64 {
+    i64::try_from(state.config.api_key_lifetime.as_millis()).unwrap_or(i64::MAX / 2)
+}
+
+/// Loads a directory just written; it is gone only if deleted concurrently.
+async fn load(state: &AppState, session: &AdminSession, id: &str) -> AppResult<Directory> {
+    state
+        .store
+        .directory(&session.0.org_id, id, &state.public_url())
+        .await?
+        .ok_or_else(directory_not_found)
+}
+
+/// Lists the organization's directories, oldest first.
+async fn list_directories(
+    State(state): State<AppState>,
+    session: AdminSession,
+) -> AppResult<Json<Vec<Directory>>> {
+    let list = state
+        .store
+        .list_directories(&session.0.org_id, &state.public_url())
+        .await?;
+    Ok(Json(list))
+}
+
+/// Creates a directory and its first API key (shown only in this answer).
+async fn create_directory(
+    State(state): State<AppState>,
+    session: AdminSession,
+    Json(body): Json<DirectoryName>,
+) -> AppResult<Response> {
+    let name = valid_name(&body.name)?;
+    let (id, key) = state
+        .store
+        .create_directory(&session.0.org_id, name, key_lifetime_millis(&state))
+        .await?;
+    tracing::info!(directory_id = %id, admin_id = %session.0.admin_id, "directory created");
+    let directory = load(&state, &session, &id).await?;
+    let location = format!("{API_PREFIX}/directories/{id}");
+    let body = CreatedDirectory {
+        directory,
+        api_key: key.key.secret,
+        api_key_expires_at: rfc3339(key.expires_at),
+    };
+    Ok((
+        StatusCode::CREATED,
+        [(header::LOCATION, location)],
+        Json(body),
+    )
+        .into_response())
+}
+
+/// One directory.
+async fn get_directory(
+    State(state): State<AppState>,
+    session: AdminSession,
+    Path(id): Path<String>,
+) -> AppResult<Json<Directory>> {
+    Ok(Json(load(&state, &session, &id).await?))
+}
+
+/// Renames a directory.
+async fn rename_directory(
+    State(state): State<AppState>,
+    session: AdminSession,
+    Path(id): Path<String>,
+    Json(body): Json<DirectoryName>,
+) -> AppResult<Json<Directory>> {
+    let name = valid_name(&body.name)?;
+    if !state
+        .store
+        .rename_directory(&session.0.org_id, &id, name)
+        .await?
+    {
+        return Err(directory_not_found());
+    }
+    Ok(Json(load(&state, &session, &id).await?))
+}
+
+/// What deleting the directory would remove, for the confirmation dialog.
+async fn get_deletion_impact(
+    State(state): State<AppState>,
+    session: AdminSession,
+    Path(id): Path<String>,
+) -> AppResult<Json<DirectoryDeletionImpact>> {
+    state
+        .store
+        .directory_deletion_impact(&session.0.org_id, &id)
+        .await?
+        .map(Json)
+        .ok_or_else(directory_not_found)
+}
+
+/// Deletes a directory with its users, groups, memberships, keys, sync log and the access
+/// grants made through its groups.
+async fn delete_directory(
+    State(state): State<AppState>,
+    session: AdminSession,
+    Path(id): Path<String>,
+) -> AppResult<StatusCode> {
+    if !state.store.delete_directory(&session.0.org_id, &id).await? {
+        return Err(directory_not_found());
+    }
+    tracing::info!(directory_id = %id, admin_id = %session.0.admin_id, "directory deleted");
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Issues a new API key. The body is optional: `{"overlapSeconds": N}` keeps the old key
+/// working for N seconds (at most 7 days); otherwise it stops at once.
+async fn regenerate_api_key(
+    State(state): State<AppState>,
+    session: AdminSession,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> AppResult<Json<IssuedApiKey>> {
+    // An empty body is the common case (a button without options), so it is not required to
+    // be JSON; a non-empty one must be.
+    let request: RegenerateApiKey = if body.iter().all(u8::is_ascii_whitespace) {
+        RegenerateApiKey::default()
+    } else {
+        serde_json::from_slice(&body).map_err(|e| AppError::Validation {
+            detail: format!("Invalid body: {e}"),
+            errors: Vec::new(),
+        })?
+    };
+    let overlap = request.overlap_seconds.unwrap_or(0);
+    if overlap > MAX_OVERLAP_SECONDS {
+        return Err(AppError::invalid_field(
+            "overlapSeconds",
+            format!("The overlap can be at most 7 days ({MAX_OVERLAP_SECONDS} seconds)."),
+        ));
+    }
+    // At most 7 days, so the product fits easily.
+    let overlap_millis = i64::try_from(overlap * 1000).unwrap_or(0);
+    let key = state
+        .store
+        .regenerate_api_key(
+            &session.0.org_id,
+            &id,
+            key_lifetime_millis(&state),
+            overlap_millis,
+        )
+        .await?
+        .ok_or_else(directory_not_found)?;
+    tracing::info!(directory_id = %id, admin_id = %session.0.admin_id, overlap_seconds = overlap, "directory API key regenerated");
+    Ok(Json(IssuedApiKey {
+        base_url: scim_base_url(&state.public_url(), &id),
+        api_key: key.key.secret,
+        expires_at: rfc3339(key.expires_at),
+        previous_key_valid_until: rfc3339_opt(key.previous_valid_until),
+    }))
+}

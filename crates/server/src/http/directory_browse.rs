@@ -1,0 +1,266 @@
+//! `/api/v1/directories/{id}/{users,groups,events,activity}`: what a directory provisioned
+//! and what its identity provider did, for the console to browse. Read-only; lists are
+//! keyset-paged (see [`crate::store::paging`]).
+use axum::{
+    extract::{Path, State},
+    routing::get,
+    Router,
+};
+use roster_api_types::directory::{
+    ActivityQuery, EventListQuery, EventStatusFilter, GroupListQuery, GroupSummary, HourlyActivity,
+    Page, SortOrder, SyncEvent, UserDetail, UserListQuery, UserSummary,
+};
+use roster_scim::schema::USER_SCHEMA;
+use serde_json::{json, Value};
+
+use super::{
+    directories::directory_not_found,
+    extract::{Json, Query},
+};
+use crate::{
+    auth::session::AdminSession,
+    error::{AppError, AppResult},
+    state::AppState,
+    store::{
+        directories::scim_base_url,
+        directory_groups::{GROUPS_TAG, MEMBERS_TAG},
+        directory_users::{UserOrder, UserRecord},
+        paging::{PageRequest, DEFAULT_LIMIT, MAX_LIMIT},
+        sync_log_reads::{EventFilter, EVENTS_TAG},
+        timestamps::rfc3339,
+    },
+};
+
+/// Default span of the activity chart: one week.
+const DEFAULT_ACTIVITY_HOURS: u32 = 168;
+/// Longest span of the activity chart: 90 days.
+const MAX_ACTIVITY_HOURS: u32 = 2160;
+/// Longest accepted search text, in characters.
+const MAX_SEARCH_CHARS: usize = 200;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/directories/{id}/users", get(list_users))
+        .route("/api/v1/directories/{id}/users/{user_id}", get(get_user))
+        .route("/api/v1/directories/{id}/groups", get(list_groups))
+        .route("/api/v1/directories/{id}/groups/{group_id}", get(get_group))
+        .route(
+            "/api/v1/directories/{id}/groups/{group_id}/members",
+            get(list_group_members),
+        )
+        .route("/api/v1/directories/{id}/events", get(list_events))
+        .route("/api/v1/directories/{id}/activity", get(get_activity))
+}
+
+/// 404 unless the directory is the signed-in admin's organization's.
+async fn check_directory(state: &AppState, session: &AdminSession, id: &str) -> AppResult<()> {
+    if state.store.directory_in_org(&session.0.org_id, id).await? {
+        Ok(())
+    } else {
+        Err(directory_not_found())
+    }
+}
+
+/// A page request from the query's cursor and limit.
+fn page_request(tag: &str, cursor: Option<&str>, limit: Option<u32>) -> AppResult<PageRequest> {
+    let limit = limit.unwrap_or(DEFAULT_LIMIT);
+    if !(1..=MAX_LIMIT).contains(&limit) {
+        return Err(AppError::invalid_field(
+            "limit",
+            format!("The limit must be between 1 and {MAX_LIMIT}."),
+        ));
+    }
+    PageRequest::new(tag, cursor, limit).map_err(|e| AppError::BadRequest(e.to_string()))
+}
+
+/// A trimmed, lower-cased search text; `None` when empty.
+fn search_text(field: &str, search: Option<&str>) -> AppResult<Option<String>> {
+    let text = search.map(str::trim).filter(|s| !s.is_empty());
+    match text {
+        Some(t) if t.chars().count() > MAX_SEARCH_CHARS => Err(AppError::invalid_field(
+            field,
+            format!("Search for at most {MAX_SEARCH_CHARS} characters."),
+        )),
+        Some(t) => Ok(Some(t.to_lowercase())),
+        None => Ok(None),
+    }
+}
+
+/// A page of the directory's users, sorted and optionally searched by prefix.
+async fn list_users(
+    State(state): State<AppState>,
+    session: AdminSession,
+    Path(id): Path<String>,
+    Query(query): Query<UserListQuery>,
+) -> AppResult<Json<Page<UserSummary>>> {
+    check_directory(&state, &session, &id).await?;
+    let order = UserOrder {
+        sort: query.sort,
+        desc: query.order == SortOrder::Desc,
+    };
+    let page = page_request(&order.tag(), query.cursor.as_deref(), query.limit)?;
+    let search = search_text("search", query.search.as_deref())?;
+    let result = state
+        .store
+        .list_directory_users(&id, search.as_deref(), order, &page)
+        .await?;
+    Ok(Json(result))
+}
+
+/// The user as a SCIM client would read it: the stored document with `id`, `schemas`,
+/// `meta` and `groups` added.
+fn scim_resource(base_url: &str, record: &UserRecord) -> Value {
+    let mut resource = match &record.doc {
+        Value::Object(map) => map.clone(),
+        _ => serde_json::Map::new(),
+    };
+    let id = &record.summary.id;
+    resource.insert("id".into(), json!(id));
+    if !resource.contains_key("schemas") {
+        resource.insert("schemas".into(), json!([USER_SCHEMA]));
+    }
+    if !record.groups.is_empty() {
+        let groups: Vec<Value> = record
+            .groups
+            .iter()
+            .map(|g| {
+                json!({
+                    "value": g.id,
+                    "display": g.display_name,
+                    "$ref": format!("{base_url}/Groups/{}", g.id),
+                    "type": "direct",
+                })
+            })
+            .collect();
+        resource.insert("groups".into(), Value::Array(groups));
+    }
+    resource.insert(
+        "meta".into(),
+        json!({
+            "resourceType": "User",
+            "created": rfc3339(record.created_at),
+            "lastModified": rfc3339(record.updated_at),
+            "location": format!("{base_url}/Users/{id}"),
+            "version": format!("W/\"{}\"", record.version),
+        }),
+    );
+    Value::Object(resource)
+}
+
+/// One user with their SCIM resource and groups.
+async fn get_user(
+    State(state): State<AppState>,
+    session: AdminSession,
+    Path((id, user_id)): Path<(String, String)>,
+) -> AppResult<Json<UserDetail>> {
+    check_directory(&state, &session, &id).await?;
+    let record = state
+        .store
+        .directory_user(&id, &user_id)
+        .await?
+        .ok_or_else(|| AppError::NotFound("No such user in this directory.".into()))?;
+    let resource = scim_resource(&scim_base_url(&state.public_url(), &id), &record);
+    Ok(Json(UserDetail {
+        user: record.summary,
+        resource,
+        groups: record.groups,
+    }))
+}
+
+/// A page of the directory's groups by displayName, optionally searched by prefix.
+async fn list_groups(
+    State(state): State<AppState>,
+    session: AdminSession,
+    Path(id): Path<String>,
+    Query(query): Query<GroupListQuery>,
+) -> AppResult<Json<Page<GroupSummary>>> {
+    check_directory(&state, &session, &id).await?;
+    let page = page_request(GROUPS_TAG, query.cursor.as_deref(), query.limit)?;
+    let search = search_text("search", query.search.as_deref())?;
+    let result = state
+        .store
+        .list_directory_groups(&id, search.as_deref(), &page)
+        .await?;
+    Ok(Json(result))
+}
+
+async fn load_group(state: &AppState, id: &str, group_id: &str) -> AppResult<GroupSummary> {
+    state
+        .store
+        .directory_group(id, group_id)
+        .await?
+        .ok_or_else(|| AppError::NotFound("No such group in this directory.".into()))
+}
+
+/// One group.
+async fn get_group(
+    State(state): State<AppState>,
+    session: AdminSession,
+    Path((id, group_id)): Path<(String, String)>,
+) -> AppResult<Json<GroupSummary>> {
+    check_directory(&state, &session, &id).await?;
+    Ok(Json(load_group(&state, &id, &group_id).await?))
+}
+
+/// A page of a group's members, by user id. `search` is not supported here.
+async fn list_group_members(
+    State(state): State<AppState>,
+    session: AdminSession,
+    Path((id, group_id)): Path<(String, String)>,
+    Query(query): Query<GroupListQuery>,
+) -> AppResult<Json<Page<UserSummary>>> {
+    check_directory(&state, &session, &id).await?;
+    if query
+        .search
+        .as_deref()
+        .is_some_and(|s| !s.trim().is_empty())
+    {
+        return Err(AppError::invalid_field(
+            "search",
+            "Members cannot be searched; search the directory's users instead.",
+        ));
+    }
+    let group = load_group(&state, &id, &group_id).await?;
+    let page = page_request(MEMBERS_TAG, query.cursor.as_deref(), query.limit)?;
+    Ok(Json(state.store.list_group_members(&group, &page).await?))
+}
+
+/// A page of the directory's sync log, newest first.
+async fn list_events(
+    State(state): State<AppState>,
+    session: AdminSession,
+    Path(id): Path<String>,
+    Query(query): Query<EventListQuery>,
+) -> AppResult<Json<Page<SyncEvent>>> {
+    check_directory(&state, &session, &id).await?;
+    let page = page_request(EVENTS_TAG, query.cursor.as_deref(), query.limit)?;
+    let filter = EventFilter {
+        errors_only: query.status == EventStatusFilter::Error,
+        operation: query
+            .operation
+            .map(|o| o.trim().to_owned())
+            .filter(|o| !o.is_empty()),
+        text: search_text("q", query.q.as_deref())?,
+    };
+    Ok(Json(
+        state.store.list_sync_events(&id, &filter, &page).await?,
+    ))
+}
+
+/// Requests and errors per hour, oldest first, ending with the current hour.
+async fn get_activity(
+    State(state): State<AppState>,
+    session: AdminSession,
+    Path(id): Path<String>,
+    Query(query): Query<ActivityQuery>,
+) -> AppResult<Json<Vec<HourlyActivity>>> {
+    check_directory(&state, &session, &id).await?;
+    let hours = query.hours.unwrap_or(DEFAULT_ACTIVITY_HOURS);
+    if !(1..=MAX_ACTIVITY_HOURS).contains(&hours) {
+        return Err(AppError::invalid_field(
+            "hours",
+            format!("Ask for 1 to {MAX_ACTIVITY_HOURS} hours."),
+        ));
+    }
+    Ok(Json(state.store.directory_activity(&id, hours).await?))
+}
