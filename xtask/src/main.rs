@@ -49,8 +49,17 @@ enum Command {
     Test(test::Options),
 }
 
-fn main() -> Result<()> {
-    match Cli::parse().command {
+fn main() {
+    // Printed by hand: returning the error from main would add a backtrace whenever
+    // RUST_BACKTRACE is set, burying the one line that says which command failed.
+    if let Err(error) = run(Cli::parse().command) {
+        eprintln!("\nerror: {error:#}");
+        std::process::exit(1);
+    }
+}
+
+fn run(command: Command) -> Result<()> {
+    match command {
         Command::Tools { browser } => {
             let need = if browser {
                 tools::Need::Browser

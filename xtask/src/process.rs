@@ -53,7 +53,14 @@ pub fn display(cmd: &Command) -> String {
             ))
         })
         .collect();
-    parts.push(cmd.get_program().to_string_lossy().into_owned());
+    // `cargo` rather than the toolchain path that `cargo run` hands us in $CARGO.
+    let program = cmd.get_program();
+    let is_cargo = std::env::var_os("CARGO").is_some_and(|cargo| cargo == program);
+    parts.push(if is_cargo {
+        "cargo".into()
+    } else {
+        program.to_string_lossy().into_owned()
+    });
     parts.extend(cmd.get_args().map(|arg| arg.to_string_lossy().into_owned()));
     parts.join(" ")
 }
