@@ -18,8 +18,10 @@ use super::{
 };
 
 /// The columns of a [`UserSummary`], unqualified (they are unambiguous in the joins used).
+/// `active` is read as an integer: the `Any` driver cannot decode SQLite's BOOLEAN.
 pub(super) const USER_COLUMNS: &str = "id, directory_id, user_name, display_name, given_name, \
-     family_name, primary_email, external_id, active, created_at, updated_at";
+     family_name, primary_email, external_id, \
+     CAST(CASE WHEN active THEN 1 ELSE 0 END AS BIGINT) AS active, created_at, updated_at";
 
 /// The columns a search prefix is matched against, as indexed.
 const SEARCH_COLUMNS: [&str; 4] = [
@@ -86,7 +88,7 @@ pub(super) fn user_from_row(row: &AnyRow) -> Result<UserSummary, sqlx::Error> {
         family_name: row.try_get("family_name")?,
         email: row.try_get("primary_email")?,
         external_id: row.try_get("external_id")?,
-        active: row.try_get("active")?,
+        active: row.try_get::<i64, _>("active")? != 0,
         created_at: rfc3339(row.try_get("created_at")?),
         updated_at: rfc3339(row.try_get("updated_at")?),
     })
