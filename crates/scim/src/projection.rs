@@ -342,4 +342,19 @@ mod tests {
         assert!(Projection::default_for(ResourceKind::Group).wants("members"));
         assert!(!Projection::default_for(ResourceKind::User).wants("password"));
     }
+
+    #[test]
+    fn member_display_only_when_asked_for() {
+        let g = json!({"id": "g", "displayName": "x",
+            "members": [{"value": "u", "display": "U", "type": "User"}]});
+        let default = Projection::default_for(ResourceKind::Group).apply(&g);
+        assert_eq!(default["members"], json!([{"value": "u", "type": "User"}]));
+        let p = Projection::parse(ResourceKind::Group, Some("members"), None).unwrap();
+        assert_eq!(
+            p.apply(&g)["members"],
+            json!([{"value": "u", "type": "User"}])
+        );
+        let p = Projection::parse(ResourceKind::Group, Some("members.display"), None).unwrap();
+        assert_eq!(p.apply(&g)["members"], json!([{"display": "U"}]));
+    }
 }

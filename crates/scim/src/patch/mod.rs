@@ -75,6 +75,15 @@ pub fn apply_patch(
     for op in &request.operations {
         let value = op.value.as_ref();
         match &op.path {
+            Some(text) if kind.extension(text).is_some() => apply_extension(
+                kind,
+                &mut doc,
+                op.op,
+                text,
+                value,
+                &mut members,
+                &mut ignored,
+            )?,
             Some(text) => match PatchPath::parse(kind, text)? {
                 None => ignored.push(text.clone()),
                 Some(pp) if is_members(kind, &pp.path) => {
@@ -122,6 +131,34 @@ fn check_writable(path: &AttrPath) -> ScimResult<()> {
         return Err(ScimError::mutability(format!("'{path}' is read-only")));
     }
     Ok(())
+}
+
+/// A path naming a whole extension (`urn:…:enterprise:2.0:User`), as the extension were one
+/// complex attribute: `add`/`replace` set the sub-attributes the value gives (RFC 7644
+/// §3.5.2.1, §3.5.2.3), exactly as a path-less value keyed by the URN; `remove` drops them all.
+fn apply_extension(
+    kind: ResourceKind,
+    doc: &mut Map<String, Value>,
+    op: PatchOpKind,
+    urn: &str,
+    value: Option<&Value>,
+    members: &mut Vec<MemberChange>,
+    ignored: &mut Vec<String>,
+) -> ScimResult<()> {
+    if op == PatchOpKind::Remove {
+        if let Some(schema) = kind.extension(urn) {
+            doc.remove(schema.id);
+        }
+        return Ok(());
+    }
+    let Some(value @ Value::Object(_)) = value else {
+        return Err(ScimError::invalid_value(format!(
+            "'{}' on '{urn}' needs an object of its attributes",
+            op.as_str()
+        )));
+    };
+    let wrapped = Value::Object(Map::from_iter([(urn.to_owned(), value.clone())]));
+    apply_pathless(kind, doc, op, Some(&wrapped), members, ignored)
 }
 
 /// A path-less `add`/`replace`: each key of the object value is its own target.

@@ -164,6 +164,44 @@ fn entra_manager_forms() {
 }
 
 #[test]
+fn a_path_naming_a_whole_extension() {
+    let out = patch_user(
+        json!([{"op": "add", "path": ENT, "value": {"department": "R&D", "costCenter": "7"}}]),
+    );
+    assert_eq!(out.resource[ENT]["department"], "R&D");
+    assert_eq!(
+        out.resource[ENT]["employeeNumber"], "1",
+        "other sub-attributes stay"
+    );
+    assert_eq!(
+        out.changed,
+        vec![format!("{ENT}:costCenter"), format!("{ENT}:department")]
+    );
+    let bare = json!({"userName": "x"});
+    let out = patch(
+        ResourceKind::User,
+        &bare,
+        json!([{"op": "Replace", "path": ENT.to_uppercase(), "value": {"employeeNumber": "9"}}]),
+    )
+    .unwrap();
+    assert_eq!(out.resource[ENT], json!({"employeeNumber": "9"}));
+    assert_eq!(out.resource["schemas"][1], ENT);
+    let out = patch_user(json!([{"op": "remove", "path": ENT}]));
+    assert!(out.resource.get(ENT).is_none());
+    assert_eq!(
+        out.resource["schemas"],
+        json!(["urn:ietf:params:scim:schemas:core:2.0:User"])
+    );
+    let err = patch(
+        ResourceKind::User,
+        &user(),
+        json!([{"op": "add", "path": ENT, "value": "x"}]),
+    )
+    .unwrap_err();
+    assert_eq!(err.scim_type, Some(ScimType::InvalidValue));
+}
+
+#[test]
 fn rfc_path_forms() {
     let cases: Vec<(Value, Value)> = vec![
         (

@@ -14,7 +14,12 @@ const MEMBER_SUBS: &[Attribute] = &[
     )
     .mutability(Mutability::Immutable),
     // Clients send `display`; the server renders it from the member, so it is never stored.
-    Attribute::string("display", "A human-readable name of the member.").read_only(),
+    // Returned only when asked for (`attributes=members.display`): a client that compares
+    // the members it wrote with those it reads back (scim2-tester does) must find them
+    // equal, and a member list is cheaper without it.
+    Attribute::string("display", "A human-readable name of the member.")
+        .read_only()
+        .returned(Returned::Request),
     Attribute::string("type", "The kind of member.")
         .canonical(&["User", "Group"])
         .mutability(Mutability::Immutable),
