@@ -146,7 +146,7 @@ impl Tally {
             };
             match word {
                 "pass" => self.passed += number,
-                "fail" => self.failed += number,
+                "fail" | "cancelled" => self.failed += number,
                 "skipped" | "todo" => self.skipped += number,
                 _ => {}
             }
