@@ -42,6 +42,19 @@ fn target(path: &str) -> Option<(ResourceKind, Option<&str>)> {
     Some((kind, id))
 }
 
+/// The path with a `bulkId:` id segment (`/Groups/bulkId:g`) replaced by the created id.
+fn resolve_path(
+    path: &str,
+    resolve: &impl Fn(&str) -> Option<String>,
+) -> Result<String, ScimError> {
+    let Some((head, last)) = path.rsplit_once('/') else {
+        return Ok(path.to_owned());
+    };
+    let mut id = Value::String(last.to_owned());
+    substitute_bulk_ids(&mut id, resolve)?;
+    Ok(format!("{head}/{}", id.as_str().unwrap_or(last)))
+}
+
 async fn run_one(
     state: &AppState,
     dir: &ScimDirectory,
@@ -123,21 +136,19 @@ pub async fn bulk(
             break;
         }
         let mut data = op.data.clone();
-        let mut path = Value::String(op.path.clone());
         let resolve = |id: &str| created.get(id).cloned();
         let substituted = match data.as_mut() {
             Some(d) => substitute_bulk_ids(d, &resolve),
             None => Ok(()),
         }
-        .and_then(|()| substitute_bulk_ids(&mut path, &resolve));
+        .and_then(|()| resolve_path(&op.path, &resolve));
         let result = match substituted {
-            Ok(()) => {
-                let path = path.as_str().unwrap_or_default();
+            Ok(path) => {
                 run_one(
                     state,
                     dir,
                     &op.method,
-                    path,
+                    &path,
                     data.as_ref(),
                     op.version.as_deref(),
                 )
@@ -212,5 +223,21 @@ mod tests {
         );
         assert_eq!(target("/Groups/abc/x"), None);
         assert_eq!(target("/Schemas"), None);
+    }
+
+    #[test]
+    fn bulk_ids_resolve_in_paths() {
+        let resolve = |id: &str| (id == "g").then(|| "G1".to_owned());
+        assert_eq!(
+            resolve_path("/Groups/bulkId:g", &resolve).unwrap(),
+            "/Groups/G1"
+        );
+        assert_eq!(
+            resolve_path("/Groups/abc", &resolve).unwrap(),
+            "/Groups/abc"
+        );
+        assert_eq!(resolve_path("/Users", &resolve).unwrap(), "/Users");
+        let err = resolve_path("/Groups/bulkId:nope", &resolve).unwrap_err();
+        assert_eq!(err.status, 400);
     }
 }
