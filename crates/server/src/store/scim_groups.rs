@@ -11,7 +11,7 @@ use sqlx::{any::AnyRow, Any, Row, Transaction};
 use super::{
     is_unique_violation, new_id, now_millis,
     scim_common::{parse_doc, ListQuery, StoredResource, WriteError},
-    scim_users::list,
+    scim_users::{list, lock_row},
     Store,
 };
 
@@ -273,6 +273,7 @@ impl Store {
         update: impl FnOnce(&StoredResource) -> Result<(Value, GroupFields, Vec<MemberChange>), E>,
     ) -> Result<Result<StoredResource, E>, WriteError> {
         let mut tx = self.write.begin().await?;
+        lock_row(&mut tx, "groups", directory_id, id).await?;
         let row = sqlx::query(&format!(
             "SELECT {COLUMNS} FROM groups g WHERE g.directory_id = $1 AND g.id = $2"
         ))

@@ -85,6 +85,29 @@ async fn count_user(
     Ok(())
 }
 
+/// Takes the write lock of one row of `table` before the transaction reads it: concurrent
+/// writers of the resource then queue here and each sees the one before it, instead of
+/// reading the same version and all but one failing (PostgreSQL; SQLite has one writer).
+/// A no-op `UPDATE` rather than `SELECT … FOR UPDATE`, which SQLite lacks.
+pub(super) async fn lock_row(
+    tx: &mut Transaction<'static, Any>,
+    table: &str,
+    directory_id: &str,
+    id: &str,
+) -> Result<(), WriteError> {
+    let locked = sqlx::query(&format!(
+        "UPDATE {table} SET version = version WHERE directory_id = $1 AND id = $2"
+    ))
+    .bind(directory_id)
+    .bind(id)
+    .execute(&mut **tx)
+    .await?;
+    if locked.rows_affected() == 0 {
+        return Err(WriteError::NotFound);
+    }
+    Ok(())
+}
+
 fn primary_email(fields: &UserFields) -> Option<String> {
     fields.primary_email().map(|e| e.value.clone())
 }
@@ -165,6 +188,7 @@ impl Store {
         update: impl FnOnce(&StoredResource) -> Result<(Value, UserFields), E>,
     ) -> Result<Result<StoredResource, E>, WriteError> {
         let mut tx = self.write.begin().await?;
+        lock_row(&mut tx, "users", directory_id, id).await?;
         let row = sqlx::query(&format!(
             "SELECT {COLUMNS}, {ACTIVE} FROM users u WHERE u.directory_id = $1 AND u.id = $2"
         ))
