@@ -55,6 +55,8 @@ pub async fn fresh_database(db: Db) -> Option<(String, Option<tempfile::TempDir>
 pub struct TestApp {
     pub router: Router,
     pub state: AppState,
+    /// The backend this app runs on (to start another app like it).
+    pub db: Db,
     cookie: Option<String>,
     pub csrf: Option<String>,
     _dir: Option<tempfile::TempDir>,
@@ -77,6 +79,10 @@ impl TestResponse {
             )
         })
     }
+    /// The body as text (for assertion messages).
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers.get(name).and_then(|v| v.to_str().ok())
     }
@@ -86,6 +92,11 @@ impl TestApp {
     /// A new app with the first admin created, or `None` (test skipped) when the backend is
     /// not available.
     pub async fn start(db: Db) -> Option<TestApp> {
+        TestApp::start_with(db, |_| {}).await
+    }
+
+    /// [`Self::start`] with the configuration adjusted by `configure` first.
+    pub async fn start_with(db: Db, configure: impl FnOnce(&mut Config)) -> Option<TestApp> {
         // Server logs appear with a failing test's output (RUST_LOG=debug for more).
         let _ = tracing_subscriber::fmt()
             .with_env_filter(
@@ -101,6 +112,7 @@ impl TestApp {
         let mut config = Config::for_database(url);
         config.admin_email = ADMIN_EMAIL.into();
         config.admin_password = Some(ADMIN_PASSWORD.into());
+        configure(&mut config);
         let store = Store::connect(&config.database_url).await.expect("store");
         roster_server::bootstrap::ensure_first_admin(&store, &config)
             .await
@@ -109,6 +121,7 @@ impl TestApp {
         Some(TestApp {
             router: roster_server::app(state.clone()),
             state,
+            db,
             cookie: None,
             csrf: None,
             _dir: dir,
@@ -289,5 +302,115 @@ impl TestApp {
         }
         .expect("request");
         self.send(req).await
+    }
+}
+
+/// A SCIM PatchOp body with these operations.
+pub fn patch_op(operations: Value) -> Value {
+    serde_json::json!({
+        "schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+        "Operations": operations,
+    })
+}
+
+impl TestApp {
+    /// Sends raw bytes to a SCIM `path` with the key and the given content type.
+    pub async fn scim_raw(
+        &mut self,
+        target: &ScimTarget,
+        method: Method,
+        path: &str,
+        content_type: &str,
+        body: impl Into<Body>,
+    ) -> TestResponse {
+        let req = Request::builder()
+            .method(method)
+            .uri(format!("/scim/directory/{}{path}", target.directory_id))
+            .header(header::AUTHORIZATION, format!("Bearer {}", target.key))
+            .header(header::CONTENT_TYPE, content_type)
+            .body(body.into())
+            .expect("request");
+        self.send(req).await
+    }
+
+    /// Creates a user over SCIM and returns its id.
+    pub async fn create_user(&mut self, target: &ScimTarget, user_name: &str) -> String {
+        let res = self
+            .scim(
+                target,
+                Method::POST,
+                "/Users",
+                Some(serde_json::json!({
+                    "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"],
+                    "userName": user_name,
+                    "displayName": format!("User {user_name}"),
+                    "active": true,
+                })),
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::CREATED, "{}", res.text());
+        res.json()["id"].as_str().expect("id").to_owned()
+    }
+
+    /// Creates a group with these member ids over SCIM and returns its id.
+    pub async fn create_group(
+        &mut self,
+        target: &ScimTarget,
+        display_name: &str,
+        members: &[&str],
+    ) -> String {
+        let members: Vec<Value> = members
+            .iter()
+            .map(|id| serde_json::json!({"value": id}))
+            .collect();
+        let res = self
+            .scim(
+                target,
+                Method::POST,
+                "/Groups",
+                Some(serde_json::json!({
+                    "schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"],
+                    "displayName": display_name,
+                    "members": members,
+                })),
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::CREATED, "{}", res.text());
+        res.json()["id"].as_str().expect("id").to_owned()
+    }
+
+    /// A group's member ids over SCIM, sorted.
+    pub async fn member_ids(&mut self, target: &ScimTarget, group_id: &str) -> Vec<String> {
+        let res = self
+            .scim(target, Method::GET, &format!("/Groups/{group_id}"), None)
+            .await;
+        assert_eq!(res.status, StatusCode::OK, "{}", res.text());
+        let mut ids: Vec<String> = res.json()["members"]
+            .as_array()
+            .map(|m| {
+                m.iter()
+                    .map(|v| v["value"].as_str().expect("member value").to_owned())
+                    .collect()
+            })
+            .unwrap_or_default();
+        ids.sort();
+        ids
+    }
+
+    /// The directory's sync log, newest first, read over the admin API once every recorded
+    /// event is written. Signs the client in.
+    pub async fn sync_events(&mut self, target: &ScimTarget) -> Vec<Value> {
+        self.state.events.flush().await;
+        if self.csrf.is_none() {
+            self.sign_in().await;
+        }
+        let res = self
+            .get(&format!(
+                "/api/v1/directories/{}/events?limit=100",
+                target.directory_id
+            ))
+            .await;
+        assert_eq!(res.status, StatusCode::OK, "{}", res.text());
+        res.json()["items"].as_array().cloned().unwrap_or_default()
     }
 }

@@ -5,4 +5,8 @@
 mod common;
 mod directories;
 mod http;
+mod scim_entra;
+mod scim_okta;
+mod scim_protocol;
+mod scim_smoke;
 mod session;
