@@ -10,10 +10,13 @@ use roster_api_types::Session;
 
 use crate::api;
 use crate::components::{set_page_title, BusyButton, ErrorBanner};
-use crate::pages::{HomePage, NotFoundPage, SignInPage};
+use crate::pages::{
+    CreateDirectoryPage, DirectoriesPage, DirectoryPage, GroupPage, HomePage, NotFoundPage,
+    ShownOncePage, SignInPage, UserPage,
+};
 use crate::state::{
-    check_session, load_config, provide_console_state, use_auth, use_client, use_href, Auth,
-    RuntimeConfig, SignedOutReason,
+    check_session, load_config, provide_console_state, use_auth, use_client, use_href,
+    use_shown_once, Auth, RuntimeConfig, SignedOutReason,
 };
 use crate::CONSOLE_VERSION;
 
@@ -93,6 +96,9 @@ fn Layout(session: Session) -> impl IntoView {
                     <li>
                         <A href=use_href("/") exact=true>"Getting started"</A>
                     </li>
+                    <li>
+                        <A href=use_href("/directories")>"Directories"</A>
+                    </li>
                 </ul>
             </nav>
             <main class="roster-main" id="roster-main">
@@ -101,7 +107,7 @@ fn Layout(session: Session) -> impl IntoView {
                         .get()
                         .map(|error| view! { <ErrorBanner error/> })
                 }}
-                <AppRoutes/>
+                <MainContent/>
             </main>
             <footer class="roster-footer">
                 "Roster console " {CONSOLE_VERSION} " · server " {session.server_version.clone()}
@@ -110,12 +116,70 @@ fn Layout(session: Session) -> impl IntoView {
     }
 }
 
+/// The routes, or the shown-once credentials while some are pending: the key exists only in
+/// this tab's memory, so no page replaces it until the admin confirms they stored it.
+#[component]
+fn MainContent() -> impl IntoView {
+    let shown_once = use_shown_once();
+    focus_heading_on_navigation();
+    move || match shown_once.get() {
+        Some(creds) => view! { <ShownOncePage creds/> }.into_any(),
+        None => view! { <AppRoutes/> }.into_any(),
+    }
+}
+
+/// After moving to another page, focus goes to its heading, so keyboard and screen-reader
+/// users start at the new content instead of the link they left. Changes of the query only
+/// (a search, the next page) keep focus where it is.
+fn focus_heading_on_navigation() {
+    let location = leptos_router::hooks::use_location();
+    Effect::new(move |previous: Option<String>| {
+        let path = location.pathname.get();
+        if previous.as_ref().is_some_and(|p| p != &path) {
+            // The new page renders first; its heading may wait for data, so look twice.
+            for delay in [0, 400] {
+                leptos::prelude::set_timeout(
+                    move || {
+                        let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+                            return;
+                        };
+                        let main = document.get_element_by_id("roster-main");
+                        let inside = document
+                            .active_element()
+                            .zip(main.clone())
+                            .is_some_and(|(a, m)| m.contains(Some(&a)) && a.tag_name() != "BODY");
+                        if inside {
+                            return;
+                        }
+                        if let Some(h1) = main
+                            .and_then(|m| m.query_selector("h1[tabindex]").ok().flatten())
+                            .and_then(|h| {
+                                wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(h).ok()
+                            })
+                        {
+                            let _ = h1.focus();
+                        }
+                    },
+                    std::time::Duration::from_millis(delay),
+                );
+            }
+        }
+        path
+    });
+}
+
 /// The route table: every page of the console, in one place.
 #[component]
 pub fn AppRoutes() -> impl IntoView {
     view! {
         <Routes fallback=NotFoundPage>
             <Route path=path!("/") view=HomePage/>
+            <Route path=path!("/directories") view=DirectoriesPage/>
+            <Route path=path!("/directories/new") view=CreateDirectoryPage/>
+            <Route path=path!("/directories/:id") view=DirectoryPage/>
+            <Route path=path!("/directories/:id/users/:user_id") view=UserPage/>
+            <Route path=path!("/directories/:id/groups/:group_id") view=GroupPage/>
+            <Route path=path!("/directories/:id/:tab") view=DirectoryPage/>
         </Routes>
     }
 }

@@ -182,7 +182,30 @@ pub fn provide_console_state(config: RuntimeConfig, auth: Auth) -> RwSignal<Auth
     provide_context(Client::new(&config.api_base_url, auth));
     provide_context(config);
     provide_context(auth);
+    provide_context(RwSignal::new(None::<ShownOnce>));
     auth
+}
+
+/// Credentials the server just issued and will never show again: a new directory's, or a
+/// regenerated key. While one is pending the shell shows it in place of every page and keeps
+/// the admin from navigating away until they confirm they stored it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ShownOnce {
+    pub directory_id: String,
+    pub directory_name: String,
+    pub base_url: String,
+    pub api_key: String,
+    /// RFC 3339.
+    pub expires_at: String,
+    /// When the key replaced another that keeps working for a while: until when.
+    pub previous_key_valid_until: Option<String>,
+    /// `true` for a regenerated key, `false` for a new directory.
+    pub regenerated: bool,
+}
+
+/// The pending [`ShownOnce`] credentials, provided by [`provide_console_state`].
+pub fn use_shown_once() -> RwSignal<Option<ShownOnce>> {
+    expect_context::<RwSignal<Option<ShownOnce>>>()
 }
 
 /// The session signal provided by [`provide_console_state`].

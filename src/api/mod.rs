@@ -1,11 +1,17 @@
 //! The console's only way to talk to the server. [`Client::request`] builds every admin API
 //! call the same way — base URL from the runtime config, `credentials: include` so the session
 //! cookie travels even when the API lives on another origin, the CSRF token on mutating
-//! requests, JSON in and out — and decodes failures into a typed [`ApiError`]. The endpoint
+//! requests, JSON in and out — and decodes failures into a typed [`ApiError`]. A request made
+//! while a reactive owner is current (a page's resource) is aborted when that owner is cleaned
+//! up, so leaving a page or changing its query cancels what it was still loading. The endpoint
 //! functions in the submodules are named after the server handlers they call.
 
+mod directories;
+mod query;
 mod session;
 
+pub use directories::*;
+pub use query::{encode, query_string};
 pub use session::{create_session, delete_session, get_session};
 
 use std::fmt;
@@ -36,6 +42,8 @@ pub enum ApiError {
     /// No answer at all: the server is down, the network is offline, or the browser refused
     /// the request (for example a cross-origin API without CORS for this console).
     Network(String),
+    /// The console itself abandoned the request: the page that asked for it went away.
+    Cancelled,
     /// An answer that is not what the admin API promises: an error status without problem
     /// details, or a body that does not decode. Usually a wrong `apiBaseUrl` or a proxy in
     /// the way.
@@ -48,7 +56,7 @@ impl ApiError {
         match self {
             ApiError::Problem { problem, .. } => Some(problem.status),
             ApiError::UnexpectedResponse { status, .. } => Some(*status),
-            ApiError::Network(_) => None,
+            ApiError::Network(_) | ApiError::Cancelled => None,
         }
     }
 
@@ -68,6 +76,9 @@ impl ApiError {
                 "Could not reach the Roster server ({cause}). Check your connection and that \
                  the server is running."
             ),
+            ApiError::Cancelled => {
+                "The request was cancelled because you left the page.".to_owned()
+            }
             ApiError::UnexpectedResponse { status, detail } => format!(
                 "The server gave an unexpected answer (HTTP {status}): {detail}. Check that \
                  the console's apiBaseUrl points at a Roster server."
@@ -156,7 +167,19 @@ impl Client {
             .map(serde_json::to_string)
             .transpose()
             .map_err(|e| ApiError::Network(format!("could not encode the request: {e}")))?;
-        let answer = fetch(method, &self.url(path), body.as_deref(), csrf.as_deref()).await?;
+        let abort = Abort::for_current_owner();
+        let answer = fetch(
+            method,
+            &self.url(path),
+            body.as_deref(),
+            csrf.as_deref(),
+            abort.signal(),
+        )
+        .await;
+        let answer = match answer {
+            Err(_) if abort.aborted() => return Err(ApiError::Cancelled),
+            other => other?,
+        };
         if (200..300).contains(&answer.status) {
             return decode_success(&answer);
         }
@@ -243,12 +266,42 @@ pub fn decode_error(answer: &RawAnswer) -> ApiError {
     }
 }
 
+/// The `AbortController` of one request. When the request starts inside a reactive owner (a
+/// resource of a page), the owner's cleanup aborts it: navigating away, or a new search that
+/// re-runs the resource, stops the browser from finishing work nobody will read. Requests made
+/// from event handlers (saving, deleting) run without an owner and are never cancelled, so a
+/// mutation the admin started always completes.
+struct Abort(Option<web_sys::AbortController>);
+
+impl Abort {
+    fn for_current_owner() -> Abort {
+        if Owner::current().is_none() {
+            return Abort(None);
+        }
+        let Ok(controller) = web_sys::AbortController::new() else {
+            return Abort(None);
+        };
+        let on_cleanup_copy = send_wrapper::SendWrapper::new(controller.clone());
+        Owner::on_cleanup(move || on_cleanup_copy.abort());
+        Abort(Some(controller))
+    }
+
+    fn signal(&self) -> Option<web_sys::AbortSignal> {
+        self.0.as_ref().map(|c| c.signal())
+    }
+
+    fn aborted(&self) -> bool {
+        self.0.as_ref().is_some_and(|c| c.signal().aborted())
+    }
+}
+
 /// The browser `fetch`, with the options every admin call shares.
 async fn fetch(
     method: Method,
     url: &str,
     body: Option<&str>,
     csrf: Option<&str>,
+    signal: Option<web_sys::AbortSignal>,
 ) -> Result<RawAnswer, ApiError> {
     let network = |e: JsValue| ApiError::Network(js_error_text(&e));
     let window = web_sys::window().ok_or_else(|| ApiError::Network("no window".to_owned()))?;
@@ -271,6 +324,9 @@ async fn fetch(
         headers.set(CSRF_HEADER, token).map_err(network)?;
     }
     init.set_headers(&headers);
+    if let Some(signal) = &signal {
+        init.set_signal(Some(signal));
+    }
     let response: web_sys::Response = JsFuture::from(window.fetch_with_str_and_init(url, &init))
         .await
         .map_err(network)?

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 
 use crate::components::set_page_title;
-use crate::state::use_auth;
+use crate::state::{use_auth, use_href};
 
 /// "Getting started", the console's home route.
 #[component]
@@ -17,7 +17,7 @@ pub fn HomePage() -> impl IntoView {
     };
     view! {
         <section class="roster-page" aria-labelledby="roster-home-title">
-            <h1 id="roster-home-title">"Getting started"</h1>
+            <h1 id="roster-home-title" tabindex="-1">"Getting started"</h1>
             <p class="roster-lead">
                 "Roster keeps the users and groups of " <strong>{organization}</strong>
                 " in step with your identity provider and decides who can use which product on which site. "
@@ -31,6 +31,9 @@ pub fn HomePage() -> impl IntoView {
                         "provisions users and groups over SCIM 2.0. Create one directory per IdP connection "
                         "and give it a name you will recognise, such as “Okta users”."
                     </p>
+                    <p>
+                        <a href=use_href("/directories/new")>"Create a directory"</a>
+                    </p>
                 </li>
                 <li>
                     <h2>"Copy the base URL and API key into your IdP"</h2>
@@ -40,6 +43,10 @@ pub fn HomePage() -> impl IntoView {
                         "app's Provisioning tab (“SCIM connector base URL” and an HTTP header token); "
                         "in Entra ID, the enterprise app's Provisioning page (“Tenant URL” and “Secret token”). "
                         "From then on the IdP pushes every change to Roster."
+                    </p>
+                    <p>
+                        <a href=use_href("/directories")>"See your directories"</a>
+                        " and their sync logs."
                     </p>
                 </li>
                 <li>

@@ -1,0 +1,70 @@
+//! Query strings from the shared query types (`UserListQuery`, `EventListQuery`, ...): the
+//! struct is serialised with serde, so the console sends exactly the field names and values
+//! the server deserialises, and absent options are left out.
+use serde::Serialize;
+
+/// `?a=1&b=x%20y` from the fields of `query` that are set; empty when none are.
+pub fn query_string<Q: Serialize>(query: &Q) -> String {
+    let Ok(serde_json::Value::Object(fields)) = serde_json::to_value(query) else {
+        return String::new();
+    };
+    let pairs: Vec<String> = fields
+        .iter()
+        .filter_map(|(key, value)| {
+            let text = match value {
+                serde_json::Value::String(s) => s.clone(),
+                serde_json::Value::Number(n) => n.to_string(),
+                serde_json::Value::Bool(b) => b.to_string(),
+                _ => return None,
+            };
+            Some(format!("{}={}", encode(key), encode(&text)))
+        })
+        .collect();
+    if pairs.is_empty() {
+        String::new()
+    } else {
+        format!("?{}", pairs.join("&"))
+    }
+}
+
+/// Percent-encodes everything but RFC 3986 unreserved characters.
+pub fn encode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                out.push(char::from(byte))
+            }
+            _ => out.push_str(&format!("%{byte:02X}")),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use roster_api_types::directory::{EventListQuery, EventStatusFilter, UserListQuery};
+
+    #[test]
+    fn set_fields_only_and_encoded() {
+        let q = UserListQuery {
+            search: Some("ada l&co/é".into()),
+            limit: Some(25),
+            ..Default::default()
+        };
+        assert_eq!(
+            query_string(&q),
+            "?limit=25&order=asc&search=ada%20l%26co%2F%C3%A9&sort=userName"
+        );
+        let e = EventListQuery {
+            status: EventStatusFilter::Error,
+            ..Default::default()
+        };
+        assert_eq!(query_string(&e), "?status=error");
+        assert_eq!(
+            query_string(&roster_api_types::directory::ActivityQuery::default()),
+            ""
+        );
+    }
+}

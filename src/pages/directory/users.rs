@@ -1,0 +1,204 @@
+//! The Users tab (search, sort, cursor pages, all in the URL) and the page of one user.
+use leptos::prelude::*;
+use leptos_router::hooks::{use_navigate, use_params_map};
+use roster_api_types::directory::{SortOrder, UserListQuery, UserSort, UserSummary};
+
+use super::attributes::UserAttributes;
+use super::{dir_href, query_param, with_query, DirectoryContext};
+use crate::api::{self, encode};
+use crate::components::{loaded, set_page_title, Badge, Column, DataTable, Pager, Tone};
+use crate::format::{datetime, plural};
+use crate::state::{use_client, use_config};
+
+const SORTS: [(&str, UserSort, &str); 4] = [
+    ("userName", UserSort::UserName, "Username"),
+    ("name", UserSort::Name, "Family name"),
+    ("email", UserSort::Email, "Email"),
+    ("created", UserSort::Created, "Created"),
+];
+
+/// The Active / Deactivated badge.
+pub fn status_badge(active: bool) -> impl IntoView {
+    if active {
+        view! { <Badge tone=Tone::Good text="Active"/> }
+    } else {
+        view! { <Badge tone=Tone::Neutral text="Deactivated"/> }
+    }
+}
+
+/// Columns of a user table whose names link to the user page.
+pub fn user_columns(directory_id: &str) -> Vec<Column<UserSummary>> {
+    let base = dir_href(directory_id, "users/");
+    vec![
+        Column::view("Username", move |u: &UserSummary| {
+            let href = format!("{base}{}", encode(&u.id));
+            view! { <a href=href>{u.user_name.clone()}</a> }.into_any()
+        }),
+        Column::text("Name", |u: &UserSummary| {
+            u.display_name.clone().unwrap_or_else(|| {
+                [u.given_name.as_deref(), u.family_name.as_deref()]
+                    .into_iter()
+                    .flatten()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+        }),
+        Column::text("Email", |u: &UserSummary| {
+            u.email.clone().unwrap_or_default()
+        }),
+        Column::view("Status", |u: &UserSummary| {
+            status_badge(u.active).into_any()
+        }),
+    ]
+}
+
+#[component]
+pub fn UsersTab(ctx: DirectoryContext) -> impl IntoView {
+    let d = ctx.directory;
+    let search = query_param("search");
+    let sort = query_param("sort");
+    let order = query_param("order");
+    let cursor = query_param("cursor");
+    let client = use_client();
+    let id = d.id.clone();
+    let users = LocalResource::new(move || {
+        let query = UserListQuery {
+            search: search.get(),
+            sort: SORTS
+                .iter()
+                .find(|(k, _, _)| Some(*k) == sort.get().as_deref())
+                .map(|s| s.1)
+                .unwrap_or_default(),
+            order: if order.get().as_deref() == Some("desc") {
+                SortOrder::Desc
+            } else {
+                SortOrder::Asc
+            },
+            cursor: cursor.get(),
+            limit: Some(50),
+        };
+        let client = client.clone();
+        let id = id.clone();
+        async move { api::list_users(&client, &id, &query).await }
+    });
+    let path = dir_href(&d.id, "users");
+    let navigate = use_navigate();
+    let typed = RwSignal::new(search.get_untracked().unwrap_or_default());
+    let sort_sel = RwSignal::new(sort.get_untracked().unwrap_or_else(|| "userName".into()));
+    let order_sel = RwSignal::new(order.get_untracked().unwrap_or_else(|| "asc".into()));
+    let go = {
+        let path = path.clone();
+        move || {
+            // A new search or sort starts from the first page.
+            let href = with_query(
+                &path,
+                &[
+                    ("search", Some(typed.get_untracked().trim().to_owned())),
+                    (
+                        "sort",
+                        Some(sort_sel.get_untracked()).filter(|s| s != "userName"),
+                    ),
+                    (
+                        "order",
+                        Some(order_sel.get_untracked()).filter(|o| o != "asc"),
+                    ),
+                ],
+            );
+            navigate(&href, Default::default());
+        }
+    };
+    let go2 = go.clone();
+    let go3 = go.clone();
+    let page_link = move |c: Option<String>| {
+        with_query(
+            &path,
+            &[
+                ("search", search.get_untracked()),
+                ("sort", sort.get_untracked()),
+                ("order", order.get_untracked()),
+                ("cursor", c),
+            ],
+        )
+    };
+    let directory_id = d.id.clone();
+    view! {
+        <form class="roster-toolbar" role="search" on:submit=move |ev| { ev.prevent_default(); go() }>
+            <div class="roster-field">
+                <label for="roster-user-search">"Search users"</label>
+                <input id="roster-user-search" type="search" bind:value=typed
+                    placeholder="Start of a username, name or email"/>
+            </div>
+            <button type="submit" class="roster-button">"Search"</button>
+            <div class="roster-field">
+                <label for="roster-user-sort">"Sort by"</label>
+                <select id="roster-user-sort" bind:value=sort_sel on:change=move |_| go2()>
+                    {SORTS.iter().map(|(k, _, l)| view! { <option value=*k>{*l}</option> }).collect_view()}
+                </select>
+            </div>
+            <div class="roster-field">
+                <label for="roster-user-order">"Order"</label>
+                <select id="roster-user-order" bind:value=order_sel on:change=move |_| go3()>
+                    <option value="asc">"Ascending"</option>
+                    <option value="desc">"Descending"</option>
+                </select>
+            </div>
+        </form>
+        {loaded(users, "users", move |page| {
+            let empty = if search.get_untracked().is_some() {
+                "No users match this search. Search matches the start of a username, given or family name, or email."
+            } else {
+                "No users yet. They appear here when your identity provider provisions them."
+            };
+            let summary = page.total.map(|t| plural(t, "user", "users"));
+            let first = cursor.get_untracked().map(|_| page_link(None));
+            let prev = page.prev_cursor.clone().map(|c| page_link(Some(c)));
+            let next = page.next_cursor.clone().map(|c| page_link(Some(c)));
+            view! {
+                <DataTable caption="Users" columns=user_columns(&directory_id) rows=page.items empty clickable_rows=true/>
+                <Pager prev_href=prev next_href=next first_href=first summary label="Users pages"/>
+            }
+        })}
+    }
+}
+
+/// `/directories/:id/users/:user_id`.
+#[component]
+pub fn UserPage() -> impl IntoView {
+    let params = use_params_map();
+    let ids = Memo::new(move |_| {
+        params.with(|p| {
+            (
+                p.get("id").unwrap_or_default(),
+                p.get("user_id").unwrap_or_default(),
+            )
+        })
+    });
+    let client = use_client();
+    let user = LocalResource::new(move || {
+        let client = client.clone();
+        let (id, user_id) = ids.get();
+        async move { api::get_user(&client, &id, &user_id).await }
+    });
+    set_page_title("User");
+    let back = move || dir_href(&ids.get().0, "users");
+    let _ = use_config();
+    view! {
+        <section class="roster-page" aria-labelledby="roster-user-title">
+            <p class="roster-breadcrumb"><a href=back>"Users"</a></p>
+            {loaded(user, "the user", move |detail| {
+                set_page_title(&detail.user.user_name);
+                let directory_id = ids.get_untracked().0;
+                view! {
+                    <div class="roster-page__header">
+                        <h1 id="roster-user-title" tabindex="-1">{detail.user.user_name.clone()}</h1>
+                        {status_badge(detail.user.active)}
+                    </div>
+                    <p class="roster-hint">
+                        {format!("Created {} · last changed {}", datetime(&detail.user.created_at), datetime(&detail.user.updated_at))}
+                    </p>
+                    <UserAttributes detail directory_id/>
+                }
+            })}
+        </section>
+    }
+}
