@@ -1,6 +1,7 @@
 //! `cargo xtask`: the only place build orchestration lives. `run` starts Roster locally, `test`
 //! runs the whole suite as CI does, `dist` builds the console, `tools` installs the toolchain.
 
+mod conformance;
 mod dist;
 mod freshness;
 mod process;

@@ -66,6 +66,12 @@ const STEPS: &[Step] = &[
         run: build,
     },
     Step {
+        name: "conformance",
+        about: "scim2-tester against a running server",
+        browser: false,
+        run: conformance,
+    },
+    Step {
         name: "e2e",
         about: "full-stack browser tests",
         browser: true,
@@ -414,6 +420,20 @@ fn build_artifacts(suite: &mut Suite) -> Result<()> {
     }
     banner("Building the server (debug)");
     run(process::cargo().args(["build", "--package", "roster-server", "--bin", "roster"]))
+}
+
+/// `scim2 test` against a directory of the server (see [`crate::conformance`]).
+fn conformance(suite: &mut Suite) -> Result<()> {
+    let checks = crate::conformance::check()?;
+    suite.tally.add(Tally {
+        passed: checks.passed,
+        failed: checks.failed,
+        skipped: checks.skipped,
+    });
+    if !checks.failures.is_empty() {
+        bail!("scim2-tester: {}", checks.failures.join("; "));
+    }
+    Ok(())
 }
 
 /// `node --test` over `e2e/*.test.mjs`, against the binary and `dist/` from the build step.
