@@ -5,6 +5,7 @@
 mod common;
 mod directories;
 mod http;
+mod scim_bulk;
 mod scim_entra;
 mod scim_okta;
 mod scim_protocol;
