@@ -61,32 +61,36 @@ pub async fn guard(State(state): State<AppState>, mut req: Request, next: Next) 
     };
 
     let mut known_directory = false;
-    let response = if let Err(wait) = state.scim_limiter.check(&directory_id) {
-        known_directory = true;
-        ScimApiError {
-            error: ScimError::status(429, "too many requests for this directory; retry later"),
-            retry_after: Some(wait),
+    let key = req
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(bearer)
+        .map(str::to_owned);
+    let org = match key {
+        Some(key) => {
+            state
+                .store
+                .authenticate_directory(&directory_id, &key)
+                .await
         }
-        .into_response()
-    } else {
-        let key = req
-            .headers()
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(bearer)
-            .map(str::to_owned);
-        let org = match key {
-            Some(key) => {
-                state
-                    .store
-                    .authenticate_directory(&directory_id, &key)
-                    .await
-            }
-            None => Ok(None),
-        };
-        match org {
-            Ok(Some(org_id)) => {
-                known_directory = true;
+        None => Ok(None),
+    };
+    let response = match org {
+        Ok(Some(org_id)) => {
+            known_directory = true;
+            // Only requests with the directory's key use up its budget: anyone who knows the
+            // base URL could otherwise lock the directory's IdP out with keyless requests.
+            if let Err(wait) = state.scim_limiter.check(&directory_id) {
+                ScimApiError {
+                    error: ScimError::status(
+                        429,
+                        "too many requests for this directory; retry later",
+                    ),
+                    retry_after: Some(wait),
+                }
+                .into_response()
+            } else {
                 let base_url = format!("{}/scim/directory/{directory_id}", state.public_url());
                 req.extensions_mut().insert(ScimDirectory {
                     id: directory_id.clone(),
@@ -95,17 +99,17 @@ pub async fn guard(State(state): State<AppState>, mut req: Request, next: Next) 
                 });
                 next.run(req).await
             }
-            Ok(None) => {
-                // A wrong key for an existing directory is worth showing its admin.
-                known_directory = state
-                    .store
-                    .directory_exists(&directory_id)
-                    .await
-                    .unwrap_or(false);
-                unauthorized().into_response()
-            }
-            Err(err) => ScimApiError::from(err).into_response(),
         }
+        Ok(None) => {
+            // A wrong key for an existing directory is worth showing its admin.
+            known_directory = state
+                .store
+                .directory_exists(&directory_id)
+                .await
+                .unwrap_or(false);
+            unauthorized().into_response()
+        }
+        Err(err) => ScimApiError::from(err).into_response(),
     };
 
     if known_directory {

@@ -556,6 +556,12 @@ backend_tests! {
         assert!((1..=60).contains(&wait), "{wait}");
         // Each directory has its own budget.
         assert_eq!(app.scim(&other, Method::GET, "/Users", None).await.status, StatusCode::OK);
+        // Requests without the key do not spend it: they cannot lock the IdP out.
+        let keyless = ScimTarget { directory_id: other.directory_id.clone(), key: "wrong".into() };
+        for _ in 0..5 {
+            assert_eq!(app.scim(&keyless, Method::GET, "/Users", None).await.status, StatusCode::UNAUTHORIZED);
+        }
+        assert_eq!(app.scim(&other, Method::GET, "/Users", None).await.status, StatusCode::OK);
         // The refusal is in the directory's sync log.
         let events = app.sync_events(&dir).await;
         assert!(events.iter().any(|e| e["status"] == 429), "{events:?}");
