@@ -4,7 +4,10 @@
 #![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
+pub mod access;
+pub mod audit;
 pub mod directory;
+pub mod domain;
 pub mod problem;
 pub mod session;
 

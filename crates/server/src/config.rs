@@ -121,6 +121,10 @@ pub struct ServeArgs {
     /// Requests a directory may burst above its rate.
     #[arg(long, env = "ROSTER_SCIM_RATE_BURST", default_value_t = 1000)]
     pub scim_rate_burst: u32,
+
+    /// DNS server (`ip:port`) for domain verification lookups; the system's resolver when unset.
+    #[arg(long, env = "ROSTER_DNS_RESOLVER")]
+    pub dns_resolver: Option<SocketAddr>,
 }
 
 /// Keys accepted in the TOML file: the same settings, all optional.
@@ -142,6 +146,7 @@ struct FileConfig {
     sync_log_retention_days: Option<u64>,
     scim_rate_limit: Option<u32>,
     scim_rate_burst: Option<u32>,
+    dns_resolver: Option<SocketAddr>,
 }
 
 /// Resolved configuration the server runs with.
@@ -164,6 +169,8 @@ pub struct Config {
     /// Requests per second per directory; 0 means unlimited.
     pub scim_rate_limit: u32,
     pub scim_rate_burst: u32,
+    /// DNS server for domain verification; `None` uses the system's resolver.
+    pub dns_resolver: Option<SocketAddr>,
 }
 
 impl fmt::Debug for ServeArgs {
@@ -201,6 +208,7 @@ impl fmt::Debug for Config {
             .field("sync_log_retention", &self.sync_log_retention)
             .field("scim_rate_limit", &self.scim_rate_limit)
             .field("scim_rate_burst", &self.scim_rate_burst)
+            .field("dns_resolver", &self.dns_resolver)
             .finish()
     }
 }
@@ -320,6 +328,11 @@ impl Config {
                 args.scim_rate_burst,
                 file.scim_rate_burst,
             ),
+            dns_resolver: pick(
+                unset("dns_resolver"),
+                args.dns_resolver,
+                file.dns_resolver.map(Some),
+            ),
         };
         config.validate()?;
         Ok(config)
@@ -365,6 +378,7 @@ impl Config {
             sync_log_retention: days(30),
             scim_rate_limit: 100,
             scim_rate_burst: 1000,
+            dns_resolver: None,
         }
     }
 

@@ -17,6 +17,7 @@ use roster_api_types::{
     },
     API_PREFIX,
 };
+use serde_json::json;
 
 use super::extract::Json;
 use crate::{
@@ -112,6 +113,14 @@ async fn create_directory(
         .create_directory(&session.0.org_id, name, key_lifetime_millis(&state))
         .await?;
     tracing::info!(directory_id = %id, admin_id = %session.0.admin_id, "directory created");
+    super::audit::record_directory_change(
+        &state,
+        &session,
+        "directory.created",
+        &id,
+        json!({"name": name}),
+    )
+    .await?;
     let directory = load(&state, &session, &id).await?;
     let location = format!("{API_PREFIX}/directories/{id}");
     let body = CreatedDirectory {
@@ -151,6 +160,14 @@ async fn rename_directory(
     {
         return Err(directory_not_found());
     }
+    super::audit::record_directory_change(
+        &state,
+        &session,
+        "directory.renamed",
+        &id,
+        json!({"name": name}),
+    )
+    .await?;
     Ok(Json(load(&state, &session, &id).await?))
 }
 
@@ -175,7 +192,13 @@ async fn delete_directory(
     session: AdminSession,
     Path(id): Path<String>,
 ) -> AppResult<StatusCode> {
-    if !state.store.delete_directory(&session.0.org_id, &id).await? {
+    // The store records the audit entry (with the access that disappeared).
+    let actor = super::audit::actor(&session);
+    if !state
+        .store
+        .delete_directory(&session.0.org_id, &id, &actor)
+        .await?
+    {
         return Err(directory_not_found());
     }
     tracing::info!(directory_id = %id, admin_id = %session.0.admin_id, "directory deleted");
@@ -220,6 +243,14 @@ async fn regenerate_api_key(
         .await?
         .ok_or_else(directory_not_found)?;
     tracing::info!(directory_id = %id, admin_id = %session.0.admin_id, overlap_seconds = overlap, "directory API key regenerated");
+    super::audit::record_directory_change(
+        &state,
+        &session,
+        "directory.api_key_regenerated",
+        &id,
+        json!({"keyPrefix": key.key.prefix, "overlapSeconds": overlap}),
+    )
+    .await?;
     Ok(Json(IssuedApiKey {
         base_url: scim_base_url(&state.public_url(), &id),
         api_key: key.key.secret,

@@ -1,12 +1,19 @@
 //! HTTP: each module exposes its own `router()`; [`app`] merges them, adds the layers every
 //! request goes through, and puts the console last.
+mod access;
+mod audit;
 mod directories;
 mod directory_browse;
+mod domains;
 pub mod extract;
+mod groups;
 mod health;
 mod not_found;
+pub mod openapi;
 mod session;
+mod sites;
 mod spa;
+mod users;
 
 use std::time::Duration;
 
@@ -33,6 +40,14 @@ pub fn app(state: AppState) -> Router {
     let api = Router::new()
         .merge(session::router())
         .merge(directories::router())
+        // Access model (issue 5).
+        .merge(sites::router())
+        .merge(access::router())
+        .merge(groups::router())
+        .merge(users::router())
+        .merge(domains::router())
+        .merge(audit::router())
+        .merge(openapi::router())
         .layer(DefaultBodyLimit::max(ADMIN_BODY_LIMIT))
         .route("/api", any(not_found::not_found))
         .route("/api/{*rest}", any(not_found::not_found))
@@ -87,8 +102,17 @@ fn cors_layer(origins: &[String]) -> CorsLayer {
     CorsLayer::new()
         .allow_origin(AllowOrigin::list(allowed))
         .allow_credentials(true)
-        .allow_methods([Method::GET, Method::POST, Method::PUT, Method::PATCH, Method::DELETE])
-        .allow_headers([header::CONTENT_TYPE, HeaderName::from_static("x-csrf-token")])
+        .allow_methods([
+            Method::GET,
+            Method::POST,
+            Method::PUT,
+            Method::PATCH,
+            Method::DELETE,
+        ])
+        .allow_headers([
+            header::CONTENT_TYPE,
+            HeaderName::from_static("x-csrf-token"),
+        ])
         .expose_headers([header::LOCATION, header::RETRY_AFTER])
         .max_age(Duration::from_secs(3600))
 }

@@ -3,10 +3,12 @@
 //! deleting with everything they provisioned. Every method is scoped to one organization, so
 //! another organization's directory is indistinguishable from a missing one.
 use roster_api_types::directory::{ApiKeyInfo, Directory, DirectoryDeletionImpact};
-use sqlx::{any::AnyRow, Any, Row, Transaction};
+use sqlx::{any::AnyRow, Row};
 
 use super::{
+    access::record_directory_deletion,
     api_keys::{self, IssuedKey},
+    audit::Actor,
     new_id, now_millis,
     timestamps::{hour_start, rfc3339, rfc3339_opt, HOUR_MILLIS},
     Store,
@@ -69,16 +71,6 @@ fn directory_from_row(row: &AnyRow, public_url: &str) -> Result<Directory, sqlx:
             previous_key_valid_until: rfc3339_opt(row.try_get("previous_until")?),
         },
     })
-}
-
-/// Removes the product-access grants made through `directory_id`'s groups. Grants do not exist
-/// yet (a later issue adds them); this is where their removal belongs, inside the deleting
-/// transaction, before the groups themselves go. Returns how many were removed.
-async fn remove_access_grants_through_groups(
-    _tx: &mut Transaction<'static, Any>,
-    _directory_id: &str,
-) -> Result<u64, sqlx::Error> {
-    Ok(0)
 }
 
 impl Store {
@@ -214,8 +206,10 @@ impl Store {
         id: &str,
     ) -> Result<Option<DirectoryDeletionImpact>, sqlx::Error> {
         let row = sqlx::query(
-            "SELECT active_users, deactivated_users, group_count FROM directories \
-             WHERE id = $1 AND org_id = $2",
+            "SELECT active_users, deactivated_users, group_count, \
+             (SELECT COUNT(*) FROM access_grants ag JOIN groups g ON g.id = ag.group_id \
+              WHERE g.directory_id = directories.id) AS access_grants \
+             FROM directories WHERE id = $1 AND org_id = $2",
         )
         .bind(id)
         .bind(org_id)
@@ -227,8 +221,7 @@ impl Store {
             Ok(DirectoryDeletionImpact {
                 users: count(active) + count(deactivated),
                 groups: count(r.try_get("group_count")?),
-                // Product-access grants arrive with a later issue.
-                access_grants: 0,
+                access_grants: count(r.try_get("access_grants")?),
             })
         })
         .transpose()
@@ -236,8 +229,13 @@ impl Store {
 
     /// Deletes a directory with its keys, users, groups, memberships and sync log (foreign
     /// key cascades) and the access grants made through its groups, in one transaction.
-    /// `false` when it is not the organization's.
-    pub async fn delete_directory(&self, org_id: &str, id: &str) -> Result<bool, sqlx::Error> {
+    /// `false` when it is not the organization's. `actor` is recorded in the audit log.
+    pub async fn delete_directory(
+        &self,
+        org_id: &str,
+        id: &str,
+        actor: &Actor,
+    ) -> Result<bool, sqlx::Error> {
         let mut tx = self.write.begin().await?;
         let owned = sqlx::query("SELECT id FROM directories WHERE id = $1 AND org_id = $2")
             .bind(id)
@@ -247,7 +245,9 @@ impl Store {
         if owned.is_none() {
             return Ok(false);
         }
-        remove_access_grants_through_groups(&mut tx, id).await?;
+        // Access model (issue 5): removes the grants made through the directory's groups
+        // and writes the one audit entry of this deletion, naming the access that went.
+        record_directory_deletion(&mut tx, org_id, id, actor).await?;
         sqlx::query("DELETE FROM directories WHERE id = $1 AND org_id = $2")
             .bind(id)
             .bind(org_id)

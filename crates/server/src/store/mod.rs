@@ -5,13 +5,18 @@
 //!
 //! Methods are grouped per aggregate in submodules (`admins`, `sessions`, ...), each an
 //! `impl Store` block.
+pub mod access;
 mod admins;
 mod api_keys;
+pub mod audit;
 mod backend;
 pub mod directories;
 pub mod directory_groups;
 pub mod directory_users;
+pub mod domains;
 pub mod events;
+pub mod org_groups;
+pub mod org_users;
 mod organizations;
 pub mod paging;
 pub mod scim_common;
@@ -19,6 +24,7 @@ pub mod scim_filter;
 mod scim_groups;
 mod scim_users;
 mod sessions;
+pub mod sites;
 pub mod sync_log_reads;
 mod throttle;
 pub mod timestamps;

@@ -352,8 +352,9 @@ impl Store {
         if if_match.is_some_and(|v| v != version) {
             return Err(WriteError::PreconditionFailed);
         }
-        // Product-access grants through this group go with it (FK cascade); the access model
-        // records what disappeared in its audit log.
+        // Access model (issue 5): the grants through this group go with it, and the audit
+        // log records which access disappeared.
+        super::access::record_and_remove_group_grants(&mut tx, directory_id, id).await?;
         sqlx::query("DELETE FROM groups WHERE id = $1")
             .bind(id)
             .execute(&mut *tx)

@@ -147,6 +147,8 @@ impl Store {
         .await
         .map_err(|e| conflict(e, &fields.user_name))?;
         write_emails(&mut tx, directory_id, &id, fields).await?;
+        // Access model (issue 5): the email's domain decides managed vs external.
+        super::org_users::set_email_domain(&mut tx, &id, email.as_deref()).await?;
         let (a, d) = if fields.active { (1, 0) } else { (0, 1) };
         count_user(&mut tx, directory_id, a, d).await?;
         tx.commit().await?;
@@ -238,6 +240,8 @@ impl Store {
             return Err(WriteError::PreconditionFailed);
         }
         write_emails(&mut tx, directory_id, id, &fields).await?;
+        // Access model (issue 5): the email's domain decides managed vs external.
+        super::org_users::set_email_domain(&mut tx, id, email.as_deref()).await?;
         match (was_active, fields.active) {
             (true, false) => count_user(&mut tx, directory_id, -1, 1).await?,
             (false, true) => count_user(&mut tx, directory_id, 1, -1).await?,

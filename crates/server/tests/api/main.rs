@@ -2,9 +2,12 @@
 //! Every test runs on SQLite, and on PostgreSQL when `ROSTER_TEST_DATABASE_URL` is set.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod access_admin;
+mod access_journey;
 mod common;
 mod directories;
 mod http;
+mod openapi;
 mod scim_bulk;
 mod scim_entra;
 mod scim_okta;

@@ -1,0 +1,320 @@
+//! `/api/v1/sites/{siteId}/products/{productId}/{access,default-groups,users}`: which groups
+//! give access to a product and with which role, granting and revoking (with `dryRun` to see
+//! who gains or loses access first), default groups (local groups only) and everyone with
+//! access — the list a product integration reads. Also the helpers the access-model handlers
+//! share.
+use axum::{
+    extract::{Path, State},
+    http::StatusCode,
+    routing::{delete, get, put},
+    Router,
+};
+use roster_api_types::{
+    access::{AccessChange, DryRunQuery, GrantAccess, PageQuery, ProductAccess, ProductUser},
+    directory::Page,
+    Problem,
+};
+
+use super::{
+    audit::actor,
+    extract::{Json, Query},
+};
+use crate::{
+    auth::session::AdminSession,
+    error::{AppError, AppResult},
+    state::AppState,
+    store::{
+        access::{AccessOutcome, ModelError, PRODUCT_USERS_TAG},
+        paging::{PageRequest, DEFAULT_LIMIT, MAX_LIMIT},
+    },
+};
+
+/// Longest accepted name (sites, groups, products), in characters.
+const MAX_NAME_CHARS: usize = 100;
+/// Longest accepted search text, in characters.
+const MAX_SEARCH_CHARS: usize = 200;
+
+impl From<ModelError> for AppError {
+    fn from(err: ModelError) -> Self {
+        match err {
+            ModelError::NotFound(detail) => AppError::NotFound(detail.to_owned()),
+            ModelError::Invalid(field, message) => AppError::invalid_field(field, message),
+            ModelError::Conflict {
+                slug,
+                title,
+                detail,
+            } => AppError::Conflict {
+                slug,
+                title,
+                detail,
+            },
+            ModelError::Db(e) => e.into(),
+        }
+    }
+}
+
+/// A page request from the query's cursor and limit.
+pub(super) fn page_request(
+    tag: &str,
+    cursor: Option<&str>,
+    limit: Option<u32>,
+) -> AppResult<PageRequest> {
+    let limit = limit.unwrap_or(DEFAULT_LIMIT);
+    if !(1..=MAX_LIMIT).contains(&limit) {
+        return Err(AppError::invalid_field(
+            "limit",
+            format!("The limit must be between 1 and {MAX_LIMIT}."),
+        ));
+    }
+    PageRequest::new(tag, cursor, limit).map_err(|e| AppError::BadRequest(e.to_string()))
+}
+
+/// A trimmed, lower-cased search prefix; `None` when empty.
+pub(super) fn search_prefix(search: Option<&str>) -> AppResult<Option<String>> {
+    match search.map(str::trim).filter(|s| !s.is_empty()) {
+        Some(t) if t.chars().count() > MAX_SEARCH_CHARS => Err(AppError::invalid_field(
+            "search",
+            format!("Search for at most {MAX_SEARCH_CHARS} characters."),
+        )),
+        Some(t) => Ok(Some(t.to_lowercase())),
+        None => Ok(None),
+    }
+}
+
+/// A trimmed name of 1 to 100 characters, or a 422 about `field`.
+pub(super) fn valid_name<'a>(field: &str, name: &'a str) -> AppResult<&'a str> {
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(AppError::invalid_field(field, "Enter a name."));
+    }
+    if name.chars().count() > MAX_NAME_CHARS {
+        return Err(AppError::invalid_field(
+            field,
+            format!("Use at most {MAX_NAME_CHARS} characters."),
+        ));
+    }
+    Ok(name)
+}
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/api/v1/sites/{siteId}/products/{productId}/access",
+            get(list_access).post(grant_access),
+        )
+        .route(
+            "/api/v1/sites/{siteId}/products/{productId}/access/{groupId}",
+            delete(revoke_access),
+        )
+        .route(
+            "/api/v1/sites/{siteId}/products/{productId}/default-groups/{groupId}",
+            put(set_default_group).delete(unset_default_group),
+        )
+        .route(
+            "/api/v1/sites/{siteId}/products/{productId}/users",
+            get(list_product_users),
+        )
+}
+
+fn product_not_found() -> AppError {
+    AppError::NotFound("No such product on this site.".into())
+}
+
+fn change(outcome: AccessOutcome, dry_run: bool) -> AccessChange {
+    AccessChange {
+        dry_run,
+        grant: outcome.grant,
+        previous_role: outcome.previous_role,
+        users_affected: outcome.users_affected,
+        sample: outcome.sample,
+    }
+}
+
+/// The groups with access to a product and how many users that reaches.
+#[utoipa::path(
+    get, path = "/api/v1/sites/{siteId}/products/{productId}/access", tag = "access",
+    params(("siteId" = String, Path), ("productId" = String, Path)),
+    responses(
+        (status = 200, description = "Groups with access", body = ProductAccess),
+        (status = 401, description = "Not signed in", body = Problem),
+        (status = 404, description = "No such product on this site", body = Problem),
+    ),
+)]
+pub(super) async fn list_access(
+    State(state): State<AppState>,
+    session: AdminSession,
+    Path((site_id, product_id)): Path<(String, String)>,
+) -> AppResult<Json<ProductAccess>> {
+    let product = state
+        .store
+        .site_product(&session.0.org_id, &site_id, &product_id)
+        .await?
+        .ok_or_else(product_not_found)?;
+    Ok(Json(ProductAccess {
+        groups: state.store.product_access_groups(&product_id).await?,
+        user_count: state.store.product_user_count(&product_id).await?,
+        product,
+    }))
+}
+
+/// Grants a group access (or changes its role). `dryRun=true` answers who would gain access
+/// without changing anything.
+#[utoipa::path(
+    post, path = "/api/v1/sites/{siteId}/products/{productId}/access", tag = "access",
+    params(("siteId" = String, Path), ("productId" = String, Path), DryRunQuery),
+    request_body = GrantAccess,
+    responses(
+        (status = 200, description = "Granted, or the impact of a dry run", body = AccessChange),
+        (status = 401, description = "Not signed in", body = Problem),
+        (status = 403, description = "Missing CSRF token", body = Problem),
+        (status = 404, description = "No such product or group", body = Problem),
+        (status = 422, description = "Invalid body", body = Problem),
+    ),
+)]
+pub(super) async fn grant_access(
+    State(state): State<AppState>,
+    session: AdminSession,
+    Path((site_id, product_id)): Path<(String, String)>,
+    Query(query): Query<DryRunQuery>,
+    Json(body): Json<GrantAccess>,
+) -> AppResult<Json<AccessChange>> {
+    let group_id = body.group_id.trim();
+    if group_id.is_empty() {
+        return Err(AppError::invalid_field("groupId", "Choose a group."));
+    }
+    let outcome = state
+        .store
+        .grant_access(
+            &session.0.org_id,
+            &actor(&session),
+            &site_id,
+            &product_id,
+            group_id,
+            body.role,
+            query.dry_run,
+        )
+        .await?;
+    Ok(Json(change(outcome, query.dry_run)))
+}
+
+/// Revokes a group's access. `dryRun=true` answers who would lose access without changing
+/// anything.
+#[utoipa::path(
+    delete, path = "/api/v1/sites/{siteId}/products/{productId}/access/{groupId}", tag = "access",
+    params(("siteId" = String, Path), ("productId" = String, Path), ("groupId" = String, Path),
+           DryRunQuery),
+    responses(
+        (status = 200, description = "Revoked, or the impact of a dry run", body = AccessChange),
+        (status = 401, description = "Not signed in", body = Problem),
+        (status = 403, description = "Missing CSRF token", body = Problem),
+        (status = 404, description = "No such product, or the group has no access", body = Problem),
+    ),
+)]
+pub(super) async fn revoke_access(
+    State(state): State<AppState>,
+    session: AdminSession,
+    Path((site_id, product_id, group_id)): Path<(String, String, String)>,
+    Query(query): Query<DryRunQuery>,
+) -> AppResult<Json<AccessChange>> {
+    let outcome = state
+        .store
+        .revoke_access(
+            &session.0.org_id,
+            &actor(&session),
+            &site_id,
+            &product_id,
+            &group_id,
+            query.dry_run,
+        )
+        .await?;
+    Ok(Json(change(outcome, query.dry_run)))
+}
+
+/// Makes a local group a default group of the product (with `user` access if it had none).
+/// A synced group answers 409 `urn:roster:problem:synced-default-group`.
+#[utoipa::path(
+    put, path = "/api/v1/sites/{siteId}/products/{productId}/default-groups/{groupId}",
+    tag = "access",
+    params(("siteId" = String, Path), ("productId" = String, Path), ("groupId" = String, Path)),
+    responses(
+        (status = 204, description = "The group is a default group"),
+        (status = 401, description = "Not signed in", body = Problem),
+        (status = 403, description = "Missing CSRF token", body = Problem),
+        (status = 404, description = "No such product or group", body = Problem),
+        (status = 409, description = "A synced group cannot be a default group", body = Problem),
+    ),
+)]
+pub(super) async fn set_default_group(
+    State(state): State<AppState>,
+    session: AdminSession,
+    Path((site_id, product_id, group_id)): Path<(String, String, String)>,
+) -> AppResult<StatusCode> {
+    state
+        .store
+        .set_default_group(
+            &session.0.org_id,
+            &actor(&session),
+            &site_id,
+            &product_id,
+            &group_id,
+        )
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Stops a group being a default group; its access stays.
+#[utoipa::path(
+    delete, path = "/api/v1/sites/{siteId}/products/{productId}/default-groups/{groupId}",
+    tag = "access",
+    params(("siteId" = String, Path), ("productId" = String, Path), ("groupId" = String, Path)),
+    responses(
+        (status = 204, description = "No longer a default group"),
+        (status = 401, description = "Not signed in", body = Problem),
+        (status = 403, description = "Missing CSRF token", body = Problem),
+        (status = 404, description = "Not a default group of this product", body = Problem),
+    ),
+)]
+pub(super) async fn unset_default_group(
+    State(state): State<AppState>,
+    session: AdminSession,
+    Path((site_id, product_id, group_id)): Path<(String, String, String)>,
+) -> AppResult<StatusCode> {
+    state
+        .store
+        .unset_default_group(
+            &session.0.org_id,
+            &actor(&session),
+            &site_id,
+            &product_id,
+            &group_id,
+        )
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Everyone with access to the product (active users, each once, by id) with their highest
+/// role: the list a product integration reads.
+#[utoipa::path(
+    get, path = "/api/v1/sites/{siteId}/products/{productId}/users", tag = "access",
+    params(("siteId" = String, Path), ("productId" = String, Path), PageQuery),
+    responses(
+        (status = 200, description = "Users with access", body = Page<ProductUser>),
+        (status = 400, description = "Invalid cursor", body = Problem),
+        (status = 401, description = "Not signed in", body = Problem),
+        (status = 404, description = "No such product on this site", body = Problem),
+    ),
+)]
+pub(super) async fn list_product_users(
+    State(state): State<AppState>,
+    session: AdminSession,
+    Path((site_id, product_id)): Path<(String, String)>,
+    Query(query): Query<PageQuery>,
+) -> AppResult<Json<Page<ProductUser>>> {
+    state
+        .store
+        .site_product(&session.0.org_id, &site_id, &product_id)
+        .await?
+        .ok_or_else(product_not_found)?;
+    let page = page_request(PRODUCT_USERS_TAG, query.cursor.as_deref(), query.limit)?;
+    Ok(Json(state.store.product_users(&product_id, &page).await?))
+}

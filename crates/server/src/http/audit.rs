@@ -1,0 +1,109 @@
+//! `GET /api/v1/audit`: the organization's audit log, newest first, filtered by actor,
+//! action, target and time range. Also the actor of a signed-in admin and the audit calls of
+//! the directory handlers.
+use axum::{extract::State, routing::get, Router};
+use roster_api_types::{
+    audit::{AuditEntry, AuditQuery},
+    directory::Page,
+    Problem,
+};
+use serde_json::Value;
+use time::{format_description::well_known::Rfc3339, OffsetDateTime};
+
+use super::{
+    access::page_request,
+    extract::{Json, Query},
+};
+use crate::{
+    auth::session::AdminSession,
+    error::{AppError, AppResult},
+    state::AppState,
+    store::audit::{Actor, AuditFilter, Change, AUDIT_TAG},
+};
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/api/v1/audit", get(list_audit))
+}
+
+/// The signed-in admin as an audit actor.
+pub fn actor(session: &AdminSession) -> Actor {
+    Actor::admin(&session.0.admin_id, &session.0.admin_email)
+}
+
+/// Records an admin's change to a directory (create, rename, key regeneration), labelled
+/// with the directory's current name.
+pub async fn record_directory_change(
+    state: &AppState,
+    session: &AdminSession,
+    action: &'static str,
+    directory_id: &str,
+    after: Value,
+) -> AppResult<()> {
+    let name = state
+        .store
+        .directory(&session.0.org_id, directory_id, &state.public_url())
+        .await?
+        .map(|d| d.name)
+        .unwrap_or_default();
+    let change = Change::new(action, "directory", directory_id, &name).after(after);
+    state
+        .store
+        .record_audit(&session.0.org_id, &actor(session), change)
+        .await?;
+    Ok(())
+}
+
+fn millis(field: &str, value: Option<&str>) -> AppResult<Option<i64>> {
+    value
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+        .map(|v| {
+            OffsetDateTime::parse(v, &Rfc3339)
+                .map(|t| (t.unix_timestamp_nanos() / 1_000_000) as i64)
+                .map_err(|_| {
+                    AppError::invalid_field(
+                        field,
+                        "Use an RFC 3339 time, e.g. 2026-01-02T03:04:05Z.",
+                    )
+                })
+        })
+        .transpose()
+}
+
+fn non_empty(v: Option<String>) -> Option<String> {
+    v.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty())
+}
+
+/// A page of the audit log, newest first.
+#[utoipa::path(
+    get, path = "/api/v1/audit", tag = "audit",
+    params(AuditQuery),
+    responses(
+        (status = 200, description = "Entries, newest first", body = Page<AuditEntry>),
+        (status = 400, description = "Invalid cursor", body = Problem),
+        (status = 401, description = "Not signed in", body = Problem),
+        (status = 422, description = "Invalid filter", body = Problem),
+    ),
+)]
+pub(super) async fn list_audit(
+    State(state): State<AppState>,
+    session: AdminSession,
+    Query(query): Query<AuditQuery>,
+) -> AppResult<Json<Page<AuditEntry>>> {
+    let filter = AuditFilter {
+        actor_id: non_empty(query.actor),
+        actor_type: non_empty(query.actor_type),
+        action: non_empty(query.action),
+        target_id: non_empty(query.target),
+        target_type: non_empty(query.target_type),
+        from: millis("from", query.from.as_deref())?,
+        to: millis("to", query.to.as_deref())?,
+    };
+    let page = page_request(AUDIT_TAG, query.cursor.as_deref(), query.limit)?;
+    Ok(Json(
+        state
+            .store
+            .list_audit(&session.0.org_id, &filter, &page)
+            .await?,
+    ))
+}

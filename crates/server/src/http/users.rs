@@ -1,0 +1,79 @@
+//! `/api/v1/users[/{userId}]`: the organization's users across directories, and one user
+//! with their source directory, managed/external status, groups and effective access.
+use axum::{
+    extract::{Path, State},
+    routing::get,
+    Router,
+};
+use roster_api_types::{
+    access::{OrgUser, OrgUserDetail, OrgUserQuery},
+    directory::Page,
+    Problem,
+};
+
+use super::{
+    access::{page_request, search_prefix},
+    extract::{Json, Query},
+};
+use crate::{
+    auth::session::AdminSession,
+    error::{AppError, AppResult},
+    state::AppState,
+    store::org_users::ORG_USERS_TAG,
+};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/users", get(list_users))
+        .route("/api/v1/users/{userId}", get(get_user))
+}
+
+/// A page of the organization's users by userName, searched by prefix of userName or email.
+#[utoipa::path(
+    get, path = "/api/v1/users", tag = "users",
+    params(OrgUserQuery),
+    responses(
+        (status = 200, description = "Users", body = Page<OrgUser>),
+        (status = 400, description = "Invalid cursor", body = Problem),
+        (status = 401, description = "Not signed in", body = Problem),
+        (status = 422, description = "Invalid query", body = Problem),
+    ),
+)]
+pub(super) async fn list_users(
+    State(state): State<AppState>,
+    session: AdminSession,
+    Query(query): Query<OrgUserQuery>,
+) -> AppResult<Json<Page<OrgUser>>> {
+    let search = search_prefix(query.search.as_deref())?;
+    let page = page_request(ORG_USERS_TAG, query.cursor.as_deref(), query.limit)?;
+    Ok(Json(
+        state
+            .store
+            .list_org_users(&session.0.org_id, search.as_deref(), &page)
+            .await?,
+    ))
+}
+
+/// One user: profile, source directory, managed or external, groups and effective access
+/// (each product with the groups granting it; empty while deactivated).
+#[utoipa::path(
+    get, path = "/api/v1/users/{userId}", tag = "users",
+    params(("userId" = String, Path)),
+    responses(
+        (status = 200, description = "The user", body = OrgUserDetail),
+        (status = 401, description = "Not signed in", body = Problem),
+        (status = 404, description = "No such user", body = Problem),
+    ),
+)]
+pub(super) async fn get_user(
+    State(state): State<AppState>,
+    session: AdminSession,
+    Path(id): Path<String>,
+) -> AppResult<Json<OrgUserDetail>> {
+    state
+        .store
+        .org_user(&session.0.org_id, &id)
+        .await?
+        .map(Json)
+        .ok_or_else(|| AppError::NotFound("No such user.".into()))
+}

@@ -1,0 +1,655 @@
+//! Product access: grants of a site's product to groups (with a role and the default-group
+//! flag), what a grant or revoke would change, who has access to a product, and removing the
+//! grants of groups that disappear (an identity provider deleting a group, an admin deleting
+//! a directory, site or product) with an audit entry naming the access that went.
+//!
+//! Every question is a join over indexed rows: `access_grants (site_product_id, group_id)`,
+//! `access_grants_group (group_id, ...)`, `group_members (group_id, user_id)` and
+//! `group_members_user (user_id)`. Nothing loops over users in Rust.
+use roster_api_types::{
+    access::{AccessGroup, AccessRole, ProductUser, UserRef},
+    directory::Page,
+};
+use serde_json::{json, Value};
+use sqlx::{any::AnyRow, Any, Row, Transaction};
+
+use super::{
+    audit::{record, Actor, Change},
+    now_millis,
+    paging::{Anchor, PageRequest, SortValue},
+    sites::product_label,
+    timestamps::rfc3339,
+    Store,
+};
+
+/// How many affected users a grant or revoke answer names.
+pub const IMPACT_SAMPLE: i64 = 10;
+/// Cursor tag of product user lists.
+pub const PRODUCT_USERS_TAG: &str = "product-users";
+
+/// Why an access-model write was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum ModelError {
+    #[error("not found: {0}")]
+    NotFound(&'static str),
+    /// A field that breaks a rule the store checks (422).
+    #[error("invalid {0}: {1}")]
+    Invalid(&'static str, String),
+    #[error("conflict: {detail}")]
+    Conflict {
+        slug: &'static str,
+        title: &'static str,
+        detail: String,
+    },
+    #[error(transparent)]
+    Db(#[from] sqlx::Error),
+}
+
+/// The 409 for making a synced group a default group.
+pub fn synced_default_group(group_name: &str) -> ModelError {
+    ModelError::Conflict {
+        slug: "synced-default-group",
+        title: "A synced group cannot be a default group",
+        detail: format!(
+            "'{group_name}' is synced from your identity provider, which owns its membership. \
+             Users given access to the product by an admin (not managed by SCIM) would be \
+             added to it here, and the identity provider's next sync would collide with \
+             those memberships or remove them. Instead, create a local group, make it the \
+             default group, and grant '{group_name}' access to the product separately."
+        ),
+    }
+}
+
+/// Whose grants to remove.
+#[derive(Clone, Copy, Debug)]
+pub enum GrantScope<'a> {
+    Group(&'a str),
+    Directory(&'a str),
+    Site(&'a str),
+    Product(&'a str),
+}
+
+impl GrantScope<'_> {
+    fn condition(self) -> (&'static str, String) {
+        match self {
+            GrantScope::Group(id) => ("ag.group_id = $1", id.to_owned()),
+            GrantScope::Directory(id) => ("g.directory_id = $1", id.to_owned()),
+            GrantScope::Site(id) => ("sp.site_id = $1", id.to_owned()),
+            GrantScope::Product(id) => ("ag.site_product_id = $1", id.to_owned()),
+        }
+    }
+}
+
+/// Deletes the grants in `scope` and returns them as JSON (site, product, group, role,
+/// default flag) for the audit entry of the change that removed them.
+pub async fn take_grants(
+    tx: &mut Transaction<'static, Any>,
+    scope: GrantScope<'_>,
+) -> Result<Vec<Value>, sqlx::Error> {
+    let (cond, id) = scope.condition();
+    let rows = sqlx::query(&format!(
+        "SELECT ag.site_product_id, ag.group_id, ag.role, \
+         CAST(CASE WHEN ag.is_default THEN 1 ELSE 0 END AS BIGINT) AS is_default, \
+         g.display_name, s.id AS site_id, s.name AS site_name, pt.name AS product_name \
+         FROM access_grants ag JOIN groups g ON g.id = ag.group_id \
+         JOIN site_products sp ON sp.id = ag.site_product_id JOIN sites s ON s.id = sp.site_id \
+         JOIN product_types pt ON pt.id = sp.product_type_id \
+         WHERE {cond} ORDER BY s.name_lower, pt.name_lower, g.display_name_lower"
+    ))
+    .bind(&id)
+    .fetch_all(&mut **tx)
+    .await?;
+    let mut removed = Vec::with_capacity(rows.len());
+    for r in &rows {
+        removed.push(json!({
+            "siteId": r.try_get::<String, _>("site_id")?,
+            "site": r.try_get::<String, _>("site_name")?,
+            "productId": r.try_get::<String, _>("site_product_id")?,
+            "product": r.try_get::<String, _>("product_name")?,
+            "groupId": r.try_get::<String, _>("group_id")?,
+            "group": r.try_get::<String, _>("display_name")?,
+            "role": r.try_get::<String, _>("role")?,
+            "isDefault": r.try_get::<i64, _>("is_default")? != 0,
+        }));
+    }
+    if !removed.is_empty() {
+        let delete = match scope {
+            GrantScope::Group(_) => "DELETE FROM access_grants WHERE group_id = $1",
+            GrantScope::Directory(_) => {
+                "DELETE FROM access_grants WHERE group_id IN \
+                 (SELECT id FROM groups WHERE directory_id = $1)"
+            }
+            GrantScope::Site(_) => {
+                "DELETE FROM access_grants WHERE site_product_id IN \
+                 (SELECT id FROM site_products WHERE site_id = $1)"
+            }
+            GrantScope::Product(_) => "DELETE FROM access_grants WHERE site_product_id = $1",
+        };
+        sqlx::query(delete).bind(&id).execute(&mut **tx).await?;
+    }
+    Ok(removed)
+}
+
+/// Hook for SCIM `DELETE /Groups/{id}` (called inside its transaction, before the group row
+/// goes): removes the group's grants and, when it had any, records one `group.deleted` entry
+/// by `SCIM: <directory>` naming the access that disappeared.
+pub async fn record_and_remove_group_grants(
+    tx: &mut Transaction<'static, Any>,
+    directory_id: &str,
+    group_id: &str,
+) -> Result<(), sqlx::Error> {
+    let removed = take_grants(tx, GrantScope::Group(group_id)).await?;
+    if removed.is_empty() {
+        return Ok(());
+    }
+    let row = sqlx::query("SELECT org_id, display_name FROM groups WHERE id = $1")
+        .bind(group_id)
+        .fetch_one(&mut **tx)
+        .await?;
+    let (org_id, name): (String, String) = (row.try_get("org_id")?, row.try_get("display_name")?);
+    let actor = Actor::scim_in(tx, directory_id).await?;
+    let change = Change::new("group.deleted", "group", group_id, &name)
+        .before(json!({"name": name, "directoryId": directory_id, "removedAccess": removed}));
+    record(tx, &org_id, &actor, change).await
+}
+
+/// Hook for deleting a directory (inside its transaction, before the rows go): removes the
+/// grants made through its groups and records the one `directory.deleted` entry, naming the
+/// access that disappeared. Returns how many grants were removed.
+pub async fn record_directory_deletion(
+    tx: &mut Transaction<'static, Any>,
+    org_id: &str,
+    directory_id: &str,
+    actor: &Actor,
+) -> Result<u64, sqlx::Error> {
+    let row = sqlx::query(
+        "SELECT name, active_users, deactivated_users, group_count FROM directories \
+         WHERE id = $1",
+    )
+    .bind(directory_id)
+    .fetch_one(&mut **tx)
+    .await?;
+    let name: String = row.try_get("name")?;
+    let users: i64 =
+        row.try_get::<i64, _>("active_users")? + row.try_get::<i64, _>("deactivated_users")?;
+    let groups: i64 = row.try_get("group_count")?;
+    let removed = take_grants(tx, GrantScope::Directory(directory_id)).await?;
+    let count = removed.len() as u64;
+    let change = Change::new("directory.deleted", "directory", directory_id, &name)
+        .before(json!({"name": name, "users": users, "groups": groups, "removedAccess": removed}));
+    record(tx, org_id, actor, change).await?;
+    Ok(count)
+}
+
+const ACCESS_GROUP_SELECT: &str = "SELECT ag.group_id, g.display_name, g.directory_id, \
+     d.name AS directory_name, ag.role, \
+     CAST(CASE WHEN ag.is_default THEN 1 ELSE 0 END AS BIGINT) AS is_default, \
+     g.member_count, ag.created_at \
+     FROM access_grants ag JOIN groups g ON g.id = ag.group_id \
+     LEFT JOIN directories d ON d.id = g.directory_id";
+
+fn access_group_from_row(row: &AnyRow) -> Result<AccessGroup, sqlx::Error> {
+    Ok(AccessGroup {
+        group_id: row.try_get("group_id")?,
+        group_name: row.try_get("display_name")?,
+        directory_id: row.try_get("directory_id")?,
+        directory_name: row.try_get("directory_name")?,
+        role: AccessRole::parse(&row.try_get::<String, _>("role")?),
+        is_default: row.try_get::<i64, _>("is_default")? != 0,
+        member_count: u64::try_from(row.try_get::<i64, _>("member_count")?).unwrap_or(0),
+        granted_at: rfc3339(row.try_get("created_at")?),
+    })
+}
+
+async fn grant_row(
+    tx: &mut Transaction<'static, Any>,
+    product_id: &str,
+    group_id: &str,
+) -> Result<Option<AccessGroup>, sqlx::Error> {
+    let row = sqlx::query(&format!(
+        "{ACCESS_GROUP_SELECT} WHERE ag.site_product_id = $1 AND ag.group_id = $2"
+    ))
+    .bind(product_id)
+    .bind(group_id)
+    .fetch_optional(&mut **tx)
+    .await?;
+    row.as_ref().map(access_group_from_row).transpose()
+}
+
+/// Active members of `group_id` with no access to the product through another group: those
+/// who gain access by a new grant, or lose it by a revoke. Returns the count and a sample.
+async fn exclusive_members(
+    tx: &mut Transaction<'static, Any>,
+    product_id: &str,
+    group_id: &str,
+) -> Result<(u64, Vec<UserRef>), sqlx::Error> {
+    let from = "FROM group_members gm JOIN users u ON u.id = gm.user_id \
+         WHERE gm.group_id = $1 AND u.active AND NOT EXISTS ( \
+           SELECT 1 FROM group_members o JOIN access_grants ag ON ag.group_id = o.group_id \
+           WHERE o.user_id = gm.user_id AND ag.site_product_id = $2 AND ag.group_id <> $1)";
+    let count: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) {from}"))
+        .bind(group_id)
+        .bind(product_id)
+        .fetch_one(&mut **tx)
+        .await?;
+    let rows = sqlx::query(&format!(
+        "SELECT u.id, u.directory_id, u.user_name, u.display_name, u.primary_email {from} \
+         ORDER BY gm.user_id LIMIT {IMPACT_SAMPLE}"
+    ))
+    .bind(group_id)
+    .bind(product_id)
+    .fetch_all(&mut **tx)
+    .await?;
+    let sample = rows
+        .iter()
+        .map(user_ref_from_row)
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok((u64::try_from(count).unwrap_or(0), sample))
+}
+
+pub(super) fn user_ref_from_row(row: &AnyRow) -> Result<UserRef, sqlx::Error> {
+    Ok(UserRef {
+        id: row.try_get("id")?,
+        directory_id: row.try_get("directory_id")?,
+        user_name: row.try_get("user_name")?,
+        display_name: row.try_get("display_name")?,
+        email: row.try_get("primary_email")?,
+    })
+}
+
+/// A group of the organization: (name, directory id when synced).
+async fn org_group(
+    tx: &mut Transaction<'static, Any>,
+    org_id: &str,
+    group_id: &str,
+) -> Result<(String, Option<String>), ModelError> {
+    let row =
+        sqlx::query("SELECT display_name, directory_id FROM groups WHERE id = $1 AND org_id = $2")
+            .bind(group_id)
+            .bind(org_id)
+            .fetch_optional(&mut **tx)
+            .await?
+            .ok_or(ModelError::NotFound("No such group."))?;
+    Ok((row.try_get("display_name")?, row.try_get("directory_id")?))
+}
+
+/// The outcome of a grant or revoke (also dry runs).
+#[derive(Debug)]
+pub struct AccessOutcome {
+    pub grant: AccessGroup,
+    pub previous_role: Option<AccessRole>,
+    pub users_affected: u64,
+    pub sample: Vec<UserRef>,
+}
+
+impl Store {
+    /// The groups with access to a product, by name.
+    pub async fn product_access_groups(
+        &self,
+        product_id: &str,
+    ) -> Result<Vec<AccessGroup>, sqlx::Error> {
+        let rows = sqlx::query(&format!(
+            "{ACCESS_GROUP_SELECT} WHERE ag.site_product_id = $1 \
+             ORDER BY g.display_name_lower, g.id"
+        ))
+        .bind(product_id)
+        .fetch_all(&self.read)
+        .await?;
+        rows.iter().map(access_group_from_row).collect()
+    }
+
+    /// Active users with access to a product, each counted once.
+    pub async fn product_user_count(&self, product_id: &str) -> Result<u64, sqlx::Error> {
+        let n: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM (SELECT DISTINCT gm.user_id FROM access_grants ag \
+             JOIN group_members gm ON gm.group_id = ag.group_id \
+             JOIN users u ON u.id = gm.user_id \
+             WHERE ag.site_product_id = $1 AND u.active) AS x",
+        )
+        .bind(product_id)
+        .fetch_one(&self.read)
+        .await?;
+        Ok(u64::try_from(n).unwrap_or(0))
+    }
+
+    /// Grants (or changes the role of) a group's access to a product. With `dry_run` nothing
+    /// is written; the answer says who would gain access.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn grant_access(
+        &self,
+        org_id: &str,
+        actor: &Actor,
+        site_id: &str,
+        product_id: &str,
+        group_id: &str,
+        role: AccessRole,
+        dry_run: bool,
+    ) -> Result<AccessOutcome, ModelError> {
+        let mut tx = self.write.begin().await?;
+        let (site_name, product_name) = product_label(&mut tx, org_id, site_id, product_id)
+            .await?
+            .ok_or(ModelError::NotFound("No such product on this site."))?;
+        let (group_name, _) = org_group(&mut tx, org_id, group_id).await?;
+        let existing = grant_row(&mut tx, product_id, group_id).await?;
+        let (users_affected, sample) = match existing {
+            // Members already have access through this group.
+            Some(_) => (0, Vec::new()),
+            None => exclusive_members(&mut tx, product_id, group_id).await?,
+        };
+        let previous_role = existing.as_ref().map(|g| g.role);
+        let now = now_millis();
+        if !dry_run && previous_role != Some(role) {
+            sqlx::query(
+                "INSERT INTO access_grants (site_product_id, group_id, org_id, role, is_default, \
+                 created_at, updated_at) VALUES ($1, $2, $3, $4, FALSE, $5, $5) \
+                 ON CONFLICT (site_product_id, group_id) DO UPDATE SET role = $4, updated_at = $5",
+            )
+            .bind(product_id)
+            .bind(group_id)
+            .bind(org_id)
+            .bind(role.as_str())
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+            let label = format!("{group_name} → {product_name} on {site_name}");
+            let mut change = Change::new("access.granted", "product", product_id, &label).after(
+                json!({"groupId": group_id, "group": group_name, "role": role.as_str(),
+                       "usersGainingAccess": users_affected}),
+            );
+            if let Some(before) = previous_role {
+                change = change.before(json!({"groupId": group_id, "group": group_name,
+                                              "role": before.as_str()}));
+            }
+            record(&mut tx, org_id, actor, change).await?;
+        }
+        let grant = match grant_row(&mut tx, product_id, group_id).await? {
+            Some(g) => g,
+            // A dry run of a new grant: what it would look like.
+            None => {
+                let info = sqlx::query(
+                    "SELECT g.directory_id, d.name, g.member_count FROM groups g \
+                     LEFT JOIN directories d ON d.id = g.directory_id WHERE g.id = $1",
+                )
+                .bind(group_id)
+                .fetch_one(&mut *tx)
+                .await?;
+                AccessGroup {
+                    group_id: group_id.to_owned(),
+                    group_name: group_name.clone(),
+                    directory_id: info.try_get(0)?,
+                    directory_name: info.try_get(1)?,
+                    role,
+                    is_default: false,
+                    member_count: u64::try_from(info.try_get::<i64, _>(2)?).unwrap_or(0),
+                    granted_at: rfc3339(now),
+                }
+            }
+        };
+        let grant = if dry_run {
+            AccessGroup { role, ..grant }
+        } else {
+            grant
+        };
+        if dry_run {
+            tx.rollback().await?;
+        } else {
+            tx.commit().await?;
+        }
+        Ok(AccessOutcome {
+            grant,
+            previous_role,
+            users_affected,
+            sample,
+        })
+    }
+
+    /// Revokes a group's access to a product. With `dry_run` nothing is written; the answer
+    /// says who would lose access.
+    pub async fn revoke_access(
+        &self,
+        org_id: &str,
+        actor: &Actor,
+        site_id: &str,
+        product_id: &str,
+        group_id: &str,
+        dry_run: bool,
+    ) -> Result<AccessOutcome, ModelError> {
+        let mut tx = self.write.begin().await?;
+        let (site_name, product_name) = product_label(&mut tx, org_id, site_id, product_id)
+            .await?
+            .ok_or(ModelError::NotFound("No such product on this site."))?;
+        let grant = grant_row(&mut tx, product_id, group_id)
+            .await?
+            .ok_or(ModelError::NotFound(
+                "This group has no access to the product.",
+            ))?;
+        let (users_affected, sample) = exclusive_members(&mut tx, product_id, group_id).await?;
+        if dry_run {
+            tx.rollback().await?;
+        } else {
+            sqlx::query("DELETE FROM access_grants WHERE site_product_id = $1 AND group_id = $2")
+                .bind(product_id)
+                .bind(group_id)
+                .execute(&mut *tx)
+                .await?;
+            let label = format!("{} → {product_name} on {site_name}", grant.group_name);
+            let change = Change::new("access.revoked", "product", product_id, &label).before(
+                json!({"groupId": group_id, "group": grant.group_name,
+                       "role": grant.role.as_str(), "isDefault": grant.is_default,
+                       "usersLosingAccess": users_affected}),
+            );
+            record(&mut tx, org_id, actor, change).await?;
+            tx.commit().await?;
+        }
+        Ok(AccessOutcome {
+            grant,
+            previous_role: None,
+            users_affected,
+            sample,
+        })
+    }
+
+    /// Makes a local group a default group of a product (granting it `user` access if it has
+    /// none). A synced group is refused with an explanation.
+    pub async fn set_default_group(
+        &self,
+        org_id: &str,
+        actor: &Actor,
+        site_id: &str,
+        product_id: &str,
+        group_id: &str,
+    ) -> Result<(), ModelError> {
+        let mut tx = self.write.begin().await?;
+        let (site_name, product_name) = product_label(&mut tx, org_id, site_id, product_id)
+            .await?
+            .ok_or(ModelError::NotFound("No such product on this site."))?;
+        let (group_name, directory_id) = org_group(&mut tx, org_id, group_id).await?;
+        if directory_id.is_some() {
+            return Err(synced_default_group(&group_name));
+        }
+        let existing = grant_row(&mut tx, product_id, group_id).await?;
+        if existing.as_ref().is_some_and(|g| g.is_default) {
+            return Ok(());
+        }
+        let now = now_millis();
+        sqlx::query(
+            "INSERT INTO access_grants (site_product_id, group_id, org_id, role, is_default, \
+             created_at, updated_at) VALUES ($1, $2, $3, 'user', TRUE, $4, $4) \
+             ON CONFLICT (site_product_id, group_id) DO UPDATE SET is_default = TRUE, \
+             updated_at = $4",
+        )
+        .bind(product_id)
+        .bind(group_id)
+        .bind(org_id)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        let role = existing.as_ref().map_or(AccessRole::User, |g| g.role);
+        let label = format!("{group_name} → {product_name} on {site_name}");
+        let mut change = Change::new("default_group.set", "product", product_id, &label).after(
+            json!({"groupId": group_id, "group": group_name, "role": role.as_str(),
+                   "isDefault": true}),
+        );
+        if let Some(g) = existing {
+            change = change.before(json!({"groupId": group_id, "group": group_name,
+                                          "role": g.role.as_str(), "isDefault": false}));
+        }
+        record(&mut tx, org_id, actor, change).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Stops a group being a default group of a product; its access stays.
+    pub async fn unset_default_group(
+        &self,
+        org_id: &str,
+        actor: &Actor,
+        site_id: &str,
+        product_id: &str,
+        group_id: &str,
+    ) -> Result<(), ModelError> {
+        let mut tx = self.write.begin().await?;
+        let (site_name, product_name) = product_label(&mut tx, org_id, site_id, product_id)
+            .await?
+            .ok_or(ModelError::NotFound("No such product on this site."))?;
+        let grant = grant_row(&mut tx, product_id, group_id)
+            .await?
+            .filter(|g| g.is_default)
+            .ok_or(ModelError::NotFound(
+                "This group is not a default group of the product.",
+            ))?;
+        sqlx::query(
+            "UPDATE access_grants SET is_default = FALSE, updated_at = $1 \
+             WHERE site_product_id = $2 AND group_id = $3",
+        )
+        .bind(now_millis())
+        .bind(product_id)
+        .bind(group_id)
+        .execute(&mut *tx)
+        .await?;
+        let label = format!("{} → {product_name} on {site_name}", grant.group_name);
+        let change = Change::new("default_group.unset", "product", product_id, &label)
+            .before(json!({"groupId": group_id, "group": grant.group_name, "isDefault": true}))
+            .after(json!({"groupId": group_id, "group": grant.group_name, "isDefault": false}));
+        record(&mut tx, org_id, actor, change).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// One page of the active users with access to a product, by user id. Each granted
+    /// group contributes at most one page of its members from an index range scan (member
+    /// primary key, then the user by id); the union keeps the first page of ids, so a page
+    /// costs O(groups × page), never O(members).
+    pub async fn product_users(
+        &self,
+        product_id: &str,
+        page: &PageRequest,
+    ) -> Result<Page<ProductUser>, sqlx::Error> {
+        let groups: Vec<String> = sqlx::query_scalar(
+            "SELECT group_id FROM access_grants WHERE site_product_id = $1 ORDER BY group_id",
+        )
+        .bind(product_id)
+        .fetch_all(&self.read)
+        .await?;
+        let desc = page.reversed();
+        let (dir, op) = if desc { ("DESC", "<") } else { ("ASC", ">") };
+        let limit = page.fetch_limit();
+        let anchor = page.anchor().map(|a| a.id.clone());
+        let mut rows = Vec::new();
+        // Chunks keep the statement within both backends' limits; each chunk is one query.
+        for chunk in groups.chunks(100) {
+            let mut arms = Vec::with_capacity(chunk.len());
+            // The anchor is $1 and comes first in the text, so placeholders are numbered in
+            // the order they appear (SQLite assigns slots by first appearance).
+            let after = if anchor.is_some() {
+                format!("gm.user_id {op} $1 AND ")
+            } else {
+                String::new()
+            };
+            let first = if anchor.is_some() { 2 } else { 1 };
+            for n in first..first + chunk.len() {
+                arms.push(format!(
+                    "SELECT * FROM (SELECT u.id, u.directory_id, u.user_name, u.display_name, \
+                     u.primary_email FROM group_members gm JOIN users u ON u.id = gm.user_id \
+                     WHERE {after}gm.group_id = ${n} AND u.active \
+                     ORDER BY gm.user_id {dir} LIMIT {limit}) AS p{n}"
+                ));
+            }
+            let sql = format!("{} ORDER BY id {dir} LIMIT {limit}", arms.join(" UNION "));
+            let mut q = sqlx::query(&sql);
+            if let Some(a) = &anchor {
+                q = q.bind(a.clone());
+            }
+            for g in chunk {
+                q = q.bind(g.as_str());
+            }
+            for row in q.fetch_all(&self.read).await? {
+                rows.push(user_ref_from_row(&row)?);
+            }
+        }
+        rows.sort_by(|a, b| {
+            if desc {
+                b.id.cmp(&a.id)
+            } else {
+                a.id.cmp(&b.id)
+            }
+        });
+        rows.dedup_by(|a, b| a.id == b.id);
+        rows.truncate(limit);
+        let roles = self.product_roles(product_id, &rows).await?;
+        let users: Vec<ProductUser> = rows
+            .into_iter()
+            .map(|u| ProductUser {
+                role: roles
+                    .iter()
+                    .filter(|(id, _)| *id == u.id)
+                    .map(|(_, r)| *r)
+                    .max()
+                    .unwrap_or_default(),
+                id: u.id,
+                directory_id: u.directory_id,
+                user_name: u.user_name,
+                display_name: u.display_name,
+                email: u.email,
+            })
+            .collect();
+        let mut result = page.finish(users, |u| Anchor {
+            key: SortValue::Text(u.id.clone()),
+            id: u.id.clone(),
+        });
+        result.total = Some(self.product_user_count(product_id).await?);
+        Ok(result)
+    }
+
+    /// (user id, role) of every grant reaching the given users on the product.
+    async fn product_roles(
+        &self,
+        product_id: &str,
+        users: &[UserRef],
+    ) -> Result<Vec<(String, AccessRole)>, sqlx::Error> {
+        if users.is_empty() {
+            return Ok(Vec::new());
+        }
+        let params: Vec<String> = (2..users.len() + 2).map(|i| format!("${i}")).collect();
+        let sql = format!(
+            "SELECT gm.user_id, ag.role FROM access_grants ag \
+             JOIN group_members gm ON gm.group_id = ag.group_id \
+             WHERE ag.site_product_id = $1 AND gm.user_id IN ({})",
+            params.join(", ")
+        );
+        let mut q = sqlx::query(&sql).bind(product_id);
+        for u in users {
+            q = q.bind(u.id.as_str());
+        }
+        q.fetch_all(&self.read)
+            .await?
+            .iter()
+            .map(|r| {
+                Ok((
+                    r.try_get::<String, _>(0)?,
+                    AccessRole::parse(&r.try_get::<String, _>(1)?),
+                ))
+            })
+            .collect()
+    }
+}
