@@ -58,6 +58,18 @@ pub struct SiteProduct {
     pub created_at: String,
 }
 
+/// A product type of the catalogue (`GET /api/v1/product-types`): the built-in ones (Jira,
+/// Jira Service Management, Confluence) and the organization's own.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct ProductType {
+    /// What `AddProduct.key` takes.
+    pub key: String,
+    pub name: String,
+    pub built_in: bool,
+}
+
 /// Body of `POST /api/v1/sites/{siteId}/products`: a catalogue type by `key`
 /// (`jira`, `jira-service-management`, `confluence`, or a custom type's key), or a custom
 /// product type by `name` (created for the organization unless one of that name exists).

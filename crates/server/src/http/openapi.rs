@@ -68,6 +68,7 @@ impl Modify for Security {
         paths::list_directory_users, paths::get_directory_user, paths::list_directory_groups,
         paths::get_directory_group, paths::list_group_members, paths::list_events,
         paths::get_activity,
+        super::sites::list_product_types,
         super::sites::list_sites, super::sites::create_site, super::sites::get_site,
         super::sites::update_site, super::sites::delete_site, super::sites::list_products,
         super::sites::add_product, super::sites::remove_product,

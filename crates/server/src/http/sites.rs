@@ -8,7 +8,7 @@ use axum::{
     Router,
 };
 use roster_api_types::{
-    access::{AddProduct, NewSite, Site, SitePatch, SiteProduct},
+    access::{AddProduct, NewSite, ProductType, Site, SitePatch, SiteProduct},
     Problem, API_PREFIX,
 };
 
@@ -24,6 +24,7 @@ const MAX_URL_CHARS: usize = 300;
 
 pub fn router() -> Router<AppState> {
     Router::new()
+        .route("/api/v1/product-types", get(list_product_types))
         .route("/api/v1/sites", get(list_sites).post(create_site))
         .route(
             "/api/v1/sites/{siteId}",
@@ -207,6 +208,21 @@ pub(super) async fn delete_site(
         .delete_site(&session.0.org_id, &actor(&session), &id)
         .await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// The product catalogue: what "Add a site" and "Add product" offer.
+#[utoipa::path(
+    get, path = "/api/v1/product-types", tag = "sites",
+    responses(
+        (status = 200, description = "Built-in product types first, then the organization's own", body = Vec<ProductType>),
+        (status = 401, description = "Not signed in", body = Problem),
+    ),
+)]
+pub(super) async fn list_product_types(
+    State(state): State<AppState>,
+    session: AdminSession,
+) -> AppResult<Json<Vec<ProductType>>> {
+    Ok(Json(state.store.product_types(&session.0.org_id).await?))
 }
 
 /// The products of a site.

@@ -1,7 +1,7 @@
 //! Sites and the products they host, from the catalogue of product types (built-in ones
 //! seeded by the migration, plus the organization's own). Every write runs in one
 //! transaction with its audit entry; everything is scoped to one organization.
-use roster_api_types::access::{Site, SiteProduct};
+use roster_api_types::access::{ProductType, Site, SiteProduct};
 use serde_json::{json, Value};
 use sqlx::{any::AnyRow, Any, Row, Transaction};
 
@@ -109,6 +109,27 @@ pub(super) async fn product_label(
 
 impl Store {
     /// The organization's sites by name, each with its products.
+    /// The product catalogue the organization can choose from: built-in types first.
+    pub async fn product_types(&self, org_id: &str) -> Result<Vec<ProductType>, sqlx::Error> {
+        let rows = sqlx::query(
+            "SELECT key, name, CAST(CASE WHEN org_id IS NULL THEN 1 ELSE 0 END AS BIGINT) AS built_in \
+             FROM product_types WHERE org_id IS NULL OR org_id = $1 \
+             ORDER BY built_in DESC, name_lower",
+        )
+        .bind(org_id)
+        .fetch_all(&self.read)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(ProductType {
+                    key: r.try_get("key")?,
+                    name: r.try_get("name")?,
+                    built_in: r.try_get::<i64, _>("built_in")? != 0,
+                })
+            })
+            .collect()
+    }
+
     pub async fn list_sites(&self, org_id: &str) -> Result<Vec<Site>, sqlx::Error> {
         let rows = sqlx::query("SELECT * FROM sites WHERE org_id = $1 ORDER BY name_lower, id")
             .bind(org_id)

@@ -304,3 +304,22 @@ fn set_resolver(app: &mut crate::common::TestApp, addr: SocketAddr) {
     app.state.config = Arc::new(config);
     app.router = roster_server::app(app.state.clone());
 }
+
+mod catalogue {
+    use axum::http::StatusCode;
+
+    use crate::backend_tests;
+
+    backend_tests! {
+        async fn the_catalogue_lists_built_in_products_then_custom_ones(app) {
+            app.sign_in().await;
+            let res = app.get("/api/v1/product-types").await;
+            assert_eq!(res.status, StatusCode::OK);
+            let names: Vec<String> = res.json().as_array().unwrap().iter()
+                .map(|p| p["name"].as_str().unwrap().to_owned()).collect();
+            assert!(names.contains(&"Confluence".to_owned()), "{names:?}");
+            assert!(names.contains(&"Jira".to_owned()), "{names:?}");
+            assert!(res.json().as_array().unwrap().iter().all(|p| p["builtIn"] == true));
+        }
+    }
+}
