@@ -7,7 +7,6 @@ use roster_api_types::{
     directory::Page,
     Problem,
 };
-use serde_json::Value;
 use time::{format_description::well_known::Rfc3339, OffsetDateTime};
 
 use super::{
@@ -18,7 +17,7 @@ use crate::{
     auth::session::AdminSession,
     error::{AppError, AppResult},
     state::AppState,
-    store::audit::{Actor, AuditFilter, Change, AUDIT_TAG},
+    store::audit::{Actor, AuditFilter, AUDIT_TAG},
 };
 
 pub fn router() -> Router<AppState> {
@@ -28,29 +27,6 @@ pub fn router() -> Router<AppState> {
 /// The signed-in admin as an audit actor.
 pub fn actor(session: &AdminSession) -> Actor {
     Actor::admin(&session.0.admin_id, &session.0.admin_email)
-}
-
-/// Records an admin's change to a directory (create, rename, key regeneration), labelled
-/// with the directory's current name.
-pub async fn record_directory_change(
-    state: &AppState,
-    session: &AdminSession,
-    action: &'static str,
-    directory_id: &str,
-    after: Value,
-) -> AppResult<()> {
-    let name = state
-        .store
-        .directory(&session.0.org_id, directory_id, &state.public_url())
-        .await?
-        .map(|d| d.name)
-        .unwrap_or_default();
-    let change = Change::new(action, "directory", directory_id, &name).after(after);
-    state
-        .store
-        .record_audit(&session.0.org_id, &actor(session), change)
-        .await?;
-    Ok(())
 }
 
 fn millis(field: &str, value: Option<&str>) -> AppResult<Option<i64>> {

@@ -17,7 +17,6 @@ use roster_api_types::{
     },
     API_PREFIX,
 };
-use serde_json::json;
 
 use super::extract::Json;
 use crate::{
@@ -110,17 +109,14 @@ async fn create_directory(
     let name = valid_name(&body.name)?;
     let (id, key) = state
         .store
-        .create_directory(&session.0.org_id, name, key_lifetime_millis(&state))
+        .create_directory_as(
+            &session.0.org_id,
+            name,
+            key_lifetime_millis(&state),
+            &super::audit::actor(&session),
+        )
         .await?;
     tracing::info!(directory_id = %id, admin_id = %session.0.admin_id, "directory created");
-    super::audit::record_directory_change(
-        &state,
-        &session,
-        "directory.created",
-        &id,
-        json!({"name": name}),
-    )
-    .await?;
     let directory = load(&state, &session, &id).await?;
     let location = format!("{API_PREFIX}/directories/{id}");
     let body = CreatedDirectory {
@@ -155,19 +151,11 @@ async fn rename_directory(
     let name = valid_name(&body.name)?;
     if !state
         .store
-        .rename_directory(&session.0.org_id, &id, name)
+        .rename_directory(&session.0.org_id, &id, name, &super::audit::actor(&session))
         .await?
     {
         return Err(directory_not_found());
     }
-    super::audit::record_directory_change(
-        &state,
-        &session,
-        "directory.renamed",
-        &id,
-        json!({"name": name}),
-    )
-    .await?;
     Ok(Json(load(&state, &session, &id).await?))
 }
 
@@ -239,18 +227,11 @@ async fn regenerate_api_key(
             &id,
             key_lifetime_millis(&state),
             overlap_millis,
+            &super::audit::actor(&session),
         )
         .await?
         .ok_or_else(directory_not_found)?;
     tracing::info!(directory_id = %id, admin_id = %session.0.admin_id, overlap_seconds = overlap, "directory API key regenerated");
-    super::audit::record_directory_change(
-        &state,
-        &session,
-        "directory.api_key_regenerated",
-        &id,
-        json!({"keyPrefix": key.key.prefix, "overlapSeconds": overlap}),
-    )
-    .await?;
     Ok(Json(IssuedApiKey {
         base_url: scim_base_url(&state.public_url(), &id),
         api_key: key.key.secret,

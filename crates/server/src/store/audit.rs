@@ -37,6 +37,15 @@ impl Actor {
         }
     }
 
+    /// Roster itself, or a tool using the store directly (set-up, tests, benchmarks).
+    pub fn system() -> Actor {
+        Actor {
+            kind: "system",
+            id: None,
+            label: "Roster".to_owned(),
+        }
+    }
+
     /// An identity provider pushing through a directory, labelled `SCIM: <directory name>`.
     pub fn scim(directory_id: &str, directory_name: &str) -> Actor {
         Actor {
@@ -167,19 +176,6 @@ fn entry_from_row(row: &AnyRow) -> Result<(AuditEntry, i64), sqlx::Error> {
 }
 
 impl Store {
-    /// Records one change in its own transaction, for changes whose store functions do not
-    /// take an actor (directory create, rename, key regeneration).
-    pub async fn record_audit(
-        &self,
-        org_id: &str,
-        actor: &Actor,
-        change: Change,
-    ) -> Result<(), sqlx::Error> {
-        let mut tx = self.write.begin().await?;
-        record(&mut tx, org_id, actor, change).await?;
-        tx.commit().await
-    }
-
     /// One page of the organization's audit log, newest first.
     pub async fn list_audit(
         &self,

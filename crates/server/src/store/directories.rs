@@ -3,12 +3,13 @@
 //! deleting with everything they provisioned. Every method is scoped to one organization, so
 //! another organization's directory is indistinguishable from a missing one.
 use roster_api_types::directory::{ApiKeyInfo, Directory, DirectoryDeletionImpact};
+use serde_json::json;
 use sqlx::{any::AnyRow, Row};
 
 use super::{
     access::record_directory_deletion,
     api_keys::{self, IssuedKey},
-    audit::Actor,
+    audit::{self, Actor, Change},
     new_id, now_millis,
     timestamps::{hour_start, rfc3339, rfc3339_opt, HOUR_MILLIS},
     Store,
@@ -123,12 +124,25 @@ impl Store {
     }
 
     /// Creates a directory and issues its first key in one transaction, so a directory never
-    /// exists without a key. Returns the new id and the key (shown once).
+    /// exists without a key. Returns the new id and the key (shown once). Tools and tests
+    /// that create directories outside the admin API are recorded as the system.
     pub async fn create_directory(
         &self,
         org_id: &str,
         name: &str,
         key_lifetime_millis: i64,
+    ) -> Result<(String, IssuedKey), sqlx::Error> {
+        self.create_directory_as(org_id, name, key_lifetime_millis, &Actor::system())
+            .await
+    }
+
+    /// [`Store::create_directory`] by `actor`, audited in the same transaction.
+    pub async fn create_directory_as(
+        &self,
+        org_id: &str,
+        name: &str,
+        key_lifetime_millis: i64,
+        actor: &Actor,
     ) -> Result<(String, IssuedKey), sqlx::Error> {
         let id = new_id();
         let now = now_millis();
@@ -144,6 +158,9 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         let key = api_keys::issue(&mut tx, &id, key_lifetime_millis, 0).await?;
+        let change = Change::new("directory.created", "directory", &id, name)
+            .after(json!({"name": name, "keyPrefix": key.key.prefix}));
+        audit::record(&mut tx, org_id, actor, change).await?;
         tx.commit().await?;
         Ok((id, key))
     }
@@ -154,8 +171,18 @@ impl Store {
         org_id: &str,
         id: &str,
         name: &str,
+        actor: &Actor,
     ) -> Result<bool, sqlx::Error> {
         let mut tx = self.write.begin().await?;
+        let before: Option<String> =
+            sqlx::query_scalar("SELECT name FROM directories WHERE id = $1 AND org_id = $2")
+                .bind(id)
+                .bind(org_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+        let Some(before) = before else {
+            return Ok(false);
+        };
         let updated = sqlx::query(
             "UPDATE directories SET name = $1, updated_at = $2 WHERE id = $3 AND org_id = $4",
         )
@@ -166,6 +193,10 @@ impl Store {
         .execute(&mut *tx)
         .await?
         .rows_affected();
+        let change = Change::new("directory.renamed", "directory", id, name)
+            .before(json!({"name": before}))
+            .after(json!({"name": name}));
+        audit::record(&mut tx, org_id, actor, change).await?;
         tx.commit().await?;
         Ok(updated > 0)
     }
@@ -178,6 +209,7 @@ impl Store {
         id: &str,
         key_lifetime_millis: i64,
         overlap_millis: i64,
+        actor: &Actor,
     ) -> Result<Option<IssuedKey>, sqlx::Error> {
         let mut tx = self.write.begin().await?;
         // Touching the directory row checks ownership and, on PostgreSQL, locks the row, so
@@ -194,6 +226,13 @@ impl Store {
             return Ok(None);
         }
         let key = api_keys::issue(&mut tx, id, key_lifetime_millis, overlap_millis).await?;
+        let name: String = sqlx::query_scalar("SELECT name FROM directories WHERE id = $1")
+            .bind(id)
+            .fetch_one(&mut *tx)
+            .await?;
+        let change = Change::new("directory.api_key_regenerated", "directory", id, &name)
+            .after(json!({"keyPrefix": key.key.prefix, "overlapSeconds": overlap_millis / 1000}));
+        audit::record(&mut tx, org_id, actor, change).await?;
         tx.commit().await?;
         Ok(Some(key))
     }

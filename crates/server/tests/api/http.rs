@@ -100,7 +100,9 @@ async fn cors_allows_only_configured_origins_with_credentials() {
         db.path().display()
     ));
     config.cors_origins = vec!["https://console.example.com".into()];
-    let store = roster_server::store::Store::connect(&config.database_url).await.unwrap();
+    let store = roster_server::store::Store::connect(&config.database_url)
+        .await
+        .unwrap();
     let app = roster_server::app(roster_server::AppState::new(store, config).await.unwrap());
     use tower::ServiceExt;
     let preflight = |origin: &str| {
@@ -109,15 +111,32 @@ async fn cors_allows_only_configured_origins_with_credentials() {
             .uri("/api/v1/session")
             .header("origin", origin)
             .header("access-control-request-method", "POST")
-            .header("access-control-request-headers", "content-type,x-csrf-token")
+            .header(
+                "access-control-request-headers",
+                "content-type,x-csrf-token",
+            )
             .body(axum::body::Body::empty())
             .unwrap()
     };
-    let res = app.clone().oneshot(preflight("https://console.example.com")).await.unwrap();
+    let res = app
+        .clone()
+        .oneshot(preflight("https://console.example.com"))
+        .await
+        .unwrap();
     let h = res.headers();
-    assert_eq!(h["access-control-allow-origin"], "https://console.example.com");
+    assert_eq!(
+        h["access-control-allow-origin"],
+        "https://console.example.com"
+    );
     assert_eq!(h["access-control-allow-credentials"], "true");
-    assert!(h["access-control-allow-headers"].to_str().unwrap().contains("x-csrf-token"));
-    let res = app.clone().oneshot(preflight("https://evil.example.com")).await.unwrap();
+    assert!(h["access-control-allow-headers"]
+        .to_str()
+        .unwrap()
+        .contains("x-csrf-token"));
+    let res = app
+        .clone()
+        .oneshot(preflight("https://evil.example.com"))
+        .await
+        .unwrap();
     assert!(res.headers().get("access-control-allow-origin").is_none());
 }
