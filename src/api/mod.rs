@@ -6,13 +6,25 @@
 //! up, so leaving a page or changing its query cancels what it was still loading. The endpoint
 //! functions in the submodules are named after the server handlers they call.
 
+mod access;
+mod audit;
 mod directories;
+mod domains;
+mod groups;
 mod query;
 mod session;
+mod sites;
+mod users;
 
+pub use access::*;
+pub use audit::*;
 pub use directories::*;
+pub use domains::*;
+pub use groups::*;
 pub use query::{encode, query_string};
 pub use session::{create_session, delete_session, get_session};
+pub use sites::*;
+pub use users::*;
 
 use std::fmt;
 use std::sync::Arc;

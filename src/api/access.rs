@@ -1,0 +1,112 @@
+//! Product access: which groups reach a product on a site, granting and revoking (with a dry
+//! run first), default groups and the product's users
+//! (`crates/server/src/http/access.rs`).
+use roster_api_types::access::{
+    AccessChange, AccessRole, GrantAccess, PageQuery, ProductAccess, ProductUser,
+};
+use roster_api_types::directory::Page;
+
+use super::query::{encode, query_string};
+use super::{ApiError, Client, Method};
+
+fn product(site_id: &str, product_id: &str) -> String {
+    format!("/sites/{}/products/{}", encode(site_id), encode(product_id))
+}
+
+fn dry(dry_run: bool) -> &'static str {
+    if dry_run {
+        "?dryRun=true"
+    } else {
+        ""
+    }
+}
+
+/// `GET /api/v1/sites/{siteId}/products/{productId}/access`.
+pub async fn list_access(
+    client: &Client,
+    site_id: &str,
+    product_id: &str,
+) -> Result<ProductAccess, ApiError> {
+    let path = format!("{}/access", product(site_id, product_id));
+    client.request::<(), _>(Method::Get, &path, None).await
+}
+
+/// `POST /api/v1/sites/{siteId}/products/{productId}/access[?dryRun=true]`.
+pub async fn grant_access(
+    client: &Client,
+    site_id: &str,
+    product_id: &str,
+    group_id: &str,
+    role: AccessRole,
+    dry_run: bool,
+) -> Result<AccessChange, ApiError> {
+    let path = format!("{}/access{}", product(site_id, product_id), dry(dry_run));
+    let body = GrantAccess {
+        group_id: group_id.to_owned(),
+        role,
+    };
+    client.request(Method::Post, &path, Some(&body)).await
+}
+
+/// `DELETE /api/v1/sites/{siteId}/products/{productId}/access/{groupId}[?dryRun=true]`.
+pub async fn revoke_access(
+    client: &Client,
+    site_id: &str,
+    product_id: &str,
+    group_id: &str,
+    dry_run: bool,
+) -> Result<AccessChange, ApiError> {
+    let path = format!(
+        "{}/access/{}{}",
+        product(site_id, product_id),
+        encode(group_id),
+        dry(dry_run)
+    );
+    client.request::<(), _>(Method::Delete, &path, None).await
+}
+
+/// `PUT /api/v1/sites/{siteId}/products/{productId}/default-groups/{groupId}`; a synced
+/// group answers 409 `urn:roster:problem:synced-default-group`.
+pub async fn set_default_group(
+    client: &Client,
+    site_id: &str,
+    product_id: &str,
+    group_id: &str,
+) -> Result<(), ApiError> {
+    let path = format!(
+        "{}/default-groups/{}",
+        product(site_id, product_id),
+        encode(group_id)
+    );
+    client.request::<(), _>(Method::Put, &path, None).await
+}
+
+/// `DELETE /api/v1/sites/{siteId}/products/{productId}/default-groups/{groupId}`.
+pub async fn unset_default_group(
+    client: &Client,
+    site_id: &str,
+    product_id: &str,
+    group_id: &str,
+) -> Result<(), ApiError> {
+    let path = format!(
+        "{}/default-groups/{}",
+        product(site_id, product_id),
+        encode(group_id)
+    );
+    client.request::<(), _>(Method::Delete, &path, None).await
+}
+
+/// `GET /api/v1/sites/{siteId}/products/{productId}/users`: everyone with access, paged.
+pub async fn list_product_users(
+    client: &Client,
+    site_id: &str,
+    product_id: &str,
+    query: &PageQuery,
+) -> Result<Page<ProductUser>, ApiError> {
+    let path = format!(
+        "{}/users{}",
+        product(site_id, product_id),
+        query_string(query)
+    );
+    client.request::<(), _>(Method::Get, &path, None).await
+}

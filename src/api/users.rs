@@ -1,0 +1,24 @@
+//! The organization's users across directories: `/api/v1/users/...`
+//! (`crates/server/src/http/users.rs`). Named `*_org_*` to stay apart from a directory's own
+//! user list.
+use roster_api_types::access::{OrgUser, OrgUserDetail, OrgUserQuery};
+use roster_api_types::directory::Page;
+
+use super::query::{encode, query_string};
+use super::{ApiError, Client, Method};
+
+/// `GET /api/v1/users?search=…`: users of every directory by userName.
+pub async fn list_org_users(
+    client: &Client,
+    query: &OrgUserQuery,
+) -> Result<Page<OrgUser>, ApiError> {
+    let path = format!("/users{}", query_string(query));
+    client.request::<(), _>(Method::Get, &path, None).await
+}
+
+/// `GET /api/v1/users/{userId}`: source directory, managed or external, groups and
+/// effective access.
+pub async fn get_org_user(client: &Client, id: &str) -> Result<OrgUserDetail, ApiError> {
+    let path = format!("/users/{}", encode(id));
+    client.request::<(), _>(Method::Get, &path, None).await
+}
