@@ -7,7 +7,7 @@
 use leptos::mount::mount_to;
 use leptos::prelude::*;
 use roster_console::components::{
-    Column, ConfirmDialog, CopyOnceSecret, DataTable, ErrorBanner, Pager,
+    Column, ConfirmDialog, CopyOnceSecret, DataTable, ErrorBanner, Pager, PickOption, SearchPicker,
 };
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
@@ -307,5 +307,72 @@ fn error_banner_offers_retry_only_when_asked() {
     assert!(find(&root, "#plain button").is_none());
     assert_eq!(text(&root, "#retry button"), "Try again");
     assert!(text(&root, "#plain [role=alert]").contains("Could not reach the Roster server"));
+    drop(mounted);
+}
+
+#[wasm_bindgen_test]
+async fn search_picker_shows_matches_as_radios_and_reports_the_pick() {
+    let query = RwSignal::new(String::new());
+    let selected = RwSignal::new(None::<PickOption>);
+    let options = RwSignal::new(None::<Result<Vec<PickOption>, roster_console::api::ApiError>>);
+    let mounted = mount(move || {
+        view! {
+            <SearchPicker label="Find a group" id="picker" query options=Signal::derive(move || options.get())
+                selected empty="No group starts with this."/>
+        }
+    });
+    let root = mounted.root.clone();
+    assert_eq!(text(&root, "label[for=picker]"), "Find a group");
+    assert_eq!(text(&root, "[role=status]"), "Searching…");
+    let input = find(&root, "#picker").unwrap();
+    let input: &web_sys::HtmlInputElement = input.unchecked_ref();
+    input.set_value("eng");
+    input
+        .dispatch_event(&web_sys::Event::new("input").unwrap())
+        .unwrap();
+    assert_eq!(query.get_untracked(), "eng");
+
+    options.set(Some(Ok(Vec::new())));
+    wait_for("the empty message", || {
+        text(&root, ".roster-hint") == "No group starts with this."
+    })
+    .await;
+    options.set(Some(Ok(vec![
+        PickOption {
+            id: "g1".into(),
+            label: "Engineering".into(),
+            detail: "Synced from Okta users · 2 members".into(),
+        },
+        PickOption {
+            id: "g2".into(),
+            label: "<b>Eng ops</b>".into(),
+            detail: "Local group · 0 members".into(),
+        },
+    ])));
+    wait_for("two radios", || {
+        root.query_selector_all("input[type=radio]")
+            .unwrap()
+            .length()
+            == 2
+    })
+    .await;
+    assert!(find(&root, "b").is_none(), "labels are text");
+    let second: web_sys::HtmlInputElement = root
+        .query_selector_all("input[type=radio]")
+        .unwrap()
+        .item(1)
+        .unwrap()
+        .unchecked_into();
+    second.click();
+    assert_eq!(
+        selected.get_untracked().map(|o| o.id).as_deref(),
+        Some("g2")
+    );
+    assert!(text(&root, "fieldset").contains("Synced from Okta users · 2 members"));
+
+    options.set(Some(Err(roster_console::api::ApiError::Network(
+        "down".into(),
+    ))));
+    wait_for("the error", || find(&root, "[role=alert]").is_some()).await;
     drop(mounted);
 }

@@ -10,6 +10,7 @@ mod error_banner;
 mod loaded;
 mod page_title;
 mod pager;
+mod search_picker;
 mod tabs;
 
 pub use badge::{Badge, Tone};
@@ -21,4 +22,5 @@ pub use error_banner::ErrorBanner;
 pub use loaded::loaded;
 pub use page_title::set_page_title;
 pub use pager::Pager;
+pub use search_picker::{PickOption, SearchPicker};
 pub use tabs::{Tab, Tabs};
