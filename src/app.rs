@@ -11,8 +11,9 @@ use roster_api_types::Session;
 use crate::api;
 use crate::components::{set_page_title, BusyButton, ErrorBanner};
 use crate::pages::{
-    CreateDirectoryPage, DirectoriesPage, DirectoryPage, GroupPage, HomePage, NotFoundPage,
-    ShownOncePage, SignInPage, UserPage,
+    AuditPage, CreateDirectoryPage, CreateSitePage, DirectoriesPage, DirectoryPage, DomainsPage,
+    GroupPage, GroupsPage, HomePage, NotFoundPage, OrgGroupPage, OrgUserPage, ShownOncePage,
+    SignInPage, SiteProductPage, SitesPage, UserPage, UsersPage,
 };
 use crate::state::{
     check_session, load_config, provide_console_state, use_auth, use_client, use_href,
@@ -99,6 +100,21 @@ fn Layout(session: Session) -> impl IntoView {
                     <li>
                         <A href=use_href("/directories")>"Directories"</A>
                     </li>
+                    <li>
+                        <A href=use_href("/sites")>"Sites"</A>
+                    </li>
+                    <li>
+                        <A href=use_href("/users")>"Users"</A>
+                    </li>
+                    <li>
+                        <A href=use_href("/groups")>"Groups"</A>
+                    </li>
+                    <li>
+                        <A href=use_href("/domains")>"Domains"</A>
+                    </li>
+                    <li>
+                        <A href=use_href("/audit")>"Audit"</A>
+                    </li>
                 </ul>
             </nav>
             <main class="roster-main" id="roster-main">
@@ -180,6 +196,15 @@ pub fn AppRoutes() -> impl IntoView {
             <Route path=path!("/directories/:id/users/:user_id") view=UserPage/>
             <Route path=path!("/directories/:id/groups/:group_id") view=GroupPage/>
             <Route path=path!("/directories/:id/:tab") view=DirectoryPage/>
+            <Route path=path!("/sites") view=SitesPage/>
+            <Route path=path!("/sites/new") view=CreateSitePage/>
+            <Route path=path!("/sites/:site_id/products/:product_id") view=SiteProductPage/>
+            <Route path=path!("/users") view=UsersPage/>
+            <Route path=path!("/users/:user_id") view=OrgUserPage/>
+            <Route path=path!("/groups") view=GroupsPage/>
+            <Route path=path!("/groups/:group_id") view=OrgGroupPage/>
+            <Route path=path!("/domains") view=DomainsPage/>
+            <Route path=path!("/audit") view=AuditPage/>
         </Routes>
     }
 }
