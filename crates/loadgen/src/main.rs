@@ -1,0 +1,224 @@
+//! `roster-loadgen`: the measuring instrument behind `cargo xtask bench`. Each subcommand does
+//! one job and prints one JSON document on stdout; xtask starts the servers, runs these, and
+//! writes the table, `target/bench/results.json` and `BENCHMARKS.md`. Every target must be a
+//! loopback address, and every loop is bounded by count and by time.
+mod ceiling;
+mod client;
+mod dist_sizes;
+mod load;
+mod probe;
+mod stats;
+mod sync;
+
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result};
+use clap::{Parser, Subcommand};
+use reqwest::Method;
+use serde_json::{json, Value};
+
+#[derive(Parser)]
+#[command(
+    name = "roster-loadgen",
+    about = "Load generator and probes for `cargo xtask bench`."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Scenario 1: an IdP's first sync (filter + POST per user, groups filled by PATCH, page
+    /// walk), then a steady-state mix.
+    Sync(sync::SyncArgs),
+    /// GET one path as fast as `concurrency` connections allow, for `seconds`.
+    Hammer {
+        #[arg(long)]
+        url: String,
+        #[arg(long)]
+        token: Option<String>,
+        #[arg(long, default_value_t = 8)]
+        concurrency: usize,
+        #[arg(long, default_value_t = 5.0)]
+        seconds: f64,
+    },
+    /// The HTTP ceiling: a bare axum server answering fixed small JSON.
+    Ceiling {
+        #[arg(long, default_value = "127.0.0.1:0")]
+        listen: String,
+    },
+    /// Bulk-loads users (and groups) into a directory through the server's store.
+    Load(load::LoadArgs),
+    /// Scenario 3's latencies against a server on a loaded directory.
+    Probe(probe::ProbeArgs),
+    /// Sizes of the built console's files: raw, gzip, brotli.
+    DistSizes {
+        #[arg(default_value = "dist")]
+        dist: std::path::PathBuf,
+    },
+    /// Signs in to the admin API and creates a directory: prints its SCIM base URL and key.
+    Directory {
+        /// The server's root URL (loopback).
+        #[arg(long)]
+        url: String,
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        password: String,
+        #[arg(long, default_value = "Bench IdP")]
+        name: String,
+    },
+    /// Creates a fresh PostgreSQL schema and prints a database URL that uses it.
+    PgSchema {
+        /// A postgres:// URL (ROSTER_TEST_DATABASE_URL).
+        #[arg(long)]
+        base: String,
+    },
+}
+
+#[tokio::main]
+async fn main() {
+    if let Err(error) = run(Cli::parse().command).await {
+        eprintln!("error: {error:#}");
+        std::process::exit(1);
+    }
+}
+
+async fn run(command: Command) -> Result<()> {
+    let out = match command {
+        Command::Sync(args) => sync::run(args).await?,
+        Command::Hammer {
+            url,
+            token,
+            concurrency,
+            seconds,
+        } => hammer(&url, token, concurrency, seconds).await?,
+        Command::Ceiling { listen } => {
+            ceiling::serve(&listen).await?;
+            return Ok(());
+        }
+        Command::Load(args) => load::run(args).await?,
+        Command::Probe(args) => probe::run(args).await?,
+        Command::DistSizes { dist } => dist_sizes::run(&dist)?,
+        Command::PgSchema { base } => pg_schema(&base).await?,
+        Command::Directory {
+            url,
+            email,
+            password,
+            name,
+        } => create_directory(&url, &email, &password, &name).await?,
+    };
+    println!("{out}");
+    Ok(())
+}
+
+/// GETs `url` from `concurrency` connections for `seconds` (at most 5 million requests).
+async fn hammer(
+    url: &str,
+    token: Option<String>,
+    concurrency: usize,
+    seconds: f64,
+) -> Result<Value> {
+    let (base, path) = match url
+        .find("://")
+        .and_then(|p| url[p + 3..].find('/').map(|q| p + 3 + q))
+    {
+        Some(split) => (&url[..split], &url[split..]),
+        None => (url, "/"),
+    };
+    let scim = client::Scim::new(base, token, concurrency)?;
+    // Warm every connection before the clock starts.
+    for _ in 0..concurrency {
+        scim.send(
+            &mut stats::Recorder::default(),
+            "warm",
+            Method::GET,
+            path,
+            None,
+        )
+        .await?;
+    }
+    let deadline = Instant::now() + Duration::from_secs_f64(seconds);
+    let started = Instant::now();
+    let mut tasks = Vec::new();
+    for _ in 0..concurrency.max(1) {
+        let (scim, path) = (scim.clone(), path.to_string());
+        tasks.push(tokio::spawn(async move {
+            let mut rec = stats::Recorder::default();
+            for _ in 0..5_000_000 / concurrency.max(1) {
+                if Instant::now() >= deadline {
+                    break;
+                }
+                scim.send(&mut rec, "get", Method::GET, &path, None).await?;
+            }
+            Ok::<_, anyhow::Error>(rec)
+        }));
+    }
+    let mut all = stats::Recorder::default();
+    for task in tasks {
+        all.merge(task.await??);
+    }
+    Ok(stats::phase_json(&all, started.elapsed()))
+}
+
+/// `CREATE SCHEMA bench_<random>` and the base URL with `search_path` pointing at it, as the
+/// server's PostgreSQL tests do.
+async fn pg_schema(base: &str) -> Result<Value> {
+    sqlx::any::install_default_drivers();
+    let pool = sqlx::any::AnyPoolOptions::new()
+        .max_connections(1)
+        .connect(base)
+        .await
+        .context("cannot connect to PostgreSQL")?;
+    let schema = format!("bench_{}", uuid::Uuid::new_v4().simple());
+    sqlx::query(&format!("CREATE SCHEMA {schema}"))
+        .execute(&pool)
+        .await?;
+    pool.close().await;
+    let sep = if base.contains('?') { '&' } else { '?' };
+    Ok(json!({
+        "schema": schema,
+        "url": format!("{base}{sep}options=-c%20search_path%3D{schema}"),
+    }))
+}
+
+/// `POST /api/v1/session`, then `POST /api/v1/directories` with the session cookie and CSRF
+/// token, as the console does.
+async fn create_directory(url: &str, email: &str, password: &str, name: &str) -> Result<Value> {
+    client::check_loopback(url)?;
+    let http = reqwest::Client::builder().no_proxy().build()?;
+    let url = url.trim_end_matches('/');
+    let signed_in = http
+        .post(format!("{url}/api/v1/session"))
+        .json(&json!({"email": email, "password": password}))
+        .send()
+        .await?
+        .error_for_status()
+        .context("sign-in failed")?;
+    let cookie = signed_in
+        .headers()
+        .get("set-cookie")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .context("sign-in set no cookie")?
+        .to_string();
+    let session: Value = signed_in.json().await?;
+    let csrf = session["csrfToken"].as_str().context("no csrfToken")?;
+    let created: Value = http
+        .post(format!("{url}/api/v1/directories"))
+        .header("cookie", cookie)
+        .header("x-csrf-token", csrf)
+        .json(&json!({"name": name}))
+        .send()
+        .await?
+        .error_for_status()
+        .context("creating the directory failed")?
+        .json()
+        .await?;
+    Ok(json!({
+        "directory_id": created["directory"]["id"],
+        "base_url": created["directory"]["baseUrl"],
+        "api_key": created["apiKey"],
+    }))
+}

@@ -1,0 +1,185 @@
+//! Scenario 3's measurements over HTTP against a server on a bulk-loaded directory: the latency
+//! of single lookups (`userName eq`, `externalId eq`, `emails[type eq "work"].value eq`), a `co`
+//! search, the last page of /Users, and on groups of each loaded size: add one member, remove
+//! it, GET without members, and GET with members. One request at a time; each probe stops after
+//! `iterations` requests or `seconds`, whichever comes first (but runs at least three).
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result};
+use reqwest::Method;
+use serde_json::{json, Value};
+
+use crate::client::{encode, Rng, Scim, PATCH_SCHEMA};
+use crate::load::user_name;
+use crate::stats::Recorder;
+
+#[derive(Clone, Debug, clap::Args)]
+pub struct ProbeArgs {
+    #[arg(long)]
+    pub base_url: String,
+    #[arg(long)]
+    pub token: Option<String>,
+    /// The loader's JSON output (directory, groups, spare user ids).
+    #[arg(long)]
+    pub load_json: std::path::PathBuf,
+    /// Users in the directory now.
+    #[arg(long)]
+    pub users: u64,
+    #[arg(long, default_value_t = 200)]
+    pub iterations: u32,
+    #[arg(long, default_value_t = 4.0)]
+    pub seconds: f64,
+    /// Also probe the groups named in the loader's output.
+    #[arg(long)]
+    pub groups: bool,
+}
+
+struct Bound {
+    iterations: u32,
+    time: Duration,
+}
+
+impl Bound {
+    fn more(&self, done: u32, started: Instant) -> bool {
+        done < 3 || (done < self.iterations && started.elapsed() < self.time)
+    }
+}
+
+async fn repeat(
+    scim: &Scim,
+    bound: &Bound,
+    kind: &'static str,
+    rec: &mut Recorder,
+    mut request: impl FnMut(u32) -> (Method, String, Option<Value>),
+) -> Result<()> {
+    let started = Instant::now();
+    let mut done = 0;
+    while bound.more(done, started) {
+        let (method, path, body) = request(done);
+        let answer = scim.send(rec, kind, method, &path, body.as_ref()).await?;
+        if !answer.status.is_success() {
+            eprintln!("{kind} {path}: {} {}", answer.status, answer.body);
+        }
+        done += 1;
+    }
+    Ok(())
+}
+
+pub async fn run(args: ProbeArgs) -> Result<Value> {
+    let loaded: Value = serde_json::from_slice(
+        &std::fs::read(&args.load_json).with_context(|| format!("{}", args.load_json.display()))?,
+    )?;
+    let scim = Scim::new(&args.base_url, args.token.clone(), 1)?;
+    let bound = Bound {
+        iterations: args.iterations,
+        time: Duration::from_secs_f64(args.seconds),
+    };
+    let n = args.users.max(1);
+    let mut rng = Rng::new(n);
+    let mut rec = Recorder::default();
+    let get = |filter: String| {
+        (
+            Method::GET,
+            format!("/Users?filter={}", encode(&filter)),
+            None,
+        )
+    };
+    // A first request warms the connection and the server's statement cache.
+    scim.send(
+        &mut Recorder::default(),
+        "warm",
+        Method::GET,
+        "/Users?count=1",
+        None,
+    )
+    .await?;
+    repeat(&scim, &bound, "userName_eq", &mut rec, |_| {
+        get(format!("userName eq \"{}\"", user_name(rng.below(n))))
+    })
+    .await?;
+    repeat(&scim, &bound, "externalId_eq", &mut rec, |_| {
+        get(format!("externalId eq \"ext-{:07}\"", rng.below(n)))
+    })
+    .await?;
+    repeat(&scim, &bound, "work_email_eq", &mut rec, |_| {
+        get(format!(
+            "emails[type eq \"work\"].value eq \"u{:07}@work.bench.example\"",
+            rng.below(n)
+        ))
+    })
+    .await?;
+    repeat(&scim, &bound, "userName_co", &mut rec, |_| {
+        get(format!("userName co \"{:07}@\"", rng.below(n)))
+    })
+    .await?;
+    repeat(&scim, &bound, "last_page", &mut rec, |_| {
+        let start = n.saturating_sub(99).max(1);
+        (
+            Method::GET,
+            format!("/Users?startIndex={start}&count=100"),
+            None,
+        )
+    })
+    .await?;
+    let mut out = json!({"users": args.users, "queries": rec.to_json(Duration::from_secs(1))});
+
+    if args.groups {
+        let spare: Vec<String> = loaded["spare_user_ids"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|v| v.as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let mut groups = serde_json::Map::new();
+        for group in loaded["groups"].as_array().cloned().unwrap_or_default() {
+            let (Some(size), Some(id)) = (group["size"].as_u64(), group["id"].as_str()) else {
+                continue;
+            };
+            let mut rec = Recorder::default();
+            let path = format!("/Groups/{id}");
+            // Add a spare user, then remove the same one: the group keeps its size.
+            let started = Instant::now();
+            for k in 0..bound.iterations.min(100) as usize {
+                if spare.is_empty() || !bound.more(k as u32, started) {
+                    break;
+                }
+                let user = &spare[k % spare.len()];
+                let add = json!({"schemas": [PATCH_SCHEMA], "Operations": [
+                    {"op": "add", "path": "members", "value": [{"value": user}]}]});
+                scim.send(&mut rec, "add_member", Method::PATCH, &path, Some(&add))
+                    .await?;
+                let remove = json!({"schemas": [PATCH_SCHEMA], "Operations": [
+                    {"op": "remove", "path": format!("members[value eq \"{user}\"]")}]});
+                scim.send(
+                    &mut rec,
+                    "remove_member",
+                    Method::PATCH,
+                    &path,
+                    Some(&remove),
+                )
+                .await?;
+            }
+            repeat(&scim, &bound, "get_without_members", &mut rec, |_| {
+                (
+                    Method::GET,
+                    format!("{path}?excludedAttributes=members"),
+                    None,
+                )
+            })
+            .await?;
+            let few = Bound {
+                iterations: 20,
+                time: bound.time,
+            };
+            repeat(&scim, &few, "get_with_members", &mut rec, |_| {
+                (Method::GET, format!("{path}?attributes=members"), None)
+            })
+            .await?;
+            groups.insert(size.to_string(), rec.to_json(Duration::from_secs(1)));
+        }
+        out["groups"] = Value::Object(groups);
+    }
+    Ok(out)
+}
