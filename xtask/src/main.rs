@@ -1,6 +1,8 @@
 //! `cargo xtask`: the only place build orchestration lives. `run` starts Roster locally, `test`
-//! runs the whole suite as CI does, `dist` builds the console, `tools` installs the toolchain.
+//! runs the whole suite as CI does, `bench` measures, `dist` builds the console, `tools` installs the toolchain.
 
+mod bench;
+mod bench_report;
 mod conformance;
 mod dist;
 mod freshness;
@@ -46,6 +48,10 @@ enum Command {
         #[arg(last = true)]
         args: Vec<OsString>,
     },
+    /// Measure: SCIM sync throughput against the reference server and the HTTP ceiling, scale
+    /// curves to 1M users, memory and the console's load; writes BENCHMARKS.md. Never fails
+    /// on a missed target.
+    Bench(bench::Options),
     /// Run the whole suite: fmt, clippy, native tests, wasm tests in Chromium, builds, e2e.
     Test(test::Options),
 }
@@ -77,5 +83,6 @@ fn run(command: Command) -> Result<()> {
             args,
         } => run::serve(rebuild_console, args),
         Command::Test(options) => test::run_suite(options),
+        Command::Bench(options) => bench::run_bench(options),
     }
 }
