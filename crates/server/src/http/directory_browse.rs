@@ -222,7 +222,12 @@ async fn list_group_members(
     }
     let group = load_group(&state, &id, &group_id).await?;
     let page = page_request(MEMBERS_TAG, query.cursor.as_deref(), query.limit)?;
-    Ok(Json(state.store.list_group_members(&group, &page).await?))
+    Ok(Json(
+        state
+            .store
+            .list_group_members(&group.id, group.member_count, &page)
+            .await?,
+    ))
 }
 
 /// A page of the directory's sync log, newest first.

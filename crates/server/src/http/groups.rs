@@ -9,8 +9,8 @@ use axum::{
     Router,
 };
 use roster_api_types::{
-    access::{Group, GroupDetail, GroupName, OrgGroupQuery},
-    directory::Page,
+    access::{Group, GroupDetail, GroupName, OrgGroupQuery, PageQuery},
+    directory::{Page, UserSummary},
     Problem, API_PREFIX,
 };
 
@@ -23,7 +23,7 @@ use crate::{
     auth::session::AdminSession,
     error::{AppError, AppResult},
     state::AppState,
-    store::org_groups::ORG_GROUPS_TAG,
+    store::{directory_groups::MEMBERS_TAG, org_groups::ORG_GROUPS_TAG},
 };
 
 pub fn router() -> Router<AppState> {
@@ -33,6 +33,7 @@ pub fn router() -> Router<AppState> {
             "/api/v1/groups/{groupId}",
             get(get_group).patch(rename_group).delete(delete_group),
         )
+        .route("/api/v1/groups/{groupId}/members", get(list_members))
         .route(
             "/api/v1/groups/{groupId}/members/{userId}",
             put(add_member).delete(remove_member),
@@ -119,6 +120,33 @@ pub(super) async fn get_group(
     Path(id): Path<String>,
 ) -> AppResult<Json<GroupDetail>> {
     Ok(Json(load(&state, &session, &id).await?))
+}
+
+/// A page of a group's members (synced or local), by user id, each with its directory.
+#[utoipa::path(
+    get, path = "/api/v1/groups/{groupId}/members", tag = "groups",
+    params(("groupId" = String, Path), PageQuery),
+    responses(
+        (status = 200, description = "Members", body = Page<UserSummary>),
+        (status = 400, description = "Malformed cursor", body = Problem),
+        (status = 401, description = "Not signed in", body = Problem),
+        (status = 404, description = "No such group", body = Problem),
+    ),
+)]
+pub(super) async fn list_members(
+    State(state): State<AppState>,
+    session: AdminSession,
+    Path(id): Path<String>,
+    Query(query): Query<PageQuery>,
+) -> AppResult<Json<Page<UserSummary>>> {
+    let group = load(&state, &session, &id).await?;
+    let page = page_request(MEMBERS_TAG, query.cursor.as_deref(), query.limit)?;
+    Ok(Json(
+        state
+            .store
+            .list_group_members(&group.group.id, group.group.member_count, &page)
+            .await?,
+    ))
 }
 
 /// Renames a local group.

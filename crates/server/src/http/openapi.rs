@@ -77,7 +77,7 @@ impl Modify for Security {
         super::access::list_product_users,
         super::users::list_users, super::users::get_user,
         super::groups::list_groups, super::groups::create_group, super::groups::get_group,
-        super::groups::rename_group, super::groups::delete_group, super::groups::add_member,
+        super::groups::list_members, super::groups::rename_group, super::groups::delete_group, super::groups::add_member,
         super::groups::remove_member,
         super::domains::list_domains, super::domains::add_domain, super::domains::verify_domain,
         super::domains::delete_domain,

@@ -122,7 +122,8 @@ impl Store {
     /// `total` is the group's member counter.
     pub async fn list_group_members(
         &self,
-        group: &GroupSummary,
+        group_id: &str,
+        member_count: u64,
         page: &PageRequest,
     ) -> Result<Page<UserSummary>, sqlx::Error> {
         let desc = page.reversed();
@@ -131,7 +132,7 @@ impl Store {
             "SELECT {USER_COLUMNS} FROM group_members JOIN users ON users.id = group_members.user_id \
              WHERE group_members.group_id = "
         ));
-        let g = sql.text(&group.id);
+        let g = sql.text(group_id);
         sql.push(&g);
         if let Some(a) = page.anchor() {
             let i = sql.text(&a.id);
@@ -150,7 +151,7 @@ impl Store {
             key: SortValue::Null,
             id: u.id.clone(),
         });
-        result.total = Some(group.member_count);
+        result.total = Some(member_count);
         Ok(result)
     }
 }

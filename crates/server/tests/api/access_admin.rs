@@ -136,6 +136,23 @@ backend_tests! {
             assert_eq!(res.status, StatusCode::NO_CONTENT, "{}", String::from_utf8_lossy(&res.body));
         }
         assert_eq!(app.get(&format!("/api/v1/groups/{g}")).await.json()["group"]["memberCount"], 2);
+        // Its members, from both directories, one page at a time.
+        let page = app.get(&format!("/api/v1/groups/{g}/members?limit=1")).await.json();
+        assert_eq!(page["total"], 2);
+        assert_eq!(page["items"].as_array().unwrap().len(), 1);
+        let next = page["nextCursor"].as_str().unwrap().to_owned();
+        let page2 = app.get(&format!("/api/v1/groups/{g}/members?limit=1&cursor={next}")).await.json();
+        let mut dirs = vec![
+            page["items"][0]["directoryId"].as_str().unwrap().to_owned(),
+            page2["items"][0]["directoryId"].as_str().unwrap().to_owned(),
+        ];
+        dirs.sort();
+        let mut expected = vec![okta.directory_id.clone(), entra.directory_id.clone()];
+        expected.sort();
+        assert_eq!(dirs, expected);
+        assert!(page2["nextCursor"].is_null());
+        assert_eq!(app.get(&format!("/api/v1/groups/{synced}/members")).await.json()["items"][0]["id"], a.as_str());
+        assert_eq!(app.get("/api/v1/groups/nope/members").await.status, StatusCode::NOT_FOUND);
         assert_eq!(app.request(Method::PUT, &format!("/api/v1/groups/{g}/members/nope"), None).await.status, StatusCode::NOT_FOUND);
         assert_eq!(app.request(Method::DELETE, &format!("/api/v1/groups/{g}/members/{b}"), None).await.status, StatusCode::NO_CONTENT);
         assert_eq!(app.request(Method::DELETE, &format!("/api/v1/groups/{g}/members/{b}"), None).await.status, StatusCode::NOT_FOUND);
