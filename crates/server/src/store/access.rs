@@ -86,6 +86,31 @@ pub async fn take_grants(
     tx: &mut Transaction<'static, Any>,
     scope: GrantScope<'_>,
 ) -> Result<Vec<Value>, sqlx::Error> {
+    let removed = grants_in(tx, &scope).await?;
+    if !removed.is_empty() {
+        let (_, id) = scope.condition();
+        let delete = match scope {
+            GrantScope::Group(_) => "DELETE FROM access_grants WHERE group_id = $1",
+            GrantScope::Directory(_) => {
+                "DELETE FROM access_grants WHERE group_id IN \
+                 (SELECT id FROM groups WHERE directory_id = $1)"
+            }
+            GrantScope::Site(_) => {
+                "DELETE FROM access_grants WHERE site_product_id IN \
+                 (SELECT id FROM site_products WHERE site_id = $1)"
+            }
+            GrantScope::Product(_) => "DELETE FROM access_grants WHERE site_product_id = $1",
+        };
+        sqlx::query(delete).bind(&id).execute(&mut **tx).await?;
+    }
+    Ok(removed)
+}
+
+/// The grants in `scope`, described for the audit log.
+async fn grants_in(
+    tx: &mut Transaction<'static, Any>,
+    scope: &GrantScope<'_>,
+) -> Result<Vec<Value>, sqlx::Error> {
     let (cond, id) = scope.condition();
     let rows = sqlx::query(&format!(
         "SELECT ag.site_product_id, ag.group_id, ag.role, \
@@ -112,22 +137,93 @@ pub async fn take_grants(
             "isDefault": r.try_get::<i64, _>("is_default")? != 0,
         }));
     }
-    if !removed.is_empty() {
-        let delete = match scope {
-            GrantScope::Group(_) => "DELETE FROM access_grants WHERE group_id = $1",
-            GrantScope::Directory(_) => {
-                "DELETE FROM access_grants WHERE group_id IN \
-                 (SELECT id FROM groups WHERE directory_id = $1)"
-            }
-            GrantScope::Site(_) => {
-                "DELETE FROM access_grants WHERE site_product_id IN \
-                 (SELECT id FROM site_products WHERE site_id = $1)"
-            }
-            GrantScope::Product(_) => "DELETE FROM access_grants WHERE site_product_id = $1",
-        };
-        sqlx::query(delete).bind(&id).execute(&mut **tx).await?;
-    }
     Ok(removed)
+}
+
+/// Hook for SCIM `PATCH`/`PUT /Groups/{id}` (inside its transaction): when the membership of
+/// a group that grants access changed, records one `group.members_changed` entry by
+/// `SCIM: <directory>` with how many users gained and lost that access. Costs one indexed
+/// query for groups without grants.
+pub async fn record_membership_change(
+    tx: &mut Transaction<'static, Any>,
+    directory_id: &str,
+    group_id: &str,
+    added: i64,
+    removed: i64,
+) -> Result<(), sqlx::Error> {
+    if added == 0 && removed == 0 {
+        return Ok(());
+    }
+    let access = grants_in(tx, &GrantScope::Group(group_id)).await?;
+    if access.is_empty() {
+        return Ok(());
+    }
+    let row = sqlx::query("SELECT org_id, display_name FROM groups WHERE id = $1")
+        .bind(group_id)
+        .fetch_one(&mut **tx)
+        .await?;
+    let (org_id, name): (String, String) = (row.try_get("org_id")?, row.try_get("display_name")?);
+    let actor = Actor::scim_in(tx, directory_id).await?;
+    let change = Change::new("group.members_changed", "group", group_id, &name).after(json!({
+        "membersAdded": added,
+        "membersRemoved": removed,
+        "access": access,
+    }));
+    record(tx, &org_id, &actor, change).await
+}
+
+/// Hook for SCIM writes that deactivate, reactivate or delete a user (inside the write's
+/// transaction, while the memberships still exist): when the user has access through any
+/// group, records `user.deactivated`, `user.reactivated` or `user.deleted` with that access.
+pub async fn record_user_access_change(
+    tx: &mut Transaction<'static, Any>,
+    directory_id: &str,
+    user_id: &str,
+    action: &'static str,
+) -> Result<(), sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT s.id AS site_id, s.name AS site_name, sp.id AS product_id, \
+         pt.name AS product_name, g.id AS group_id, g.display_name, ag.role \
+         FROM group_members gm JOIN access_grants ag ON ag.group_id = gm.group_id \
+         JOIN groups g ON g.id = gm.group_id \
+         JOIN site_products sp ON sp.id = ag.site_product_id JOIN sites s ON s.id = sp.site_id \
+         JOIN product_types pt ON pt.id = sp.product_type_id \
+         WHERE gm.user_id = $1 ORDER BY s.name_lower, pt.name_lower",
+    )
+    .bind(user_id)
+    .fetch_all(&mut **tx)
+    .await?;
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let mut access = Vec::with_capacity(rows.len());
+    for r in &rows {
+        access.push(json!({
+            "siteId": r.try_get::<String, _>("site_id")?,
+            "site": r.try_get::<String, _>("site_name")?,
+            "productId": r.try_get::<String, _>("product_id")?,
+            "product": r.try_get::<String, _>("product_name")?,
+            "groupId": r.try_get::<String, _>("group_id")?,
+            "group": r.try_get::<String, _>("display_name")?,
+            "role": r.try_get::<String, _>("role")?,
+        }));
+    }
+    let row = sqlx::query(
+        "SELECT d.org_id, u.user_name FROM users u JOIN directories d ON d.id = u.directory_id \
+         WHERE u.id = $1",
+    )
+    .bind(user_id)
+    .fetch_one(&mut **tx)
+    .await?;
+    let (org_id, user_name): (String, String) = (row.try_get("org_id")?, row.try_get("user_name")?);
+    let actor = Actor::scim_in(tx, directory_id).await?;
+    let key = if action == "user.reactivated" {
+        "accessRestored"
+    } else {
+        "accessRemoved"
+    };
+    let change = Change::new(action, "user", user_id, &user_name).after(json!({ key: access }));
+    record(tx, &org_id, &actor, change).await
 }
 
 /// Hook for SCIM `DELETE /Groups/{id}` (called inside its transaction, before the group row

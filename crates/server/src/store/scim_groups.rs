@@ -141,24 +141,24 @@ async fn member_ids(
     Ok(out)
 }
 
-/// Applies membership changes in order; returns the net change in member count.
+/// Applies membership changes in order; returns how many members were added and removed.
 async fn apply_changes(
     tx: &mut Transaction<'static, Any>,
     directory_id: &str,
     group_id: &str,
     changes: &[MemberChange],
     display_of: &(dyn Fn(&str) -> Value + Sync),
-) -> Result<i64, WriteError> {
-    let mut net = 0;
+) -> Result<(i64, i64), WriteError> {
+    let (mut added, mut removed) = (0, 0);
     for change in changes {
         match change {
             MemberChange::Add(ids) => {
                 check_members(tx, directory_id, ids).await?;
-                net += add_members(tx, group_id, ids).await?;
+                added += add_members(tx, group_id, ids).await?;
             }
-            MemberChange::Remove(ids) => net -= remove_members(tx, group_id, ids).await?,
+            MemberChange::Remove(ids) => removed += remove_members(tx, group_id, ids).await?,
             MemberChange::RemoveAll => {
-                net -= sqlx::query("DELETE FROM group_members WHERE group_id = $1")
+                removed += sqlx::query("DELETE FROM group_members WHERE group_id = $1")
                     .bind(group_id)
                     .execute(&mut **tx)
                     .await?
@@ -178,8 +178,8 @@ async fn apply_changes(
                     .filter(|id| !current.contains(*id))
                     .cloned()
                     .collect();
-                net -= remove_members(tx, group_id, &gone).await?;
-                net += add_members(tx, group_id, &new).await?;
+                removed += remove_members(tx, group_id, &gone).await?;
+                added += add_members(tx, group_id, &new).await?;
             }
             MemberChange::RemoveWhere(filter) => {
                 let current = member_ids(tx, group_id).await?;
@@ -187,11 +187,11 @@ async fn apply_changes(
                     .into_iter()
                     .filter(|id| filter.matches_element(&display_of(id)))
                     .collect();
-                net -= remove_members(tx, group_id, &gone).await?;
+                removed += remove_members(tx, group_id, &gone).await?;
             }
         }
     }
-    Ok(net)
+    Ok((added, removed))
 }
 
 impl Store {
@@ -308,7 +308,11 @@ impl Store {
             .map_err(|e| conflict(e, &fields.display_name))?;
         }
         let display_of = |uid: &str| serde_json::json!({"value": uid, "type": "User"});
-        let net = apply_changes(&mut tx, directory_id, id, &changes, &display_of).await?;
+        let (added, removed) =
+            apply_changes(&mut tx, directory_id, id, &changes, &display_of).await?;
+        let net = added - removed;
+        // Access through this group changed for those users: the audit log says so.
+        super::access::record_membership_change(&mut tx, directory_id, id, added, removed).await?;
         let now = now_millis();
         // The counter moves by the delta: concurrent patches to one group both count.
         let row = sqlx::query(

@@ -6,6 +6,7 @@ use serde_json::Value;
 use sqlx::{any::AnyRow, Any, Row, Transaction};
 
 use super::{
+    access::record_user_access_change,
     is_unique_violation, new_id, now_millis,
     scim_common::{bind_all, order_clause, parse_doc, ListQuery, StoredResource, WriteError},
     Store,
@@ -243,8 +244,14 @@ impl Store {
         // Access model (issue 5): the email's domain decides managed vs external.
         super::org_users::set_email_domain(&mut tx, id, email.as_deref()).await?;
         match (was_active, fields.active) {
-            (true, false) => count_user(&mut tx, directory_id, -1, 1).await?,
-            (false, true) => count_user(&mut tx, directory_id, 1, -1).await?,
+            (true, false) => {
+                count_user(&mut tx, directory_id, -1, 1).await?;
+                record_user_access_change(&mut tx, directory_id, id, "user.deactivated").await?;
+            }
+            (false, true) => {
+                count_user(&mut tx, directory_id, 1, -1).await?;
+                record_user_access_change(&mut tx, directory_id, id, "user.reactivated").await?;
+            }
             _ => {}
         }
         tx.commit().await?;
@@ -290,6 +297,10 @@ impl Store {
         .bind(id)
         .execute(&mut *tx)
         .await?;
+        // While the memberships still exist: the access this deletion takes away.
+        if active {
+            record_user_access_change(&mut tx, directory_id, id, "user.deleted").await?;
+        }
         sqlx::query("DELETE FROM users WHERE id = $1")
             .bind(id)
             .execute(&mut *tx)

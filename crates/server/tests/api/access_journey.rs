@@ -337,4 +337,43 @@ backend_tests! {
         assert_eq!(deleted["before"]["removedAccess"][0]["group"], "G");
         assert_eq!(deleted["before"]["name"], "Okta prod");
     }
+
+    async fn idp_changes_to_access_are_audited(app) {
+        app.sign_in().await;
+        let dir = app.directory("Okta").await;
+        let a = scim_user(&mut app, &dir, "a@example.com", true).await;
+        let b = scim_user(&mut app, &dir, "b@example.com", true).await;
+        let g = scim_group(&mut app, &dir, "Engineering", &[&a]).await;
+        let lonely = scim_user(&mut app, &dir, "c@example.com", true).await;
+        let (site, product) = site_with(&mut app, "Acme", "confluence").await;
+        app.request(Method::POST, &format!("/api/v1/sites/{site}/products/{product}/access"),
+            Some(json!({"groupId": g}))).await;
+
+        // Membership of a granting group: one entry with the counts and the access.
+        let res = app.scim(&dir, Method::PATCH, &format!("/Groups/{g}"), Some(json!({
+            "schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+            "Operations": [{"op": "add", "path": "members", "value": [{"value": b}]}]
+        }))).await;
+        assert_eq!(res.status, StatusCode::NO_CONTENT);
+        // Deactivation of a user with access, and of one without (not an access change).
+        for id in [&a, &lonely] {
+            let res = app.scim(&dir, Method::PATCH, &format!("/Users/{id}"), Some(json!({
+                "schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+                "Operations": [{"op": "Replace", "path": "active", "value": "False"}]
+            }))).await;
+            assert_eq!(res.status, StatusCode::OK);
+        }
+        assert_eq!(app.scim(&dir, Method::DELETE, &format!("/Users/{b}"), None).await.status, StatusCode::NO_CONTENT);
+
+        let audit = app.get("/api/v1/audit?actorType=scim").await.json();
+        let entries = audit["items"].as_array().unwrap();
+        let actions: Vec<&str> = entries.iter().map(|e| e["action"].as_str().unwrap()).collect();
+        assert_eq!(actions, ["user.deleted", "user.deactivated", "group.members_changed"]);
+        assert_eq!(entries[0]["target"]["label"], "b@example.com");
+        assert_eq!(entries[0]["after"]["accessRemoved"][0]["product"], "Confluence");
+        assert_eq!(entries[1]["target"]["id"], a.as_str());
+        assert_eq!(entries[2]["after"]["membersAdded"], 1);
+        assert_eq!(entries[2]["after"]["access"][0]["group"], "Engineering");
+        assert_eq!(entries[2]["actor"]["label"], "SCIM: Okta");
+    }
 }
