@@ -20,7 +20,7 @@ use crate::process::{self, banner, run};
 /// The reference server's version, pinned so the comparison is repeatable.
 const REFERENCE_VERSION: &str = "0.8.3";
 const ADMIN_EMAIL: &str = "bench-admin@roster.test";
-const ADMIN_PASSWORD: &str = "bench correct horse battery";
+const ADMIN_PASSWORD: &str = "bench-correct-horse-battery";
 
 #[derive(clap::Args)]
 pub struct Options {
@@ -505,7 +505,8 @@ fn redact(line: &str) -> String {
     let mut out = Vec::new();
     let mut hide = false;
     for part in line.split(' ') {
-        out.push(if hide { "***" } else { part });
+        let secret_env = part.starts_with("ROSTER_ADMIN_PASSWORD=");
+        out.push(if hide || secret_env { "***" } else { part });
         hide = part == "--token" || part == "--password";
     }
     out.join(" ")
