@@ -108,7 +108,8 @@ pub fn run_bench(options: Options) -> Result<()> {
         "machine": machine(),
         "plan": {
             "users": plan.users, "groups": plan.groups, "concurrency": plan.concurrency,
-            "steady_seconds": plan.steady_seconds, "scale": plan.scale,
+            "steady_seconds": plan.steady_seconds,
+            "hammer_seconds": plan.hammer_seconds, "scale": plan.scale,
             "group_sizes": plan.group_sizes,
         },
     });

@@ -444,7 +444,7 @@ fn markdown(r: &Value) -> String {
     let _ = writeln!(
         s,
         "\nGET by id, {} s at concurrency {}: Roster {:.0} req/s (p50 {:.2} ms, p99 {:.2} ms); bare axum ceiling {:.0} req/s (p50 {:.2} ms): **{:.0}%** of the ceiling.",
-        r["plan"]["concurrency"], r["plan"]["concurrency"], f(&c["roster_get"]["rps"]), f(&c["roster_get"]["kinds"]["get"]["p50_ms"]),
+        r["plan"]["hammer_seconds"], r["plan"]["concurrency"], f(&c["roster_get"]["rps"]), f(&c["roster_get"]["kinds"]["get"]["p50_ms"]),
         f(&c["roster_get"]["kinds"]["get"]["p99_ms"]), f(&c["ceiling_get"]["rps"]), f(&c["ceiling_get"]["kinds"]["get"]["p50_ms"]),
         ratio(f(&c["roster_get"]["rps"]), f(&c["ceiling_get"]["rps"])) * 100.0
     );
