@@ -27,6 +27,8 @@ pub use sites::*;
 pub use users::*;
 
 use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
 
 use leptos::prelude::*;
@@ -168,38 +170,54 @@ impl Client {
         B: Serialize + ?Sized,
         T: DeserializeOwned,
     {
-        let csrf = if method.is_mutating() {
-            self.auth
-                .try_with_untracked(|auth| auth.session().map(|s| s.csrf_token.clone()))
-                .flatten()
-        } else {
-            None
+        // Only encoding and decoding depend on the types; the exchange itself is one function
+        // for every endpoint, so each endpoint adds little more than its serde code to the wasm.
+        let body = match body {
+            Some(body) => Some(serde_json::to_string(body).map_err(encode_error)?),
+            None => None,
         };
-        let body = body
-            .map(serde_json::to_string)
-            .transpose()
-            .map_err(|e| ApiError::Network(format!("could not encode the request: {e}")))?;
-        let abort = Abort::for_current_owner();
-        let answer = fetch(
-            method,
-            &self.url(path),
-            body.as_deref(),
-            csrf.as_deref(),
-            abort.signal(),
-        )
-        .await;
-        let answer = match answer {
-            Err(_) if abort.aborted() => return Err(ApiError::Cancelled),
-            other => other?,
-        };
-        if (200..300).contains(&answer.status) {
-            return decode_success(&answer);
-        }
-        let error = decode_error(&answer);
-        if answer.status == 401 {
-            self.session_ended();
-        }
-        Err(error)
+        let answer = self.exchange(method, path, body).await?;
+        decode_success(&answer)
+    }
+
+    /// The request itself: a 2xx answer, or the decoded error. Boxed so every endpoint's future
+    /// calls this one copy instead of inlining it.
+    fn exchange<'a>(
+        &'a self,
+        method: Method,
+        path: &'a str,
+        body: Option<String>,
+    ) -> Pin<Box<dyn Future<Output = Result<RawAnswer, ApiError>> + 'a>> {
+        Box::pin(async move {
+            let csrf = if method.is_mutating() {
+                self.auth
+                    .try_with_untracked(|auth| auth.session().map(|s| s.csrf_token.clone()))
+                    .flatten()
+            } else {
+                None
+            };
+            let abort = Abort::for_current_owner();
+            let answer = fetch(
+                method,
+                &self.url(path),
+                body.as_deref(),
+                csrf.as_deref(),
+                abort.signal(),
+            )
+            .await;
+            let answer = match answer {
+                Err(_) if abort.aborted() => return Err(ApiError::Cancelled),
+                other => other?,
+            };
+            if (200..300).contains(&answer.status) {
+                return Ok(answer);
+            }
+            let error = decode_error(&answer);
+            if answer.status == 401 {
+                self.session_ended();
+            }
+            Err(error)
+        })
     }
 
     /// A 401 on a signed-in request means the session expired or was revoked elsewhere.
@@ -242,10 +260,18 @@ pub fn decode_success<T: DeserializeOwned>(answer: &RawAnswer) -> Result<T, ApiE
     } else {
         &answer.body
     };
-    serde_json::from_str(body).map_err(|e| ApiError::UnexpectedResponse {
-        status: answer.status,
-        detail: format!("the response did not match what the console expects ({e})"),
-    })
+    serde_json::from_str(body).map_err(|e| mismatch(answer.status, e))
+}
+
+fn mismatch(status: u16, error: serde_json::Error) -> ApiError {
+    ApiError::UnexpectedResponse {
+        status,
+        detail: format!("the response did not match what the console expects ({error})"),
+    }
+}
+
+fn encode_error(error: serde_json::Error) -> ApiError {
+    ApiError::Network(format!("could not encode the request: {error}"))
 }
 
 /// Decodes a non-2xx answer into problem details, or says plainly that it wasn't any.

@@ -67,13 +67,30 @@ pub fn DataTable<T>(
 where
     T: 'static,
 {
-    let headers = columns
+    // Only this loop depends on `T`; the markup is built once, in `table`, for every row type.
+    let cells = rows
         .iter()
-        .map(|c| {
-            view! { <th scope="col" class:roster-table__num=c.numeric>{c.header}</th> }
+        .map(|row| columns.iter().map(|c| (c.cell)(row)).collect())
+        .collect();
+    let headers = columns.iter().map(|c| (c.header, c.numeric)).collect();
+    table(caption, headers, cells, empty, clickable_rows)
+}
+
+fn table(
+    caption: String,
+    headers: Vec<(&'static str, bool)>,
+    rows: Vec<Vec<AnyView>>,
+    empty: String,
+    clickable_rows: bool,
+) -> AnyView {
+    let numeric: Vec<bool> = headers.iter().map(|h| h.1).collect();
+    let span = headers.len().to_string();
+    let headers = headers
+        .into_iter()
+        .map(|(header, numeric)| {
+            view! { <th scope="col" class:roster-table__num=numeric>{header}</th> }
         })
         .collect_view();
-    let span = columns.len().to_string();
     let body = if rows.is_empty() {
         view! {
             <tr>
@@ -82,43 +99,17 @@ where
         }
         .into_any()
     } else {
-        rows.iter()
+        rows.into_iter()
             .map(|row| {
-                let cells = columns
-                    .iter()
-                    .map(|c| {
-                        view! { <td class:roster-table__num=c.numeric>{(c.cell)(row)}</td> }
+                let cells = row
+                    .into_iter()
+                    .zip(numeric.iter().copied())
+                    .map(|(cell, numeric)| {
+                        view! { <td class:roster-table__num=numeric>{cell}</td> }
                     })
                     .collect_view();
-                let on_click = move |ev: web_sys::MouseEvent| {
-                    if !clickable_rows {
-                        return;
-                    }
-                    let target = ev
-                        .target()
-                        .and_then(|t| t.dyn_into::<web_sys::Element>().ok());
-                    // Clicks on the link itself, or while selecting text, are left alone.
-                    let on_control = target
-                        .as_ref()
-                        .and_then(|el| el.closest("a, button, input, select").ok().flatten())
-                        .is_some();
-                    let selecting = web_sys::window()
-                        .and_then(|w| w.get_selection().ok().flatten())
-                        .is_some_and(|s| !s.is_collapsed());
-                    if on_control || selecting {
-                        return;
-                    }
-                    // Clicking the row's link lets the router handle it like any link.
-                    let link = target
-                        .and_then(|el| el.closest("tr").ok().flatten())
-                        .and_then(|tr| tr.query_selector("a[href]").ok().flatten())
-                        .and_then(|a| a.dyn_into::<web_sys::HtmlElement>().ok());
-                    if let Some(link) = link {
-                        link.click();
-                    }
-                };
                 view! {
-                    <tr class:roster-table__row--link=clickable_rows on:click=on_click>
+                    <tr class:roster-table__row--link=clickable_rows on:click=move |ev| follow_row_link(clickable_rows, ev)>
                         {cells}
                     </tr>
                 }
@@ -136,5 +127,35 @@ where
                 <tbody>{body}</tbody>
             </table>
         </div>
+    }
+    .into_any()
+}
+
+/// A click on a clickable row, away from its controls, follows the row's first link.
+fn follow_row_link(clickable_rows: bool, ev: web_sys::MouseEvent) {
+    if !clickable_rows {
+        return;
+    }
+    let target = ev
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok());
+    // Clicks on the link itself, or while selecting text, are left alone.
+    let on_control = target
+        .as_ref()
+        .and_then(|el| el.closest("a, button, input, select").ok().flatten())
+        .is_some();
+    let selecting = web_sys::window()
+        .and_then(|w| w.get_selection().ok().flatten())
+        .is_some_and(|s| !s.is_collapsed());
+    if on_control || selecting {
+        return;
+    }
+    // Clicking the row's link lets the router handle it like any link.
+    let link = target
+        .and_then(|el| el.closest("tr").ok().flatten())
+        .and_then(|tr| tr.query_selector("a[href]").ok().flatten())
+        .and_then(|a| a.dyn_into::<web_sys::HtmlElement>().ok());
+    if let Some(link) = link {
+        link.click();
     }
 }

@@ -19,7 +19,7 @@ pub use confirm_dialog::ConfirmDialog;
 pub use copy_secret::{guard_navigation, CopyField, CopyOnceSecret};
 pub use data_table::{CellFn, Column, DataTable};
 pub use error_banner::ErrorBanner;
-pub use loaded::loaded;
+pub use loaded::{loaded, ApiResource};
 pub use page_title::set_page_title;
 pub use pager::Pager;
 pub use search_picker::{PickOption, SearchPicker};

@@ -8,7 +8,7 @@ use serde_json::Value;
 
 use super::directory::{query_param, with_query};
 use crate::api;
-use crate::components::{loaded, set_page_title, Pager};
+use crate::components::{loaded, set_page_title, ApiResource, Pager};
 use crate::format::datetime;
 use crate::state::{use_client, use_href};
 
@@ -102,7 +102,7 @@ pub fn AuditPage() -> impl IntoView {
     let to = query_param("to");
     let cursor = query_param("cursor");
     let client = use_client();
-    let entries = LocalResource::new(move || {
+    let entries = ApiResource::new(move || {
         let client = client.clone();
         let q = AuditQuery {
             actor_type: actor_type.get(),

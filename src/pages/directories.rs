@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use roster_api_types::directory::Directory;
 
 use crate::api;
-use crate::components::{loaded, set_page_title, Badge, Column, DataTable, Tone};
+use crate::components::{loaded, set_page_title, ApiResource, Badge, Column, DataTable, Tone};
 use crate::format::{count, days_until, plural, relative};
 use crate::state::{use_client, use_href};
 
@@ -17,7 +17,7 @@ pub const KEY_WARNING_DAYS: i64 = 30;
 pub fn DirectoriesPage() -> impl IntoView {
     set_page_title("Directories");
     let client = use_client();
-    let directories = LocalResource::new(move || {
+    let directories = ApiResource::new(move || {
         let client = client.clone();
         async move { api::list_directories(&client).await }
     });

@@ -4,7 +4,9 @@ use leptos::prelude::*;
 use roster_api_types::domain::Domain;
 
 use crate::api::{self, ApiError};
-use crate::components::{loaded, set_page_title, Badge, BusyButton, CopyField, ErrorBanner, Tone};
+use crate::components::{
+    loaded, set_page_title, ApiResource, Badge, BusyButton, CopyField, ErrorBanner, Tone,
+};
 use crate::format::{datetime, relative};
 use crate::state::use_client;
 
@@ -14,7 +16,7 @@ pub fn DomainsPage() -> impl IntoView {
     set_page_title("Domains");
     let client = use_client();
     let list_client = client.clone();
-    let domains = LocalResource::new(move || {
+    let domains = ApiResource::new(move || {
         let client = list_client.clone();
         async move { api::list_domains(&client).await }
     });

@@ -9,8 +9,8 @@ use super::groups::kind_badge;
 use super::sites::product_href;
 use crate::api::{self, encode, ApiError};
 use crate::components::{
-    loaded, set_page_title, BusyButton, Column, ConfirmDialog, DataTable, ErrorBanner, PickOption,
-    SearchPicker,
+    loaded, set_page_title, ApiResource, BusyButton, Column, ConfirmDialog, DataTable, ErrorBanner,
+    PickOption, SearchPicker,
 };
 use crate::format::{datetime, plural};
 use crate::state::{use_client, use_href};
@@ -21,7 +21,7 @@ pub fn OrgGroupPage() -> impl IntoView {
     let params = use_params_map();
     let id = Memo::new(move |_| params.with(|p| p.get("group_id")).unwrap_or_default());
     let client = use_client();
-    let group = LocalResource::new(move || {
+    let group = ApiResource::new(move || {
         let client = client.clone();
         let id = id.get();
         async move { api::get_org_group(&client, &id).await }
@@ -144,7 +144,7 @@ fn Members(id: String, reload: Callback<()>, done: RwSignal<Option<String>>) -> 
     let busy = RwSignal::new(false);
     let error = RwSignal::new(None::<ApiError>);
     let search_client = client.clone();
-    let matches = LocalResource::new(move || {
+    let matches = ApiResource::new(move || {
         let client = search_client.clone();
         let search = query.get().trim().to_owned();
         async move {

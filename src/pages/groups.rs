@@ -7,7 +7,8 @@ use roster_api_types::access::{Group, GroupKind, OrgGroupQuery};
 use super::directory::{query_param, with_query};
 use crate::api::{self, encode, ApiError};
 use crate::components::{
-    loaded, set_page_title, Badge, BusyButton, Column, DataTable, ErrorBanner, Pager, Tone,
+    loaded, set_page_title, ApiResource, Badge, BusyButton, Column, DataTable, ErrorBanner, Pager,
+    Tone,
 };
 use crate::format::plural;
 use crate::state::{use_client, use_href};
@@ -29,7 +30,7 @@ pub fn GroupsPage() -> impl IntoView {
     let cursor = query_param("cursor");
     let client = use_client();
     let list_client = client.clone();
-    let groups = LocalResource::new(move || {
+    let groups = ApiResource::new(move || {
         let client = list_client.clone();
         let q = OrgGroupQuery {
             search: search.get(),

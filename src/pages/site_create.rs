@@ -6,7 +6,7 @@ use leptos_router::hooks::use_navigate;
 use roster_api_types::access::{AddProduct, NewSite};
 
 use crate::api::{self, ApiError};
-use crate::components::{loaded, set_page_title, BusyButton, ErrorBanner};
+use crate::components::{loaded, set_page_title, ApiResource, BusyButton, ErrorBanner};
 use crate::state::{use_client, use_href};
 
 /// `/sites/new`.
@@ -20,7 +20,7 @@ pub fn CreateSitePage() -> impl IntoView {
     let url = RwSignal::new(String::new());
     let chosen = RwSignal::new(Vec::<String>::new());
     let catalogue_client = client.clone();
-    let catalogue = LocalResource::new(move || {
+    let catalogue = ApiResource::new(move || {
         let client = catalogue_client.clone();
         async move { api::list_product_types(&client).await }
     });

@@ -13,8 +13,8 @@ use roster_api_types::access::{
 use super::directory::{query_param, with_query};
 use crate::api::{self, encode, ApiError};
 use crate::components::{
-    loaded, set_page_title, Badge, Column, ConfirmDialog, DataTable, ErrorBanner, Pager,
-    PickOption, SearchPicker, Tone,
+    loaded, set_page_title, ApiResource, Badge, Column, ConfirmDialog, DataTable, ErrorBanner,
+    Pager, PickOption, SearchPicker, Tone,
 };
 use crate::format::plural;
 use crate::state::{use_client, use_href};
@@ -58,12 +58,12 @@ pub fn SiteProductPage() -> impl IntoView {
     });
     let client = use_client();
     let site_client = client.clone();
-    let site = LocalResource::new(move || {
+    let site = ApiResource::new(move || {
         let client = site_client.clone();
         let ids = ids.get();
         async move { api::get_site(&client, &ids.site).await }
     });
-    let access = LocalResource::new(move || {
+    let access = ApiResource::new(move || {
         let client = client.clone();
         let ids = ids.get();
         async move { api::list_access(&client, &ids.site, &ids.product).await }
@@ -197,7 +197,7 @@ fn Revoke(
     });
     let impact_client = client.clone();
     let impact_ids = ids.clone();
-    let impact = LocalResource::new(move || {
+    let impact = ApiResource::new_optional(move || {
         let client = impact_client.clone();
         let ids = impact_ids.clone();
         let group = revoking.get();
@@ -243,7 +243,7 @@ fn Revoke(
         view! {
             <ConfirmDialog open title confirm_label="Revoke access" busy_label="Revoking…"
                 on_confirm=confirm busy error>
-                {move || match impact.get().flatten() {
+                {move || match impact.get() {
                     None => view! { <p role="status">"Checking who loses access…"</p> }.into_any(),
                     Some(Err(error)) => view! { <ErrorBanner error/> }.into_any(),
                     Some(Ok(change)) => impact_view(&change, false).into_any(),
@@ -297,7 +297,7 @@ fn AddGroup(ids: Ids, product: String, reload: Callback<()>) -> impl IntoView {
     let busy = RwSignal::new(false);
     let error = RwSignal::new(None::<ApiError>);
     let search_client = client.clone();
-    let matches = LocalResource::new(move || {
+    let matches = ApiResource::new(move || {
         let client = search_client.clone();
         let search = query.get().trim().to_owned();
         let open = adding.get();
@@ -331,7 +331,7 @@ fn AddGroup(ids: Ids, product: String, reload: Callback<()>) -> impl IntoView {
     });
     let dry_client = client.clone();
     let dry_ids = ids.clone();
-    let impact = LocalResource::new(move || {
+    let impact = ApiResource::new_optional(move || {
         let client = dry_client.clone();
         let ids = dry_ids.clone();
         let group = selected.get();
@@ -371,7 +371,7 @@ fn AddGroup(ids: Ids, product: String, reload: Callback<()>) -> impl IntoView {
             }
         });
     });
-    let ready = move || matches!(impact.get(), Some(Some(Ok(_))));
+    let ready = move || matches!(impact.get(), Some(Ok(_)));
     let options = Signal::derive(move || matches.get());
     view! {
         {move || (!adding.get()).then(|| view! {
@@ -397,7 +397,7 @@ fn AddGroup(ids: Ids, product: String, reload: Callback<()>) -> impl IntoView {
                         </select>
                     </div>
                     <div class="roster-impact-box" aria-live="polite">
-                        {move || match impact.get().flatten() {
+                        {move || match impact.get() {
                             None => view! { <p class="roster-hint">"Choose a group to see who gains access."</p> }.into_any(),
                             Some(Err(error)) => view! { <ErrorBanner error/> }.into_any(),
                             Some(Ok(change)) => impact_view(&change, true).into_any(),
@@ -427,7 +427,7 @@ fn ProductUsers(ids: Ids) -> impl IntoView {
     let client = use_client();
     let cursor = query_param("cursor");
     let res_ids = ids.clone();
-    let users = LocalResource::new(move || {
+    let users = ApiResource::new(move || {
         let client = client.clone();
         let ids = res_ids.clone();
         let q = PageQuery {

@@ -5,7 +5,9 @@ use leptos::prelude::*;
 use roster_api_types::access::{ProductAccess, Site};
 
 use crate::api::{self, encode, ApiError};
-use crate::components::{loaded, set_page_title, Column, ConfirmDialog, DataTable, ErrorBanner};
+use crate::components::{
+    loaded, set_page_title, ApiResource, Column, ConfirmDialog, DataTable, ErrorBanner,
+};
 use crate::format::plural;
 use crate::state::{use_client, use_href};
 
@@ -23,7 +25,7 @@ pub fn product_href(base: &str, site_id: &str, product_id: &str) -> String {
 pub fn SitesPage() -> impl IntoView {
     set_page_title("Sites");
     let client = use_client();
-    let sites = LocalResource::new(move || {
+    let sites = ApiResource::new(move || {
         let client = client.clone();
         async move { api::list_sites(&client).await }
     });
@@ -120,7 +122,7 @@ fn RemoveSite(removing: RwSignal<Option<Site>>, on_removed: Callback<()>) -> imp
         }
     });
     let impact_client = client.clone();
-    let impact = LocalResource::new(move || {
+    let impact = ApiResource::new_optional(move || {
         let client = impact_client.clone();
         let site = removing.get();
         async move {
@@ -162,7 +164,7 @@ fn RemoveSite(removing: RwSignal<Option<Site>>, on_removed: Callback<()>) -> imp
             view! {
                 <ConfirmDialog open title confirm_label="Remove site" busy_label="Removing…"
                     on_confirm=remove busy error>
-                    {move || match impact.get().flatten() {
+                    {move || match impact.get() {
                         None => view! { <p role="status">"Checking the access that goes with it…"</p> }.into_any(),
                         Some(Err(error)) => view! { <ErrorBanner error/> }.into_any(),
                         Some(Ok(products)) => impact_view(products).into_any(),

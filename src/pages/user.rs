@@ -8,7 +8,7 @@ use roster_api_types::access::{AccessRole, EffectiveAccess, Group, GroupKind, Or
 use super::sites::product_href;
 use super::users::managed_badge;
 use crate::api::{self, encode};
-use crate::components::{loaded, set_page_title, Badge, Column, DataTable, Tone};
+use crate::components::{loaded, set_page_title, ApiResource, Badge, Column, DataTable, Tone};
 use crate::state::{use_client, use_href};
 
 /// `/users/:user_id`.
@@ -17,7 +17,7 @@ pub fn OrgUserPage() -> impl IntoView {
     let params = use_params_map();
     let id = Memo::new(move |_| params.with(|p| p.get("user_id")).unwrap_or_default());
     let client = use_client();
-    let user = LocalResource::new(move || {
+    let user = ApiResource::new(move || {
         let client = client.clone();
         let id = id.get();
         async move { api::get_org_user(&client, &id).await }

@@ -7,7 +7,9 @@ use roster_api_types::access::{OrgUser, OrgUserQuery};
 
 use super::directory::{query_param, with_query};
 use crate::api::{self, encode};
-use crate::components::{loaded, set_page_title, Badge, Column, DataTable, Pager, Tone};
+use crate::components::{
+    loaded, set_page_title, ApiResource, Badge, Column, DataTable, Pager, Tone,
+};
 use crate::format::plural;
 use crate::state::{use_client, use_href};
 
@@ -27,7 +29,7 @@ pub fn UsersPage() -> impl IntoView {
     let search = query_param("search");
     let cursor = query_param("cursor");
     let client = use_client();
-    let users = LocalResource::new(move || {
+    let users = ApiResource::new(move || {
         let client = client.clone();
         let q = OrgUserQuery {
             search: search.get(),

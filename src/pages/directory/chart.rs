@@ -6,8 +6,10 @@ use roster_api_types::directory::HourlyActivity;
 
 use crate::format::{count, datetime, plural};
 
-const WIDTH: f64 = 840.0;
-const HEIGHT: f64 = 160.0;
+// Whole numbers only: formatting floats would pull Rust's float printing (~10 KB) into the
+// wasm. The view box is in tenths of a unit, so bars still divide it finely.
+const WIDTH: u64 = 8400;
+const HEIGHT: u64 = 1600;
 
 /// The summary sentence for `hours` of activity.
 pub fn summary(hours: &[HourlyActivity]) -> String {
@@ -41,14 +43,14 @@ pub fn summary(hours: &[HourlyActivity]) -> String {
 #[component]
 pub fn ActivityChart(hours: Vec<HourlyActivity>) -> impl IntoView {
     let max = hours.iter().map(|h| h.requests).max().unwrap_or(0).max(1);
-    let n = hours.len().max(1) as f64;
+    let n = (hours.len() as u64).max(1);
     let bar = WIDTH / n;
-    let scale = |v: u64| (v as f64 / max as f64) * (HEIGHT - 4.0);
+    let scale = |v: u64| v * (HEIGHT - 40) / max;
     let bars = hours
         .iter()
         .enumerate()
         .map(|(i, h)| {
-            let x = i as f64 * bar;
+            let x = i as u64 * bar;
             let rh = scale(h.requests);
             let eh = scale(h.errors);
             let tip = format!(
@@ -60,8 +62,8 @@ pub fn ActivityChart(hours: Vec<HourlyActivity>) -> impl IntoView {
             view! {
                 <g>
                     <title>{tip}</title>
-                    <rect class="roster-chart__requests" x=x y=HEIGHT - rh width=bar * 0.8 height=rh/>
-                    <rect class="roster-chart__errors" x=x y=HEIGHT - eh width=bar * 0.8 height=eh/>
+                    <rect class="roster-chart__requests" x=x y=HEIGHT - rh width=bar * 4 / 5 height=rh/>
+                    <rect class="roster-chart__errors" x=x y=HEIGHT - eh width=bar * 4 / 5 height=eh/>
                 </g>
             }
         })

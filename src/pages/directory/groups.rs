@@ -7,7 +7,7 @@ use roster_api_types::directory::{GroupListQuery, GroupSummary};
 use super::users::user_columns;
 use super::{dir_href, query_param, with_query, DirectoryContext};
 use crate::api::{self, encode};
-use crate::components::{loaded, set_page_title, Column, DataTable, Pager};
+use crate::components::{loaded, set_page_title, ApiResource, Column, DataTable, Pager};
 use crate::format::{datetime, plural, relative};
 use crate::state::use_client;
 
@@ -18,7 +18,7 @@ pub fn GroupsTab(ctx: DirectoryContext) -> impl IntoView {
     let cursor = query_param("cursor");
     let client = use_client();
     let id = d.id.clone();
-    let groups = LocalResource::new(move || {
+    let groups = ApiResource::new(move || {
         let query = GroupListQuery {
             search: search.get(),
             cursor: cursor.get(),
@@ -95,12 +95,12 @@ pub fn GroupPage() -> impl IntoView {
     let cursor = query_param("cursor");
     let client = use_client();
     let group_client = client.clone();
-    let group = LocalResource::new(move || {
+    let group = ApiResource::new(move || {
         let client = group_client.clone();
         let (id, group_id) = ids.get();
         async move { api::get_group(&client, &id, &group_id).await }
     });
-    let members = LocalResource::new(move || {
+    let members = ApiResource::new(move || {
         let client = client.clone();
         let (id, group_id) = ids.get();
         let query = GroupListQuery {

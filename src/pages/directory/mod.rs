@@ -15,7 +15,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use roster_api_types::directory::Directory;
 
 use crate::api::{self, encode};
-use crate::components::{loaded, set_page_title, Tab, Tabs};
+use crate::components::{loaded, set_page_title, ApiResource, Tab, Tabs};
 use crate::state::{use_client, use_config};
 
 pub use groups::GroupPage;
@@ -76,7 +76,7 @@ pub fn DirectoryPage() -> impl IntoView {
             .unwrap_or_else(|| "overview".to_owned())
     });
     let client = use_client();
-    let directory = LocalResource::new(move || {
+    let directory = ApiResource::new(move || {
         let client = client.clone();
         let id = id.get();
         async move { api::get_directory(&client, &id).await }

@@ -6,7 +6,7 @@ use roster_api_types::directory::ActivityQuery;
 use super::chart::ActivityChart;
 use super::DirectoryContext;
 use crate::api;
-use crate::components::{loaded, CopyField};
+use crate::components::{loaded, ApiResource, CopyField};
 use crate::format::{count, datetime, days_until, relative};
 use crate::pages::directories::health;
 use crate::state::use_client;
@@ -16,7 +16,7 @@ pub fn Overview(ctx: DirectoryContext) -> impl IntoView {
     let d = ctx.directory;
     let client = use_client();
     let id = d.id.clone();
-    let activity = LocalResource::new(move || {
+    let activity = ApiResource::new(move || {
         let client = client.clone();
         let id = id.clone();
         async move { api::get_activity(&client, &id, &ActivityQuery { hours: Some(168) }).await }

@@ -5,7 +5,7 @@ use leptos_router::hooks::use_navigate;
 
 use super::DirectoryContext;
 use crate::api::{self, ApiError};
-use crate::components::{BusyButton, ConfirmDialog, ErrorBanner};
+use crate::components::{ApiResource, BusyButton, ConfirmDialog, ErrorBanner};
 use crate::format::plural;
 use crate::state::{use_client, use_config};
 
@@ -81,7 +81,7 @@ fn DeleteDirectory(ctx: DirectoryContext) -> impl IntoView {
     let impact_client = client.clone();
     let impact_id = d.id.clone();
     // Asked for each time the dialog opens, so the counts are current.
-    let impact = LocalResource::new(move || {
+    let impact = ApiResource::new_optional(move || {
         let client = impact_client.clone();
         let id = impact_id.clone();
         let open = open.get();
@@ -151,7 +151,7 @@ fn DeleteDirectory(ctx: DirectoryContext) -> impl IntoView {
         >
             {
                 let name = name.clone();
-                move || match impact.get().flatten() {
+                move || match impact.get() {
                     None => view! { <p role="status">"Counting what will be removed…"</p> }.into_any(),
                     Some(Err(error)) => view! { <ErrorBanner error/> }.into_any(),
                     Some(Ok(i)) => view! {

@@ -7,7 +7,7 @@ use roster_api_types::directory::{EventListQuery, EventStatusFilter, SyncEvent};
 
 use super::{dir_href, query_param, with_query, DirectoryContext};
 use crate::api;
-use crate::components::{loaded, Badge, Pager, Tone};
+use crate::components::{loaded, ApiResource, Badge, Pager, Tone};
 use crate::format::datetime;
 use crate::state::use_client;
 
@@ -87,7 +87,7 @@ pub fn SyncLog(ctx: DirectoryContext) -> impl IntoView {
     let cursor = query_param("cursor");
     let client = use_client();
     let id = d.id.clone();
-    let events = LocalResource::new(move || {
+    let events = ApiResource::new(move || {
         let query = EventListQuery {
             status: if status.get().as_deref() == Some("error") {
                 EventStatusFilter::Error

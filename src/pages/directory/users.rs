@@ -6,7 +6,9 @@ use roster_api_types::directory::{SortOrder, UserListQuery, UserSort, UserSummar
 use super::attributes::UserAttributes;
 use super::{dir_href, query_param, with_query, DirectoryContext};
 use crate::api::{self, encode};
-use crate::components::{loaded, set_page_title, Badge, Column, DataTable, Pager, Tone};
+use crate::components::{
+    loaded, set_page_title, ApiResource, Badge, Column, DataTable, Pager, Tone,
+};
 use crate::format::{datetime, plural};
 use crate::state::{use_client, use_config};
 
@@ -61,7 +63,7 @@ pub fn UsersTab(ctx: DirectoryContext) -> impl IntoView {
     let cursor = query_param("cursor");
     let client = use_client();
     let id = d.id.clone();
-    let users = LocalResource::new(move || {
+    let users = ApiResource::new(move || {
         let query = UserListQuery {
             search: search.get(),
             sort: SORTS
@@ -174,7 +176,7 @@ pub fn UserPage() -> impl IntoView {
         })
     });
     let client = use_client();
-    let user = LocalResource::new(move || {
+    let user = ApiResource::new(move || {
         let client = client.clone();
         let (id, user_id) = ids.get();
         async move { api::get_user(&client, &id, &user_id).await }
