@@ -1,11 +1,11 @@
 //! The console's release build: Trunk compiles the root package to wasm32, runs wasm-bindgen and
 //! wasm-opt from the pinned tools, and writes `dist/`, which the server serves at `/`.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::PathBuf;
 
 use anyhow::{bail, Context, Result};
 
+use crate::budget;
 use crate::freshness;
 use crate::process::{self, banner, run};
 use crate::tools::{self, Tools};
@@ -19,6 +19,26 @@ const SIZE_PROFILE: [(&str, &str); 4] = [
     ("CARGO_PROFILE_RELEASE_PANIC", "abort"),
 ];
 
+/// Two more settings keep the console inside its download budget (see [`budget`]):
+/// - `std` rebuilt with `panic = immediate-abort`: a panic traps at once instead of
+///   formatting a message nobody reads (the wasm has no unwinding anyway), which drops Rust's
+///   panic and much of its formatting machinery from the wasm. These are unstable cargo and
+///   rustc options; `RUSTC_BOOTSTRAP=1` allows them on this stable toolchain for this build
+///   only, and `rust-src` (installed by `cargo xtask tools`) is the source of `std`.
+/// - `--cfg erase_components`: Leptos type-erases component and view types, so the
+///   compiler makes one copy of its rendering code instead of one per view type.
+///
+/// The cost: a panic in the released console shows as `RuntimeError: unreachable` in the
+/// browser, without the Rust message; debug builds (`trunk serve`, the wasm tests) keep it.
+pub const SIZE_FLAGS: [(&str, &str); 3] = [
+    ("RUSTC_BOOTSTRAP", "1"),
+    ("CARGO_UNSTABLE_BUILD_STD", "std,panic_abort"),
+    (
+        "RUSTFLAGS",
+        "--cfg erase_components -Zunstable-options -Cpanic=immediate-abort",
+    ),
+];
+
 /// Where the built console goes.
 pub fn dir() -> PathBuf {
     process::root().join("dist")
@@ -28,7 +48,13 @@ pub fn dir() -> PathBuf {
 pub fn build(tools: &Tools) -> Result<()> {
     check_trunk_toml()?;
     banner("Fetching crates (the console build itself runs offline)");
-    run(process::cargo().arg("fetch"))?;
+    // With build-std set, this also fetches the crates `std` depends on.
+    let mut fetch = process::cargo();
+    fetch.arg("fetch");
+    for (key, value) in SIZE_FLAGS {
+        fetch.env(key, value);
+    }
+    run(&mut fetch)?;
     banner("Building the console with Trunk (release)");
     let dist = dir();
     let mut trunk = tools.command("trunk");
@@ -38,12 +64,12 @@ pub fn build(tools: &Tools) -> Result<()> {
         .env("CARGO_TARGET_DIR", process::target_dir())
         // Offline Trunk still asks the registry for its own latest version unless told not to.
         .env("TRUNK_SKIP_VERSION_CHECK", "true");
-    for (key, value) in SIZE_PROFILE {
+    for (key, value) in SIZE_PROFILE.into_iter().chain(SIZE_FLAGS) {
         trunk.env(key, value);
     }
     run(&mut trunk)?;
     freshness::mark_console_built()?;
-    print_sizes(&dist)
+    budget::report(&dist).map(|_| ())
 }
 
 /// Trunk must use the tools we installed, never download its own: fail early, with the fix, when
@@ -76,51 +102,4 @@ fn check_trunk_toml() -> Result<()> {
         }
     }
     Ok(())
-}
-
-/// Raw and gzip sizes of the wasm, JS and CSS in `dist`: the console's download budget.
-fn print_sizes(dist: &Path) -> Result<()> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dist)
-        .with_context(|| format!("could not list {}", dist.display()))?
-        .filter_map(|entry| Some(entry.ok()?.path()))
-        .filter(|path| {
-            path.extension()
-                .is_some_and(|ext| ext == "wasm" || ext == "js" || ext == "css")
-        })
-        .collect();
-    files.sort();
-    println!("\n{:<44} {:>10} {:>10}", "console asset", "raw", "gzip -9");
-    let (mut raw_total, mut gzip_total) = (0, 0);
-    for file in &files {
-        let raw = std::fs::metadata(file)?.len();
-        let gzip = gzip_size(file)?;
-        raw_total += raw;
-        gzip_total += gzip;
-        let name = file.file_name().unwrap_or_default().to_string_lossy();
-        println!("{name:<44} {:>10} {:>10}", kib(raw), kib(gzip));
-    }
-    println!(
-        "{:<44} {:>10} {:>10}",
-        "total",
-        kib(raw_total),
-        kib(gzip_total)
-    );
-    Ok(())
-}
-
-/// Gzip size via the system `gzip`: a compression crate would be xtask's heaviest dependency.
-fn gzip_size(file: &Path) -> Result<u64> {
-    let output = Command::new("gzip")
-        .args(["-9", "-c"])
-        .arg(file)
-        .output()
-        .context("could not run gzip")?;
-    if !output.status.success() {
-        bail!("gzip failed on {}", file.display());
-    }
-    Ok(output.stdout.len() as u64)
-}
-
-fn kib(bytes: u64) -> String {
-    format!("{:.1} KiB", bytes as f64 / 1024.0)
 }

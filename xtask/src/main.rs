@@ -3,6 +3,7 @@
 
 mod bench;
 mod bench_report;
+mod budget;
 mod conformance;
 mod dist;
 mod freshness;

@@ -66,6 +66,12 @@ const STEPS: &[Step] = &[
         run: build,
     },
     Step {
+        name: "budget",
+        about: "console download within 250 KB gzip",
+        browser: false,
+        run: budget,
+    },
+    Step {
         name: "conformance",
         about: "scim2-tester against a running server",
         browser: false,
@@ -420,6 +426,16 @@ fn build_artifacts(suite: &mut Suite) -> Result<()> {
     }
     banner("Building the server (debug)");
     run(process::cargo().args(["build", "--package", "roster-server", "--bin", "roster"]))
+}
+
+/// The console's initial transfer against its size budget (see [`crate::budget`]).
+fn budget(suite: &mut Suite) -> Result<()> {
+    match suite.built {
+        Some(true) => {}
+        Some(false) => return Err(Skip("the build step failed".into()).into()),
+        None => build(suite)?,
+    }
+    crate::budget::check(&dist::dir())
 }
 
 /// `scim2 test` against a directory of the server (see [`crate::conformance`]).

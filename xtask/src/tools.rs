@@ -60,6 +60,7 @@ pub fn ensure(need: Need) -> Result<Tools> {
         path: process::path_with(&[&binaryen_bin, &cargo_bin])?,
     };
     ensure_wasm_target()?;
+    ensure_rust_src()?;
     ensure_trunk(&tools)?;
     ensure_wasm_bindgen(&tools)?;
     ensure_wasm_opt(&tools, &binaryen_dir)?;
@@ -100,6 +101,20 @@ fn ensure_wasm_target() -> Result<()> {
     }
     banner(&format!("Adding the Rust target {WASM_TARGET}"));
     run(Command::new("rustup").args(["target", "add", WASM_TARGET]))
+}
+
+/// The source of `std`: the console's release build rebuilds it for size (see
+/// [`crate::dist::SIZE_FLAGS`]).
+fn ensure_rust_src() -> Result<()> {
+    let sysroot = probe(Command::new("rustc").args(["--print", "sysroot"])).unwrap_or_default();
+    if Path::new(&sysroot)
+        .join("lib/rustlib/src/rust/library/Cargo.lock")
+        .is_file()
+    {
+        return Ok(());
+    }
+    banner("Adding the Rust component rust-src");
+    run(Command::new("rustup").args(["component", "add", "rust-src"]))
 }
 
 fn ensure_trunk(tools: &Tools) -> Result<()> {
