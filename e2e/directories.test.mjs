@@ -110,7 +110,7 @@ test('create a directory, provision it over SCIM, browse it, regenerate its key'
     assert.ok(patch.status === 200 || patch.status === 204, `PATCH answered ${patch.status}`);
 
     // Users tab.
-    await page.getByRole('link', { name: 'Users' }).click();
+    await page.getByRole('navigation', { name: 'Directory sections' }).getByRole('link', { name: 'Users' }).click();
     await page.getByRole('link', { name: 'ada@acme.test' }).waitFor();
     await page.getByRole('link', { name: 'grace@acme.test' }).waitFor();
     assert.equal(await page.locator('img').count(), 0, 'IdP values are text, not markup');
