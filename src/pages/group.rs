@@ -6,6 +6,7 @@ use leptos_router::hooks::{use_navigate, use_params_map};
 use roster_api_types::access::{GroupAccess, GroupDetail, GroupKind, OrgUserQuery};
 
 use super::groups::kind_badge;
+use super::site_product::role_words;
 use super::sites::product_href;
 use crate::api::{self, encode, ApiError};
 use crate::components::{
@@ -53,7 +54,7 @@ fn GroupView(
             view! { <a href=href>{a.product_name.clone()}</a> }.into_any()
         }),
         Column::text("Site", |a: &GroupAccess| a.site_name.clone()),
-        Column::text("Role", |a: &GroupAccess| format!("{:?}", a.role)),
+        Column::text("Role", |a: &GroupAccess| role_words(a.role).to_owned()),
         Column::text("Default group", |a: &GroupAccess| {
             if a.is_default { "Yes" } else { "No" }.to_owned()
         }),

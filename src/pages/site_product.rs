@@ -31,7 +31,8 @@ struct Ids {
     product: String,
 }
 
-fn role_words(role: AccessRole) -> &'static str {
+/// How a role reads in the console.
+pub(crate) fn role_words(role: AccessRole) -> &'static str {
     match role {
         AccessRole::User => "User",
         AccessRole::Admin => "Admin",
