@@ -67,7 +67,7 @@ const STEPS: &[Step] = &[
     },
     Step {
         name: "budget",
-        about: "console download within 250 KB gzip",
+        about: "console download size (budget 250 KB gzip, interim ceiling)",
         browser: false,
         run: budget,
     },
