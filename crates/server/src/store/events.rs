@@ -7,7 +7,11 @@ use std::time::Duration;
 
 use tokio::sync::{mpsc, oneshot};
 
-use super::{new_id, now_millis, Store};
+use super::{
+    new_id, now_millis,
+    timestamps::{hour_start, HOUR_MILLIS},
+    Store,
+};
 
 /// Longest a recorded event waits before it is written.
 const FLUSH_EVERY: Duration = Duration::from_millis(250);
@@ -15,7 +19,6 @@ const FLUSH_EVERY: Duration = Duration::from_millis(250);
 const BATCH: usize = 500;
 /// Events buffered before new ones are dropped (the log must never slow provisioning down).
 const QUEUE: usize = 20_000;
-const HOUR_MILLIS: i64 = 3_600_000;
 
 /// One SCIM request, as the sync log keeps it. Never holds keys or attribute values beyond
 /// the resource's label.
@@ -151,7 +154,7 @@ impl Store {
                 continue;
             }
             let slot = hours
-                .entry((&e.directory_id, e.at - e.at.rem_euclid(HOUR_MILLIS)))
+                .entry((&e.directory_id, hour_start(e.at)))
                 .or_default();
             slot.0 += 1;
             slot.1 += i64::from(e.status >= 400);
