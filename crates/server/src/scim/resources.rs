@@ -369,15 +369,11 @@ pub async fn delete(
     conditions: &Conditions,
 ) -> ScimApiResult<Outcome> {
     let if_match = conditions.required_version();
+    // The store reads the row inside the delete's transaction and returns its label.
     let label = match kind {
-        ResourceKind::User => state.store.get_user(&dir.id, id).await?,
-        ResourceKind::Group => state.store.get_group(&dir.id, id).await?,
-    }
-    .and_then(|r| label(kind, &r.doc));
-    match kind {
         ResourceKind::User => state.store.delete_user(&dir.id, id, if_match).await?,
         ResourceKind::Group => state.store.delete_group(&dir.id, id, if_match).await?,
-    }
+    };
     Ok(Outcome {
         status: StatusCode::NO_CONTENT,
         body: None,
@@ -386,7 +382,7 @@ pub async fn delete(
             operation: op_name(kind, "deleteUser", "deleteGroup"),
             resource_type: Some(kind.name()),
             resource_id: Some(id.to_owned()),
-            resource_label: label,
+            resource_label: Some(label),
             ..SyncNote::default()
         },
     })

@@ -337,22 +337,27 @@ impl Store {
         }))
     }
 
+    /// Deletes a group, its memberships and the grants made through it. Returns the deleted
+    /// group's displayName, for the sync log.
     pub async fn delete_group(
         &self,
         directory_id: &str,
         id: &str,
         if_match: Option<i64>,
-    ) -> Result<(), WriteError> {
+    ) -> Result<String, WriteError> {
         let mut tx = self.write.begin().await?;
-        let version: Option<i64> =
-            sqlx::query_scalar("SELECT version FROM groups WHERE directory_id = $1 AND id = $2")
-                .bind(directory_id)
-                .bind(id)
-                .fetch_optional(&mut *tx)
-                .await?;
-        let Some(version) = version else {
+        let row = sqlx::query(
+            "SELECT version, display_name FROM groups WHERE directory_id = $1 AND id = $2",
+        )
+        .bind(directory_id)
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(row) = row else {
             return Err(WriteError::NotFound);
         };
+        let version: i64 = row.try_get("version")?;
+        let display_name: String = row.try_get("display_name")?;
         if if_match.is_some_and(|v| v != version) {
             return Err(WriteError::PreconditionFailed);
         }
@@ -368,7 +373,7 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         tx.commit().await?;
-        Ok(())
+        Ok(display_name)
     }
 
     pub async fn list_groups(

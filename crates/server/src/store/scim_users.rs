@@ -265,16 +265,18 @@ impl Store {
         }))
     }
 
-    /// Deletes a user and their memberships (group member counts follow).
+    /// Deletes a user and their memberships (group member counts follow). Returns the
+    /// deleted user's userName, for the sync log.
     pub async fn delete_user(
         &self,
         directory_id: &str,
         id: &str,
         if_match: Option<i64>,
-    ) -> Result<(), WriteError> {
+    ) -> Result<String, WriteError> {
         let mut tx = self.write.begin().await?;
         let row = sqlx::query(&format!(
-            "SELECT u.version, {ACTIVE} FROM users u WHERE u.directory_id = $1 AND u.id = $2"
+            "SELECT u.version, u.user_name, {ACTIVE} FROM users u \
+             WHERE u.directory_id = $1 AND u.id = $2"
         ))
         .bind(directory_id)
         .bind(id)
@@ -284,6 +286,7 @@ impl Store {
             return Err(WriteError::NotFound);
         };
         let version: i64 = row.try_get("version")?;
+        let user_name: String = row.try_get("user_name")?;
         let active = row.try_get::<i64, _>("active")? != 0;
         if if_match.is_some_and(|v| v != version) {
             return Err(WriteError::PreconditionFailed);
@@ -308,7 +311,7 @@ impl Store {
         let (a, d) = if active { (-1, 0) } else { (0, -1) };
         count_user(&mut tx, directory_id, a, d).await?;
         tx.commit().await?;
-        Ok(())
+        Ok(user_name)
     }
 
     /// Lists users. With a residual filter, rows stream through `keep` (the core's evaluator)
