@@ -8,7 +8,8 @@
 
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import { mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before } from 'node:test';
@@ -40,8 +41,9 @@ process.on('exit', () => {
 /**
  * Starts the server on a free port with a fresh database and resolves once it prints the line
  * saying where it listens. Fails with the server's output when it exits or stays silent.
+ * `env` adds settings (ROSTER_CORS_ORIGINS for a console on another origin).
  */
-export async function startServer() {
+export async function startServer({ env: settings = {} } = {}) {
   const bin = process.env.ROSTER_BIN ?? path.join(repo, 'target/debug/roster');
   const dist = process.env.ROSTER_DIST ?? path.join(repo, 'dist');
   const dir = await mkdtemp(path.join(tmpdir(), 'roster-e2e-'));
@@ -58,7 +60,7 @@ export async function startServer() {
     ROSTER_ADMIN_EMAIL: ADMIN.email,
     ROSTER_ADMIN_PASSWORD: ADMIN.password,
     RUST_LOG: process.env.RUST_LOG ?? 'info',
-  });
+  }, settings);
   const child = spawn(bin, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
   live.add(child);
   let output = '';
@@ -121,19 +123,77 @@ export function launchBrowser() {
 
 /**
  * One server and one browser for the calling test file, started before its tests and stopped
- * after them, also when a test or the start itself failed.
+ * after them, also when a test or the start itself failed. `options` go to `startServer`, or
+ * is a function of the stack giving them (to name a static host started by `setUp`).
  */
-export function useStack() {
-  const stack = { server: null, browser: null };
+export function useStack({ setUp, server: options } = {}) {
+  const stack = { server: null, browser: null, cleanups: [] };
   before(async () => {
-    stack.server = await startServer();
+    if (setUp) await setUp(stack);
+    stack.server = await startServer(typeof options === 'function' ? options(stack) : options);
     stack.browser = await launchBrowser();
   });
   after(async () => {
     await stack.browser?.close();
     await stack.server?.stop();
+    for (const cleanup of stack.cleanups.reverse()) await cleanup();
   });
   return stack;
+}
+
+const CONTENT_TYPES = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.wasm': 'application/wasm',
+  '.json': 'application/json',
+  '.css': 'text/css; charset=utf-8',
+  '.example': 'text/plain; charset=utf-8',
+};
+
+/**
+ * A static file host such as a CDN or an admin portal's web server, on its own loopback port.
+ * `mounts` maps URL prefixes (ending in `/`) to folders; a mount with `fallback` answers that
+ * file for paths that are not files (the SPA rewrite a host is configured with), others 404.
+ * `transform(urlPath, text)` may rewrite text files as they are served. Logs nothing.
+ */
+export async function startStaticHost(mounts, { transform } = {}) {
+  const prefixes = Object.keys(mounts).sort((a, b) => b.length - a.length);
+  const server = createServer(async (request, response) => {
+    const { pathname } = new URL(request.url, 'http://host');
+    const prefix = prefixes.find((p) => pathname.startsWith(p) || `${pathname}/` === p);
+    const send = async (file, status = 200) => {
+      const type = CONTENT_TYPES[path.extname(file)] ?? 'application/octet-stream';
+      let body = await readFile(file);
+      if (transform && !type.startsWith('application/wasm')) {
+        body = Buffer.from(transform(pathname, body.toString('utf8')));
+      }
+      response.writeHead(status, { 'content-type': type, 'cache-control': 'no-cache' });
+      response.end(body);
+    };
+    try {
+      if (prefix) {
+        const mount = mounts[prefix];
+        const file = path.join(mount.dir, decodeURIComponent(pathname.slice(prefix.length)));
+        if (file.startsWith(mount.dir) && (await stat(file).catch(() => null))?.isFile()) {
+          return await send(file);
+        }
+        if (mount.fallback) return await send(path.join(mount.dir, mount.fallback));
+      }
+      response.writeHead(404, { 'content-type': 'text/plain' });
+      response.end('not found');
+    } catch (error) {
+      response.writeHead(500, { 'content-type': 'text/plain' });
+      response.end(String(error));
+    }
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${server.address().port}`;
+  const stop = () => new Promise((resolve) => {
+    server.closeAllConnections();
+    server.close(resolve);
+  });
+  return { url, stop };
 }
 
 /**

@@ -1,10 +1,10 @@
-//! The console's top level: [`App`] loads the runtime config, [`Console`] provides the shared
+//! The console's top level: [`App`] carries the stylesheet and the config, [`Console`] provides the shared
 //! state and the router, [`Shell`] picks sign-in or the signed-in layout, and [`AppRoutes`] is
 //! the whole route table. A section is added to the navigation and the routes together, only
 //! once it works.
+use crate::state::use_navigate;
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes, A};
-use leptos_router::hooks::use_navigate;
 use leptos_router::path;
 use roster_api_types::Session;
 
@@ -16,38 +16,54 @@ use crate::pages::{
     SignInPage, SiteProductPage, SitesPage, UserPage, UsersPage,
 };
 use crate::state::{
-    check_session, load_config, provide_console_state, use_auth, use_client, use_href,
-    use_shown_once, Auth, RuntimeConfig, SignedOutReason,
+    check_session, provide_console_state, use_auth, use_client, use_href, use_shown_once, Auth,
+    RuntimeConfig, SignedOutReason,
 };
 use crate::CONSOLE_VERSION;
 
-/// The whole console. Everything it renders sits inside one `.roster` element, so its styles
-/// stay scoped when the console is embedded in another page.
+/// The console's stylesheet. It travels inside the wasm and is rendered with the console, so it
+/// applies wherever the console is mounted, inside a shadow root too, and never depends on a
+/// stylesheet URL resolving on the host page. Every rule is scoped under `.roster`.
+const STYLESHEET: &str = include_str!("../style/roster.css");
+
+/// The whole console, given its settings (or why they are wrong). Everything it renders sits
+/// inside one `.roster` element, so its styles stay scoped when the console is embedded; `page`
+/// says whether it is the whole page (see [`crate::mount`]).
 #[component]
-pub fn App() -> impl IntoView {
-    let config = LocalResource::new(load_config);
+pub fn App(config: Result<RuntimeConfig, String>, page: bool) -> impl IntoView {
+    let theme = config.as_ref().ok().and_then(|c| c.theme.attribute());
+    let class = if page {
+        "roster roster--page"
+    } else {
+        "roster roster--embedded"
+    };
     view! {
-        <div class="roster roster--page">
-            {move || match config.get() {
-                None => view! { <p class="roster-loading" role="status">"Loading…"</p> }.into_any(),
-                Some(Err(message)) => view! { <ConfigError message/> }.into_any(),
-                Some(Ok(config)) => view! { <Console config/> }.into_any(),
+        <div class=class data-theme=theme>
+            <style>{STYLESHEET}</style>
+            {match config {
+                Err(message) => view! { <ConfigError message/> }.into_any(),
+                Ok(config) => view! { <Console config/> }.into_any(),
             }}
         </div>
     }
 }
 
-/// Shown when `config.json` exists but is wrong: the operator must fix the file.
+/// Shown when the settings are wrong: the operator must fix `config.json` or the mount options.
 #[component]
 fn ConfigError(message: String) -> impl IntoView {
     set_page_title("Misconfigured");
+    let fix = if message.starts_with("config.json") {
+        "Fix config.json next to index.html (see config.json.example), then reload."
+    } else {
+        "Fix the options the page mounts the console with, then reload."
+    };
     view! {
         <main class="roster-card">
             <h1>"The console is misconfigured"</h1>
             <div class="roster-alert roster-alert--error" role="alert">
                 <p class="roster-alert__message">{message}</p>
             </div>
-            <p>"Fix config.json next to index.html (see config.json.example), then reload."</p>
+            <p>{fix}</p>
         </main>
     }
 }
@@ -156,12 +172,8 @@ fn focus_heading_on_navigation() {
             for delay in [0, 400] {
                 leptos::prelude::set_timeout(
                     move || {
-                        let Some(document) = web_sys::window().and_then(|w| w.document()) else {
-                            return;
-                        };
-                        let main = document.get_element_by_id("roster-main");
-                        let inside = document
-                            .active_element()
+                        let main = crate::dom::query("#roster-main");
+                        let inside = crate::dom::active_element()
                             .zip(main.clone())
                             .is_some_and(|(a, m)| m.contains(Some(&a)) && a.tag_name() != "BODY");
                         if inside {

@@ -1,14 +1,17 @@
-//! Roster's admin console: a Leptos client-side app compiled to WebAssembly. `App` loads the
-//! runtime `config.json`, checks the admin session and renders the shell; the modules follow
-//! the layout of `STYLE.md`: `api` talks to the server, `state` holds session and config
-//! context, `pages` has one file per route and `components` the widgets pages share.
+//! Roster's admin console: a Leptos client-side app compiled to WebAssembly. `mount` starts it
+//! as a whole page or inside a host page; `App` checks the admin session and renders the shell.
+//! The modules follow the layout of `STYLE.md`: `api` talks to the server, `state` holds
+//! session and config context, `pages` has one file per route, `components` the widgets pages
+//! share and `dom` where the console sits in the page.
 #![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
 pub mod api;
 pub mod app;
 pub mod components;
+pub mod dom;
 pub mod format;
+pub mod mount;
 pub mod pages;
 pub mod state;
 

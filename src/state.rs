@@ -1,11 +1,11 @@
-//! What the whole console shares through context: the runtime configuration read from
-//! `config.json` at startup ([`RuntimeConfig`]), and the admin's session ([`Auth`]). The
-//! config is read at run time, not compiled in, so one built `dist/` serves every environment.
+//! What the whole console shares through context: the runtime configuration ([`RuntimeConfig`],
+//! from `config.json` or the embedding page, see [`crate::mount`]) and the admin's session
+//! ([`Auth`]). The config is read at run time, not compiled in, so one built `dist/` serves
+//! every environment.
 use leptos::prelude::*;
+use leptos_router::NavigateOptions;
 use roster_api_types::Session;
 use serde::Deserialize;
-use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
 
 use crate::api::{self, ApiError, Client};
 
@@ -17,15 +17,37 @@ pub enum SignInMode {
     Password,
 }
 
-/// The console's runtime settings, from `config.json` next to `index.html`.
+/// Light or dark colours: `Auto` follows the system setting.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Theme {
+    #[default]
+    Auto,
+    Light,
+    Dark,
+}
+
+impl Theme {
+    /// The value of the `data-theme` attribute the stylesheet reads; none for `Auto`.
+    pub fn attribute(self) -> Option<&'static str> {
+        match self {
+            Theme::Auto => None,
+            Theme::Light => Some("light"),
+            Theme::Dark => Some("dark"),
+        }
+    }
+}
+
+/// The console's runtime settings: from `config.json` next to `index.html` when the console is
+/// the page, from the mount options or the `<roster-console>` attributes when it is embedded.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RuntimeConfig {
     /// Where the admin API lives, without the `/api/v1` prefix; empty means the console's own
     /// origin.
     pub api_base_url: String,
-    /// The path the console is served under, e.g. `/` or `/admin/roster`.
+    /// The path the console's routes live under, e.g. `/` or `/admin/roster`.
     pub base_path: String,
     pub sign_in_mode: SignInMode,
+    pub theme: Theme,
 }
 
 impl Default for RuntimeConfig {
@@ -34,51 +56,72 @@ impl Default for RuntimeConfig {
             api_base_url: String::new(),
             base_path: "/".to_owned(),
             sign_in_mode: SignInMode::Password,
+            theme: Theme::Auto,
         }
     }
 }
 
-/// The file as written by an operator. Unknown keys are rejected: a typo such as `apiBaseURL`
-/// would otherwise be ignored silently and the console would talk to the wrong server.
+/// The settings as an operator writes them. Unknown keys are rejected: a typo such as
+/// `apiBaseURL` would otherwise be ignored silently and the console would talk to the wrong
+/// server.
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct ConfigFile {
     api_base_url: Option<String>,
     base_path: Option<String>,
     sign_in_mode: Option<String>,
+    theme: Option<String>,
 }
 
 impl RuntimeConfig {
-    /// Parses and checks `config.json`; the error names the offending setting.
-    pub fn parse(json: &str) -> Result<RuntimeConfig, String> {
+    /// Parses and checks settings written as `config.json` (`source` names where they came
+    /// from in errors). Without `basePath` the routes live under `default_base`: where
+    /// `config.json` was found, or `/` when embedded.
+    pub fn parse(json: &str, source: &str, default_base: &str) -> Result<RuntimeConfig, String> {
         let file: ConfigFile =
-            serde_json::from_str(json).map_err(|e| format!("config.json is not valid: {e}"))?;
-        let mut config = RuntimeConfig::default();
+            serde_json::from_str(json).map_err(|e| format!("{source} is not valid: {e}"))?;
+        let mut config = RuntimeConfig {
+            base_path: default_base.to_owned(),
+            ..RuntimeConfig::default()
+        };
         if let Some(url) = file.api_base_url {
             let url = url.trim().trim_end_matches('/').to_owned();
             let absolute = url.starts_with("https://") || url.starts_with("http://");
             if !(url.is_empty() || absolute || url.starts_with('/')) {
                 return Err(format!(
-                    "config.json: apiBaseUrl \"{url}\" must be empty, an absolute http(s) URL \
+                    "{source}: apiBaseUrl \"{url}\" must be empty, an absolute http(s) URL \
                      or a path starting with /"
                 ));
             }
             config.api_base_url = url;
         }
         if let Some(path) = file.base_path {
-            if !path.starts_with('/') {
-                return Err(format!(
-                    "config.json: basePath \"{path}\" must start with /"
-                ));
-            }
             config.base_path = path;
+        }
+        if !config.base_path.starts_with('/') {
+            return Err(format!(
+                "{source}: basePath \"{}\" must start with /",
+                config.base_path
+            ));
         }
         if let Some(mode) = file.sign_in_mode {
             config.sign_in_mode = match mode.as_str() {
                 "password" => SignInMode::Password,
                 other => {
                     return Err(format!(
-                        "config.json: signInMode \"{other}\" is not supported (use \"password\")"
+                        "{source}: signInMode \"{other}\" is not supported (use \"password\")"
+                    ))
+                }
+            };
+        }
+        if let Some(theme) = file.theme {
+            config.theme = match theme.as_str() {
+                "auto" => Theme::Auto,
+                "light" => Theme::Light,
+                "dark" => Theme::Dark,
+                other => {
+                    return Err(format!(
+                        "{source}: theme \"{other}\" is not one of \"auto\", \"light\", \"dark\""
                     ))
                 }
             };
@@ -97,52 +140,6 @@ impl RuntimeConfig {
     pub fn href(&self, route: &str) -> String {
         format!("{}{}", self.router_base(), route)
     }
-}
-
-/// Fetches `config.json` relative to the document's base URL (the `<base href>` Trunk writes),
-/// so a deep link such as `/directories/7` still finds the file at the console's root.
-///
-/// No file means defaults: a static host answers 404 (or 403 on some object stores) and the
-/// Roster server's client-route fallback answers `index.html`, which is not JSON. A file that
-/// is JSON but wrong is an error, shown to the operator instead of guessed around.
-pub async fn load_config() -> Result<RuntimeConfig, String> {
-    let Some(window) = web_sys::window() else {
-        return Ok(RuntimeConfig::default());
-    };
-    let base = window
-        .document()
-        .and_then(|d| d.base_uri().ok().flatten())
-        .unwrap_or_default();
-    let url = web_sys::Url::new_with_base("config.json", &base)
-        .map(|u| u.href())
-        .unwrap_or_else(|_| "config.json".to_owned());
-    let Ok(response) = JsFuture::from(window.fetch_with_str(&url)).await else {
-        return Ok(RuntimeConfig::default());
-    };
-    let Ok(response) = response.dyn_into::<web_sys::Response>() else {
-        return Ok(RuntimeConfig::default());
-    };
-    let is_json = response
-        .headers()
-        .get("content-type")
-        .ok()
-        .flatten()
-        .is_some_and(|ct| ct.to_ascii_lowercase().contains("json"));
-    if !response.ok() || !is_json {
-        return Ok(RuntimeConfig::default());
-    }
-    let text = match response.text() {
-        Ok(promise) => JsFuture::from(promise)
-            .await
-            .map_err(|e| format!("config.json could not be read: {}", api::js_error_text(&e)))?,
-        Err(e) => {
-            return Err(format!(
-                "config.json could not be read: {}",
-                api::js_error_text(&e)
-            ))
-        }
-    };
-    RuntimeConfig::parse(&text.as_string().unwrap_or_default())
 }
 
 /// Why the sign-in form is showing, when there is more to say than "please sign in".
@@ -223,6 +220,22 @@ pub fn use_config() -> RuntimeConfig {
     expect_context::<RuntimeConfig>()
 }
 
+/// leptos_router's `use_navigate` for the console's URLs. Every URL the console makes already
+/// carries the base path ([`use_href`], the current location), but the router would put the
+/// base in front once more; this navigates to the URL as given.
+pub fn use_navigate() -> impl Fn(&str, NavigateOptions) + Clone {
+    let navigate = leptos_router::hooks::use_navigate();
+    move |href: &str, options: NavigateOptions| {
+        navigate(
+            href,
+            NavigateOptions {
+                resolve: false,
+                ..options
+            },
+        )
+    }
+}
+
 /// [`RuntimeConfig::href`] from context: the link target of a console route.
 pub fn use_href(route: &str) -> String {
     use_config().href(route)
@@ -246,22 +259,37 @@ pub fn check_session(client: Client, auth: RwSignal<Auth>) {
 mod tests {
     use super::*;
 
+    fn parse(json: &str) -> Result<RuntimeConfig, String> {
+        RuntimeConfig::parse(json, "config.json", "/")
+    }
+
     #[test]
-    fn the_shipped_example_spells_out_the_defaults() {
+    fn the_shipped_files_spell_out_the_defaults() {
         let example = include_str!("../public/config.json.example");
-        assert_eq!(RuntimeConfig::parse(example), Ok(RuntimeConfig::default()));
+        assert_eq!(parse(example), Ok(RuntimeConfig::default()));
+        let shipped = include_str!("../public/config.json");
+        assert_eq!(parse(shipped), Ok(RuntimeConfig::default()));
     }
 
     #[test]
     fn empty_object_means_defaults() {
-        assert_eq!(RuntimeConfig::parse("{}"), Ok(RuntimeConfig::default()));
+        assert_eq!(parse("{}"), Ok(RuntimeConfig::default()));
         assert_eq!(RuntimeConfig::default().router_base(), "");
     }
 
     #[test]
+    fn without_base_path_the_routes_live_where_the_file_was_found() {
+        let c = RuntimeConfig::parse("{}", "config.json", "/admin/roster/").unwrap();
+        assert_eq!(c.router_base(), "/admin/roster");
+        assert_eq!(c.href("/directories"), "/admin/roster/directories");
+        let set = RuntimeConfig::parse(r#"{"basePath":"/x"}"#, "config.json", "/admin/").unwrap();
+        assert_eq!(set.router_base(), "/x");
+    }
+
+    #[test]
     fn full_config_is_read_and_normalised() {
-        let c = RuntimeConfig::parse(
-            r#"{"apiBaseUrl":"https://api.example.com/","basePath":"/admin/roster/","signInMode":"password"}"#,
+        let c = parse(
+            r#"{"apiBaseUrl":"https://api.example.com/","basePath":"/admin/roster/","signInMode":"password","theme":"dark"}"#,
         )
         .unwrap();
         assert_eq!(c.api_base_url, "https://api.example.com");
@@ -269,18 +297,26 @@ mod tests {
         assert_eq!(c.href("/"), "/admin/roster/");
         assert_eq!(RuntimeConfig::default().href("/"), "/");
         assert_eq!(c.sign_in_mode, SignInMode::Password);
+        assert_eq!(c.theme, Theme::Dark);
+        assert_eq!(c.theme.attribute(), Some("dark"));
+        assert_eq!(Theme::Auto.attribute(), None);
     }
 
     #[test]
-    fn mistakes_are_errors_that_name_the_setting() {
-        let typo = RuntimeConfig::parse(r#"{"apiBaseURL":"https://x"}"#).unwrap_err();
+    fn mistakes_are_errors_that_name_the_setting_and_the_source() {
+        let typo = parse(r#"{"apiBaseURL":"https://x"}"#).unwrap_err();
         assert!(typo.contains("apiBaseURL"), "{typo}");
-        let url = RuntimeConfig::parse(r#"{"apiBaseUrl":"api.example.com"}"#).unwrap_err();
+        let url = parse(r#"{"apiBaseUrl":"api.example.com"}"#).unwrap_err();
         assert!(url.contains("apiBaseUrl"), "{url}");
-        let path = RuntimeConfig::parse(r#"{"basePath":"admin"}"#).unwrap_err();
+        let path = parse(r#"{"basePath":"admin"}"#).unwrap_err();
         assert!(path.contains("basePath"), "{path}");
-        let mode = RuntimeConfig::parse(r#"{"signInMode":"saml"}"#).unwrap_err();
+        let mode = parse(r#"{"signInMode":"saml"}"#).unwrap_err();
         assert!(mode.contains("saml"), "{mode}");
-        assert!(RuntimeConfig::parse("not json").is_err());
+        let theme = RuntimeConfig::parse(r#"{"theme":"blue"}"#, "mount options", "/").unwrap_err();
+        assert!(
+            theme.contains("blue") && theme.starts_with("mount options"),
+            "{theme}"
+        );
+        assert!(parse("not json").is_err());
     }
 }

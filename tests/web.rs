@@ -555,3 +555,41 @@ async fn the_sign_in_button_is_busy_while_the_request_runs() {
     );
     drop(mounted);
 }
+
+#[wasm_bindgen_test]
+async fn embedded_console_keeps_the_host_title_and_applies_its_theme() {
+    let _fetch = FetchStub::install(
+        "return json(401, {title: 'Unauthorized', status: 401}, {'content-type': 'application/problem+json'});",
+    );
+    document().set_title("Host portal");
+    let root = container();
+    let options = js_sys::JSON::parse(r#"{"basePath":"/portal/roster","theme":"dark"}"#).unwrap();
+    let mut mounted = roster_console::mount::mount(root.clone(), options);
+    wait_for("sign-in form", || find(&root, "form").is_some()).await;
+    let console = find(&root, ".roster").unwrap();
+    assert_eq!(console.get_attribute("data-theme").as_deref(), Some("dark"));
+    assert!(console.class_list().contains("roster--embedded"));
+    assert!(!console.class_list().contains("roster--page"));
+    assert!(
+        text(&root, "style").contains(".roster"),
+        "the stylesheet comes with the console"
+    );
+    assert_eq!(document().title(), "Host portal", "the host owns the title");
+    mounted.unmount();
+    assert_eq!(root.child_element_count(), 0, "unmount empties the element");
+    root.remove();
+    roster_console::dom::set_mount(&document().body().unwrap().into(), true);
+}
+
+#[wasm_bindgen_test]
+async fn wrong_mount_options_are_shown_naming_the_setting() {
+    let root = container();
+    let mut mounted =
+        roster_console::mount::mount(root.clone(), JsValue::from_str(r#"{"apiBaseURL":"x"}"#));
+    assert!(text(&root, "h1").contains("misconfigured"));
+    assert!(text(&root, "[role=alert]").contains("apiBaseURL"));
+    assert!(text(&root, "main").contains("mount"));
+    mounted.unmount();
+    root.remove();
+    roster_console::dom::set_mount(&document().body().unwrap().into(), true);
+}

@@ -80,19 +80,11 @@ fn DialogBox(
     let dialog = NodeRef::<leptos::html::Dialog>::new();
     let cancel_button = NodeRef::<leptos::html::Button>::new();
     // Focus goes back here when the dialog closes, however it closes.
-    let opener = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.active_element());
+    let opener = crate::dom::active_element();
     let opener = SendWrapper::new(opener);
     on_cleanup(move || {
         // A modal dialog makes the page inert; close it first or the focus call is ignored.
-        if let Some(open_dialog) = web_sys::window()
-            .and_then(|w| w.document())
-            .and_then(|d| {
-                d.query_selector("dialog.roster-dialog[open]")
-                    .ok()
-                    .flatten()
-            })
+        if let Some(open_dialog) = crate::dom::query("dialog.roster-dialog[open]")
             .and_then(|d| d.dyn_into::<web_sys::HtmlDialogElement>().ok())
         {
             open_dialog.close();
@@ -150,9 +142,7 @@ fn DialogBox(
             let (Some(first), Some(last)) = (items.first(), items.last()) else {
                 return;
             };
-            let active = web_sys::window()
-                .and_then(|w| w.document())
-                .and_then(|d| d.active_element());
+            let active = crate::dom::active_element();
             let at = |el: &web_sys::HtmlElement| {
                 active
                     .as_ref()

@@ -1,8 +1,8 @@
 //! The audit log: every admin action and access change, newest first, filtered by actor,
 //! action, target and time (all in the URL). Each entry reads as one line; opening it shows
 //! the state before → after.
+use crate::state::use_navigate;
 use leptos::prelude::*;
-use leptos_router::hooks::use_navigate;
 use roster_api_types::audit::{AuditEntry, AuditQuery};
 use serde_json::Value;
 

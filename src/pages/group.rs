@@ -2,7 +2,9 @@
 //! here (its directory owns it; the link leads to its members there). A local group can be
 //! renamed, deleted, and have members added or removed by searching the organization's users.
 use leptos::prelude::*;
-use leptos_router::hooks::{use_navigate, use_params_map};
+use leptos_router::hooks::use_params_map;
+
+use crate::state::use_navigate;
 use roster_api_types::access::{GroupAccess, GroupDetail, GroupKind, OrgUserQuery};
 
 use super::groups::kind_badge;

@@ -1,7 +1,7 @@
 //! The organization's groups: synced ones (read-only, with their directory) and local ones,
 //! searchable and filterable by kind in the URL, and a form to create a local group.
+use crate::state::use_navigate;
 use leptos::prelude::*;
-use leptos_router::hooks::use_navigate;
 use roster_api_types::access::{Group, GroupKind, OrgGroupQuery};
 
 use super::directory::{query_param, with_query};

@@ -1,8 +1,8 @@
 //! The credentials screen, shown in place of every page while newly issued credentials are
 //! pending (see [`ShownOnce`]): the base URL and the API key with copy buttons, where to paste
 //! them in Okta and Microsoft Entra ID, and the confirmation that ends it.
+use crate::state::use_navigate;
 use leptos::prelude::*;
-use leptos_router::hooks::use_navigate;
 
 use crate::components::{set_page_title, CopyField, CopyOnceSecret};
 use crate::format::datetime;

@@ -1,8 +1,8 @@
 //! Users of the whole organization, across directories: search by the start of a username or
 //! email (in the URL, with cursor pages), each with its directory and whether it is managed
 //! (email on a verified domain) or external.
+use crate::state::use_navigate;
 use leptos::prelude::*;
-use leptos_router::hooks::use_navigate;
 use roster_api_types::access::{OrgUser, OrgUserQuery};
 
 use super::directory::{query_param, with_query};

@@ -1,7 +1,9 @@
 //! The Groups tab (search by name prefix, member counts, cursor pages in the URL) and the page
 //! of one group with its members, paged: a group can have 100,000 of them.
 use leptos::prelude::*;
-use leptos_router::hooks::{use_navigate, use_params_map};
+use leptos_router::hooks::use_params_map;
+
+use crate::state::use_navigate;
 use roster_api_types::directory::{GroupListQuery, GroupSummary};
 
 use super::users::user_columns;

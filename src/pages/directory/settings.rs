@@ -1,7 +1,7 @@
 //! The Settings tab: rename, and delete behind a confirmation that names what goes with the
 //! directory (users, groups, access grants, counted by the server) and asks for the name.
+use crate::state::use_navigate;
 use leptos::prelude::*;
-use leptos_router::hooks::use_navigate;
 
 use super::DirectoryContext;
 use crate::api::{self, ApiError};

@@ -1,8 +1,8 @@
 //! The Sync log tab: the identity provider's requests, newest first, filterable by errors
 //! only, operation and text (all in the URL). An error row says what went wrong in words an
 //! admin can act on, from the SCIM error type, followed by the server's own detail.
+use crate::state::use_navigate;
 use leptos::prelude::*;
-use leptos_router::hooks::use_navigate;
 use roster_api_types::directory::{EventListQuery, EventStatusFilter, SyncEvent};
 
 use super::{dir_href, query_param, with_query, DirectoryContext};

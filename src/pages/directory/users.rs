@@ -1,6 +1,8 @@
 //! The Users tab (search, sort, cursor pages, all in the URL) and the page of one user.
 use leptos::prelude::*;
-use leptos_router::hooks::{use_navigate, use_params_map};
+use leptos_router::hooks::use_params_map;
+
+use crate::state::use_navigate;
 use roster_api_types::directory::{SortOrder, UserListQuery, UserSort, UserSummary};
 
 use super::attributes::UserAttributes;

@@ -1,0 +1,94 @@
+// The built console on a static host (a CDN, an object store) under a base path, talking to a
+// Roster server on another origin: config.json next to index.html names the API, the host
+// rewrites unknown paths under the base path to index.html, and Roster allows the console's
+// origin (ROSTER_CORS_ORIGINS). Sign in, use the console, and open a hash-free deep link.
+
+import assert from 'node:assert/strict';
+import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { test } from 'node:test';
+import { ADMIN, screenshot, startStaticHost, useStack, withPage } from './harness.mjs';
+
+const BASE = '/admin/roster/';
+const site = { dir: null, host: null };
+
+const stack = useStack({
+  // The host comes first: Roster must be told its origin. config.json is written once
+  // Roster's address is known, before any page asks for it.
+  setUp: async (stack) => {
+    site.dir = await mkdtemp(path.join(tmpdir(), 'roster-static-'));
+    await cp(process.env.ROSTER_DIST ?? path.resolve('../dist'), site.dir, { recursive: true });
+    site.host = await startStaticHost({ [BASE]: { dir: site.dir, fallback: 'index.html' } });
+    stack.cleanups.push(async () => {
+      await site.host.stop();
+      await rm(site.dir, { recursive: true, force: true });
+    });
+  },
+  server: () => ({ env: { ROSTER_CORS_ORIGINS: site.host.url } }),
+});
+
+async function writeConfig(config) {
+  await writeFile(path.join(site.dir, 'config.json'), JSON.stringify(config));
+}
+
+test('signs in and works from a static host under a base path, API on another origin', async () => {
+  await writeConfig({ apiBaseUrl: stack.server.url });
+  assert.notEqual(new URL(site.host.url).origin, new URL(stack.server.url).origin);
+  await withPage(stack, { name: 'static-hosting' }, async (page) => {
+    const requests = [];
+    page.on('request', (request) => requests.push(request.url()));
+
+    // A deep link first: the loader must find the files and config.json from here.
+    await page.goto(`${site.host.url}${BASE}directories`);
+    await page.getByLabel('Email').fill(ADMIN.email);
+    await page.getByLabel('Password').fill(ADMIN.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'No directories yet' }).waitFor();
+    await screenshot(page, 'static-hosting-directories', 'light');
+
+    await page.getByRole('link', { name: 'Create directory' }).click();
+    assert.equal(new URL(page.url()).pathname, `${BASE}directories/new`);
+    await page.getByLabel('Directory name').fill('Entra users');
+    await page.getByRole('button', { name: 'Create' }).click();
+    const baseUrl = await page.getByLabel('Directory base URL').inputValue();
+    assert.ok(baseUrl.startsWith(`${stack.server.url}/scim/directory/`), baseUrl);
+    await page.getByLabel('I have stored the api key in a safe place').check();
+    await page.getByRole('button', { name: 'Done' }).click();
+    await page.getByRole('heading', { name: 'Entra users' }).waitFor();
+    const directoryPath = new URL(page.url()).pathname;
+    assert.ok(directoryPath.startsWith(`${BASE}directories/`), directoryPath);
+
+    // The same deep link in a fresh load, as from a bookmark: served by the host's rewrite.
+    await page.reload();
+    await page.getByRole('heading', { name: 'Entra users' }).waitFor();
+    await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Sites' }).click();
+    assert.equal(new URL(page.url()).pathname, `${BASE}sites`);
+
+    const apiOrigin = new URL(stack.server.url).origin;
+    const consoleOrigin = new URL(site.host.url).origin;
+    for (const url of requests) {
+      const { origin, pathname } = new URL(url);
+      if (origin === consoleOrigin) {
+        assert.ok(pathname.startsWith(BASE), `console file outside the base path: ${url}`);
+      } else {
+        assert.equal(origin, apiOrigin, url);
+        assert.ok(pathname.startsWith('/api/'), `only the API comes from Roster: ${url}`);
+      }
+    }
+    assert.ok(requests.some((url) => url.endsWith('.wasm')), 'the wasm came from the host');
+  });
+});
+
+test('a wrong config.json is shown to the operator, naming the setting', async () => {
+  await writeConfig({ apiBaseURL: stack.server.url });
+  try {
+    await withPage(stack, { name: 'static-hosting-misconfigured' }, async (page) => {
+      await page.goto(`${site.host.url}${BASE}users`);
+      await page.getByRole('heading', { name: 'The console is misconfigured' }).waitFor();
+      await page.getByRole('alert').filter({ hasText: 'apiBaseURL' }).waitFor();
+    });
+  } finally {
+    await writeConfig({ apiBaseUrl: stack.server.url });
+  }
+});
