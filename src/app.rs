@@ -2,7 +2,6 @@
 //! state and the router, [`Shell`] picks sign-in or the signed-in layout, and [`AppRoutes`] is
 //! the whole route table. A section is added to the navigation and the routes together, only
 //! once it works.
-use crate::state::use_navigate;
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes, A};
 use leptos_router::path;
@@ -15,6 +14,7 @@ use crate::pages::{
     GroupPage, GroupsPage, HomePage, NotFoundPage, OrgGroupPage, OrgUserPage, ShownOncePage,
     SignInPage, SiteProductPage, SitesPage, UserPage, UsersPage,
 };
+use crate::state::use_navigate;
 use crate::state::{
     check_session, provide_console_state, use_auth, use_client, use_href, use_shown_once, Auth,
     RuntimeConfig, SignedOutReason,

@@ -1,7 +1,6 @@
 //! The audit log: every admin action and access change, newest first, filtered by actor,
 //! action, target and time (all in the URL). Each entry reads as one line; opening it shows
 //! the state before → after.
-use crate::state::use_navigate;
 use leptos::prelude::*;
 use roster_api_types::audit::{AuditEntry, AuditQuery};
 use serde_json::Value;
@@ -10,7 +9,7 @@ use super::directory::{query_param, with_query};
 use crate::api;
 use crate::components::{loaded, set_page_title, ApiResource, Pager};
 use crate::format::datetime;
-use crate::state::{use_client, use_href};
+use crate::state::{use_client, use_href, use_navigate};
 
 /// Action families for the filter, with their words.
 const ACTIONS: [(&str, &str); 8] = [

@@ -4,7 +4,6 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
-use crate::state::use_navigate;
 use roster_api_types::access::{GroupAccess, GroupDetail, GroupKind, OrgUserQuery};
 
 use super::groups::kind_badge;
@@ -16,7 +15,7 @@ use crate::components::{
     PickOption, SearchPicker,
 };
 use crate::format::{datetime, plural};
-use crate::state::{use_client, use_href};
+use crate::state::{use_client, use_href, use_navigate};
 
 /// `/groups/:group_id`.
 #[component]

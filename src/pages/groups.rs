@@ -1,6 +1,5 @@
 //! The organization's groups: synced ones (read-only, with their directory) and local ones,
 //! searchable and filterable by kind in the URL, and a form to create a local group.
-use crate::state::use_navigate;
 use leptos::prelude::*;
 use roster_api_types::access::{Group, GroupKind, OrgGroupQuery};
 
@@ -11,7 +10,7 @@ use crate::components::{
     Tone,
 };
 use crate::format::plural;
-use crate::state::{use_client, use_href};
+use crate::state::{use_client, use_href, use_navigate};
 
 /// The Synced / Local badge.
 pub fn kind_badge(g: &Group) -> AnyView {

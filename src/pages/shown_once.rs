@@ -1,12 +1,11 @@
 //! The credentials screen, shown in place of every page while newly issued credentials are
 //! pending (see [`ShownOnce`]): the base URL and the API key with copy buttons, where to paste
 //! them in Okta and Microsoft Entra ID, and the confirmation that ends it.
-use crate::state::use_navigate;
 use leptos::prelude::*;
 
 use crate::components::{set_page_title, CopyField, CopyOnceSecret};
 use crate::format::datetime;
-use crate::state::{use_config, use_shown_once, ShownOnce};
+use crate::state::{use_config, use_navigate, use_shown_once, ShownOnce};
 
 /// The shown-once screen for `creds`.
 #[component]

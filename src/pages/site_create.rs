@@ -1,13 +1,12 @@
 //! "Add a site": name, URL and the products it runs, chosen from the catalogue
 //! (`GET /product-types`: the built-in types and the organization's own), or a new product
 //! type by name. The site is created first, then each product is added.
-use crate::state::use_navigate;
 use leptos::prelude::*;
 use roster_api_types::access::{AddProduct, NewSite};
 
 use crate::api::{self, ApiError};
 use crate::components::{loaded, set_page_title, ApiResource, BusyButton, ErrorBanner};
-use crate::state::{use_client, use_href};
+use crate::state::{use_client, use_href, use_navigate};
 
 /// `/sites/new`.
 #[component]

@@ -1,7 +1,6 @@
 //! Users of the whole organization, across directories: search by the start of a username or
 //! email (in the URL, with cursor pages), each with its directory and whether it is managed
 //! (email on a verified domain) or external.
-use crate::state::use_navigate;
 use leptos::prelude::*;
 use roster_api_types::access::{OrgUser, OrgUserQuery};
 
@@ -11,7 +10,7 @@ use crate::components::{
     loaded, set_page_title, ApiResource, Badge, Column, DataTable, Pager, Tone,
 };
 use crate::format::plural;
-use crate::state::{use_client, use_href};
+use crate::state::{use_client, use_href, use_navigate};
 
 /// The Managed / External badge.
 pub fn managed_badge(managed: bool) -> AnyView {

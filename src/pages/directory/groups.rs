@@ -3,7 +3,6 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
-use crate::state::use_navigate;
 use roster_api_types::directory::{GroupListQuery, GroupSummary};
 
 use super::users::user_columns;
@@ -11,7 +10,7 @@ use super::{dir_href, query_param, with_query, DirectoryContext};
 use crate::api::{self, encode};
 use crate::components::{loaded, set_page_title, ApiResource, Column, DataTable, Pager};
 use crate::format::{datetime, plural, relative};
-use crate::state::use_client;
+use crate::state::{use_client, use_navigate};
 
 #[component]
 pub fn GroupsTab(ctx: DirectoryContext) -> impl IntoView {

@@ -1,13 +1,12 @@
 //! The Settings tab: rename, and delete behind a confirmation that names what goes with the
 //! directory (users, groups, access grants, counted by the server) and asks for the name.
-use crate::state::use_navigate;
 use leptos::prelude::*;
 
 use super::DirectoryContext;
 use crate::api::{self, ApiError};
 use crate::components::{ApiResource, BusyButton, ConfirmDialog, ErrorBanner};
 use crate::format::plural;
-use crate::state::{use_client, use_config};
+use crate::state::{use_client, use_config, use_navigate};
 
 #[component]
 pub fn Settings(ctx: DirectoryContext) -> impl IntoView {

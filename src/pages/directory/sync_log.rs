@@ -1,7 +1,6 @@
 //! The Sync log tab: the identity provider's requests, newest first, filterable by errors
 //! only, operation and text (all in the URL). An error row says what went wrong in words an
 //! admin can act on, from the SCIM error type, followed by the server's own detail.
-use crate::state::use_navigate;
 use leptos::prelude::*;
 use roster_api_types::directory::{EventListQuery, EventStatusFilter, SyncEvent};
 
@@ -9,7 +8,7 @@ use super::{dir_href, query_param, with_query, DirectoryContext};
 use crate::api;
 use crate::components::{loaded, ApiResource, Badge, Pager, Tone};
 use crate::format::datetime;
-use crate::state::use_client;
+use crate::state::{use_client, use_navigate};
 
 /// Operations the SCIM service records, with their words.
 pub const OPERATIONS: [(&str, &str); 16] = [

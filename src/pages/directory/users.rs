@@ -2,7 +2,6 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
-use crate::state::use_navigate;
 use roster_api_types::directory::{SortOrder, UserListQuery, UserSort, UserSummary};
 
 use super::attributes::UserAttributes;
@@ -12,7 +11,7 @@ use crate::components::{
     loaded, set_page_title, ApiResource, Badge, Column, DataTable, Pager, Tone,
 };
 use crate::format::{datetime, plural};
-use crate::state::{use_client, use_config};
+use crate::state::{use_client, use_config, use_navigate};
 
 const SORTS: [(&str, UserSort, &str); 4] = [
     ("userName", UserSort::UserName, "Username"),
