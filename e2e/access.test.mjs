@@ -210,3 +210,38 @@ test('seed journey: a synced group gets Confluence, the IdP deletes it, the audi
     await page.getByRole('heading', { name: 'No sites yet' }).waitFor();
   });
 });
+
+test("a site's page adds and removes products and edits the site", async () => {
+  await withPage(stack, { name: 'site-page' }, async (page) => {
+    await signIn(page);
+    await nav(page, 'Sites');
+    await page.getByRole('link', { name: 'Add a site' }).first().click();
+    await page.getByLabel('Site name').fill('Acme tracker');
+    await page.getByLabel('Site URL').fill('https://tracker.acme.test');
+    await page.getByRole('button', { name: 'Add site' }).click();
+    await page.getByRole('link', { name: 'Acme tracker' }).click();
+    await page.getByRole('heading', { name: 'Acme tracker' }).waitFor();
+    await page.getByText('This site has no products yet').waitFor();
+
+    await page.getByLabel('Add a product').selectOption({ label: 'Confluence' });
+    await page.getByRole('button', { name: 'Add product' }).click();
+    const row = page.getByRole('row').filter({ hasText: 'Confluence' });
+    await row.getByRole('link', { name: 'Confluence' }).waitFor();
+    assert.equal(
+      await page.getByLabel('Add a product').locator('option', { hasText: 'Confluence' }).count(), 0,
+      'a product the site runs is not offered again',
+    );
+    await snap(page, 'site');
+
+    await page.getByRole('button', { name: 'Remove Confluence…' }).click();
+    await page.getByRole('dialog').getByText('No group has access to it, so no one loses access.').waitFor();
+    await page.getByRole('dialog').getByRole('button', { name: 'Remove product' }).click();
+    await page.getByText('This site has no products yet').waitFor();
+
+    await page.getByLabel('Site name').fill('Acme issue tracker');
+    await page.getByRole('button', { name: 'Save details' }).click();
+    await page.getByRole('heading', { name: 'Acme issue tracker' }).waitFor();
+    await nav(page, 'Sites');
+    await page.getByRole('row').filter({ hasText: 'Acme issue tracker' }).waitFor();
+  });
+});

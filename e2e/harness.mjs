@@ -254,5 +254,7 @@ function watchForProblems(page) {
 /** Saves `screenshots/<name>-<colorScheme>.png`. */
 export async function screenshot(page, name, colorScheme) {
   await mkdir(SCREENSHOTS, { recursive: true });
+  // Controls fade their colours (0.12 s); after a colour-scheme switch, let them finish.
+  await page.waitForTimeout(200);
   await page.screenshot({ path: path.join(SCREENSHOTS, `${name}-${colorScheme}.png`), fullPage: true });
 }

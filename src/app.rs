@@ -12,7 +12,7 @@ use crate::components::{set_page_title, BusyButton, ErrorBanner};
 use crate::pages::{
     AuditPage, CreateDirectoryPage, CreateSitePage, DirectoriesPage, DirectoryPage, DomainsPage,
     GroupPage, GroupsPage, HomePage, NotFoundPage, OrgGroupPage, OrgUserPage, ShownOncePage,
-    SignInPage, SiteProductPage, SitesPage, UserPage, UsersPage,
+    SignInPage, SitePage, SiteProductPage, SitesPage, UserPage, UsersPage,
 };
 use crate::state::use_navigate;
 use crate::state::{
@@ -210,6 +210,7 @@ pub fn AppRoutes() -> impl IntoView {
             <Route path=path!("/directories/:id/:tab") view=DirectoryPage/>
             <Route path=path!("/sites") view=SitesPage/>
             <Route path=path!("/sites/new") view=CreateSitePage/>
+            <Route path=path!("/sites/:site_id") view=SitePage/>
             <Route path=path!("/sites/:site_id/products/:product_id") view=SiteProductPage/>
             <Route path=path!("/users") view=UsersPage/>
             <Route path=path!("/users/:user_id") view=OrgUserPage/>

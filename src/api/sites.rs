@@ -1,5 +1,5 @@
 //! Sites and their products: `/api/v1/sites/...` (`crates/server/src/http/sites.rs`).
-use roster_api_types::access::{AddProduct, NewSite, ProductType, Site, SiteProduct};
+use roster_api_types::access::{AddProduct, NewSite, ProductType, Site, SitePatch, SiteProduct};
 
 use super::query::encode;
 use super::{ApiError, Client, Method};
@@ -29,6 +29,11 @@ pub async fn create_site(client: &Client, body: &NewSite) -> Result<Site, ApiErr
 /// `GET /api/v1/sites/{siteId}`.
 pub async fn get_site(client: &Client, id: &str) -> Result<Site, ApiError> {
     client.request::<(), _>(Method::Get, &site(id), None).await
+}
+
+/// `PATCH /api/v1/sites/{siteId}`: a new name or URL.
+pub async fn update_site(client: &Client, id: &str, body: &SitePatch) -> Result<Site, ApiError> {
+    client.request(Method::Patch, &site(id), Some(body)).await
 }
 
 /// `DELETE /api/v1/sites/{siteId}`: the site, its products and every grant on them.

@@ -77,9 +77,22 @@ pub fn SiteProductPage() -> impl IntoView {
             .map(|s| format!("{} · {}", s.name, s.url))
             .unwrap_or_default()
     };
+    let sites_href = use_href("/sites");
+    let site_href = {
+        let sites_href = sites_href.clone();
+        move || format!("{sites_href}/{}", encode(&ids.get().site))
+    };
+    let site_link_text = move || {
+        site.get()
+            .and_then(|s| s.ok())
+            .map(|s| s.name)
+            .unwrap_or_else(|| "Site".to_owned())
+    };
     view! {
         <section class="roster-page" aria-labelledby="roster-product-title">
-            <p class="roster-breadcrumb"><a href=use_href("/sites")>"Sites"</a></p>
+            <p class="roster-breadcrumb">
+                <a href=sites_href>"Sites"</a> " › " <a href=site_href>{site_link_text}</a>
+            </p>
             {loaded(access, "product access", move |a: ProductAccess| {
                 set_page_title(&format!("{} access", a.product.name));
                 let ids = ids.get_untracked();

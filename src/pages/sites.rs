@@ -64,7 +64,13 @@ pub fn SitesPage() -> impl IntoView {
 fn SiteTable(list: Vec<Site>, removing: RwSignal<Option<Site>>) -> impl IntoView {
     let base = use_href("");
     let columns = vec![
-        Column::text("Site", |s: &Site| s.name.clone()),
+        Column::view("Site", {
+            let base = base.clone();
+            move |s: &Site| {
+                let href = format!("{base}/sites/{}", encode(&s.id));
+                view! { <a href=href>{s.name.clone()}</a> }.into_any()
+            }
+        }),
         Column::text("URL", |s: &Site| s.url.clone()),
         Column::view("Products", move |s: &Site| {
             if s.products.is_empty() {
