@@ -156,17 +156,26 @@ test('seed journey: a synced group gets Confluence, the IdP deletes it, the audi
     await page.getByRole('radio', { name: /grace@acme\.test/ }).check();
     await page.getByRole('button', { name: 'Add to group' }).click();
     await page.getByText('Added grace@acme.test.').waitFor();
-    await page.getByText('1 member', { exact: true }).waitFor();
+    const members = page.getByRole('table', { name: 'Members' });
+    await members.getByRole('link', { name: 'grace@acme.test' }).waitFor();
     await page.getByLabel('Group name').fill('Wiki defaults');
     await page.getByRole('button', { name: 'Save name' }).click();
     await page.getByRole('heading', { name: 'Wiki defaults' }).waitFor();
     await snap(page, 'org-group-local');
+    await members.getByRole('button', { name: 'Remove grace@acme.test from the group' }).click();
+    await page.getByText('This group has no members.').waitFor();
+    await page.getByText('0 members', { exact: true }).first().waitFor();
     await nav(page, 'Groups');
     await page.getByRole('link', { name: 'Wiki defaults' }).waitFor();
     await snap(page, 'groups');
     await page.getByRole('link', { name: 'Engineering' }).click();
     await page.getByText('Its name and members change only in your identity provider').waitFor();
     assert.equal(await page.getByLabel('Group name').count(), 0, 'a synced group has no rename form');
+    await page.getByRole('table', { name: 'Members' }).getByRole('link', { name: 'ada@acme.test' }).waitFor();
+    assert.equal(
+      await page.getByRole('table', { name: 'Members' }).getByRole('button').count(), 0,
+      "a synced group's members are read-only",
+    );
     await page.getByRole('row').filter({ hasText: 'Confluence' }).waitFor();
     await snap(page, 'org-group-synced');
 

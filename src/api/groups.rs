@@ -1,8 +1,8 @@
 //! The organization's groups, synced and local: `/api/v1/groups/...`
 //! (`crates/server/src/http/groups.rs`). Only local groups can be changed; the server answers
 //! 409 for a synced one.
-use roster_api_types::access::{Group, GroupDetail, GroupName, OrgGroupQuery};
-use roster_api_types::directory::Page;
+use roster_api_types::access::{Group, GroupDetail, GroupName, OrgGroupQuery, PageQuery};
+use roster_api_types::directory::{Page, UserSummary};
 
 use super::query::{encode, query_string};
 use super::{ApiError, Client, Method};
@@ -29,6 +29,16 @@ pub async fn create_group(client: &Client, name: &str) -> Result<GroupDetail, Ap
 /// `GET /api/v1/groups/{groupId}`: the group with the access it grants.
 pub async fn get_org_group(client: &Client, id: &str) -> Result<GroupDetail, ApiError> {
     client.request::<(), _>(Method::Get, &group(id), None).await
+}
+
+/// `GET /api/v1/groups/{groupId}/members`: a page of the group's members, synced or local.
+pub async fn list_org_group_members(
+    client: &Client,
+    id: &str,
+    query: &PageQuery,
+) -> Result<Page<UserSummary>, ApiError> {
+    let path = format!("{}/members{}", group(id), query_string(query));
+    client.request::<(), _>(Method::Get, &path, None).await
 }
 
 /// `PATCH /api/v1/groups/{groupId}`: renames a local group.

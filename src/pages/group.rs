@@ -1,11 +1,13 @@
-//! One of the organization's groups with the access it grants. A synced group is read-only
-//! here (its directory owns it; the link leads to its members there). A local group can be
-//! renamed, deleted, and have members added or removed by searching the organization's users.
+//! One of the organization's groups with the access it grants and its members
+//! ([`super::group_members`]). A synced group is read-only here (its directory owns it). A
+//! local group can be renamed, deleted, and have members added by searching the organization's
+//! users, or removed from the list.
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
 use roster_api_types::access::{GroupAccess, GroupDetail, GroupKind, OrgUserQuery};
 
+use super::group_members::GroupMembers;
 use super::groups::kind_badge;
 use super::site_product::role_words;
 use super::sites::product_href;
@@ -60,18 +62,25 @@ fn GroupView(
             if a.is_default { "Yes" } else { "No" }.to_owned()
         }),
     ];
-    let source = match g.kind {
-        GroupKind::Synced => view! {
-            <div class="roster-alert roster-alert--info" role="note">
-                <p class="roster-alert__message">
-                    {format!("Synced from {}. Its name and members change only in your identity provider; Roster shows them read-only. ", g.directory_name.clone().unwrap_or_default())}
-                    <a href=use_href(&format!("/directories/{}/groups/{}", encode(g.directory_id.as_deref().unwrap_or_default()), encode(&g.id)))>"See its members in the directory"</a>
-                    "."
-                </p>
-            </div>
-        }
-        .into_any(),
-        GroupKind::Local => view! { <LocalGroupEditor d=d.clone() reload notice/> }.into_any(),
+    // A synced group says where it comes from up front; a local group's editor follows its
+    // members.
+    let (note, editor) = match g.kind {
+        GroupKind::Synced => (
+            Some(view! {
+                <div class="roster-alert roster-alert--info" role="note">
+                    <p class="roster-alert__message">
+                        {format!("Synced from {}. Its name and members change only in your identity provider; Roster shows them read-only. ", g.directory_name.clone().unwrap_or_default())}
+                        <a href=use_href(&format!("/directories/{}/groups/{}", encode(g.directory_id.as_deref().unwrap_or_default()), encode(&g.id)))>"See it in its directory"</a>
+                        "."
+                    </p>
+                </div>
+            }),
+            None,
+        ),
+        GroupKind::Local => (
+            None,
+            Some(view! { <LocalGroupEditor d=d.clone() reload notice/> }),
+        ),
     };
     view! {
         <div class="roster-page__header">
@@ -83,10 +92,12 @@ fn GroupView(
             <dt>"Created"</dt><dd>{datetime(&g.created_at)}</dd>
             <dt>"Last changed"</dt><dd>{datetime(&g.updated_at)}</dd>
         </dl>
-        {source}
+        {note}
         <h2>"Product access"</h2>
         <DataTable caption="Product access" columns=access_columns rows=d.access
             empty="This group grants no product access. Grant it from a product's access page."/>
+        <GroupMembers id=g.id.clone() local=matches!(g.kind, GroupKind::Local) on_change=reload/>
+        {editor}
     }
 }
 
@@ -206,8 +217,8 @@ fn Members(id: String, reload: Callback<()>, done: RwSignal<Option<String>>) -> 
     let options = Signal::derive(move || matches.get());
     let none = move || busy.get() || selected.with(Option::is_none);
     view! {
-        <h2>"Members"</h2>
-        <p class="roster-hint">"Add anyone from any directory. Search for a member to remove them."</p>
+        <h2>"Add or remove members"</h2>
+        <p class="roster-hint">"Add anyone from any directory; remove members here or from the list below."</p>
         {move || error.get().map(|error| view! { <ErrorBanner error/> })}
         {move || done.get().map(|text| view! {
             <div class="roster-alert roster-alert--info" role="status"><p class="roster-alert__message">{text}</p></div>

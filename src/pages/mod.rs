@@ -7,6 +7,7 @@ pub mod directory;
 pub mod directory_create;
 pub mod domains;
 pub mod group;
+pub mod group_members;
 pub mod groups;
 pub mod home;
 pub mod not_found;
