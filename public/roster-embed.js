@@ -15,7 +15,9 @@
 //
 // The element renders into its own shadow root, so the host page's styles and the console's
 // cannot reach each other; theme it by setting `--roster-*` custom properties on the element.
-// The options are those of config.json (apiBaseUrl, basePath, signInMode, theme).
+// The options are those of config.json (apiBaseUrl, basePath, signInMode, theme). The console's
+// routes live under basePath (default: the page's path when it mounts); the host must answer
+// its page for the paths below it, so deep links and reloads work.
 
 const here = new URL('./', import.meta.url);
 let loading = null;

@@ -61,10 +61,15 @@ impl MountedConsole {
 /// Mounts the console into `element` of a host page. `options` has the keys of `config.json`
 /// (`apiBaseUrl`, `basePath`, `signInMode`, `theme`) as an object or JSON text; wrong options
 /// are shown in the element, naming the setting. The host page keeps its title; the console's
-/// routes live under `basePath` (default `/`), so the host must serve its page for those paths.
+/// routes live under `basePath`, so the host must serve its page for those paths. Without one
+/// they live under the page's own path at mount time: never `/`, where the console would take
+/// every same-origin link of the host page for its own.
 pub fn mount(element: web_sys::HtmlElement, options: JsValue) -> MountedConsole {
+    let here = web_sys::window()
+        .and_then(|w| w.location().pathname().ok())
+        .unwrap_or_else(|| "/".to_owned());
     let config = options_json(&options)
-        .and_then(|json| RuntimeConfig::parse(&json, "The console's mount options", "/"));
+        .and_then(|json| RuntimeConfig::parse(&json, "The console's mount options", &here));
     dom::set_mount(&element, false);
     let handle = mount_to(element, move || {
         view! { <App config page=false/> }.into_any()
