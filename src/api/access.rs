@@ -7,7 +7,7 @@ use roster_api_types::access::{
 use roster_api_types::directory::Page;
 
 use super::query::{encode, query_string};
-use super::{ApiError, Client, Method};
+use super::{Client, Method, Request};
 
 fn product(site_id: &str, product_id: &str) -> String {
     format!("/sites/{}/products/{}", encode(site_id), encode(product_id))
@@ -22,91 +22,87 @@ fn dry(dry_run: bool) -> &'static str {
 }
 
 /// `GET /api/v1/sites/{siteId}/products/{productId}/access`.
-pub async fn list_access(
-    client: &Client,
-    site_id: &str,
-    product_id: &str,
-) -> Result<ProductAccess, ApiError> {
+pub fn list_access(client: &Client, site_id: &str, product_id: &str) -> Request<ProductAccess> {
     let path = format!("{}/access", product(site_id, product_id));
-    client.request::<(), _>(Method::Get, &path, None).await
+    client.request::<(), _>(Method::Get, &path, None)
 }
 
 /// `POST /api/v1/sites/{siteId}/products/{productId}/access[?dryRun=true]`.
-pub async fn grant_access(
+pub fn grant_access(
     client: &Client,
     site_id: &str,
     product_id: &str,
     group_id: &str,
     role: AccessRole,
     dry_run: bool,
-) -> Result<AccessChange, ApiError> {
+) -> Request<AccessChange> {
     let path = format!("{}/access{}", product(site_id, product_id), dry(dry_run));
     let body = GrantAccess {
         group_id: group_id.to_owned(),
         role,
     };
-    client.request(Method::Post, &path, Some(&body)).await
+    client.request(Method::Post, &path, Some(&body))
 }
 
 /// `DELETE /api/v1/sites/{siteId}/products/{productId}/access/{groupId}[?dryRun=true]`.
-pub async fn revoke_access(
+pub fn revoke_access(
     client: &Client,
     site_id: &str,
     product_id: &str,
     group_id: &str,
     dry_run: bool,
-) -> Result<AccessChange, ApiError> {
+) -> Request<AccessChange> {
     let path = format!(
         "{}/access/{}{}",
         product(site_id, product_id),
         encode(group_id),
         dry(dry_run)
     );
-    client.request::<(), _>(Method::Delete, &path, None).await
+    client.request::<(), _>(Method::Delete, &path, None)
 }
 
 /// `PUT /api/v1/sites/{siteId}/products/{productId}/default-groups/{groupId}`; a synced
 /// group answers 409 `urn:roster:problem:synced-default-group`.
-pub async fn set_default_group(
+pub fn set_default_group(
     client: &Client,
     site_id: &str,
     product_id: &str,
     group_id: &str,
-) -> Result<(), ApiError> {
+) -> Request<()> {
     let path = format!(
         "{}/default-groups/{}",
         product(site_id, product_id),
         encode(group_id)
     );
-    client.request::<(), _>(Method::Put, &path, None).await
+    client.request::<(), _>(Method::Put, &path, None)
 }
 
 /// `DELETE /api/v1/sites/{siteId}/products/{productId}/default-groups/{groupId}`.
-pub async fn unset_default_group(
+pub fn unset_default_group(
     client: &Client,
     site_id: &str,
     product_id: &str,
     group_id: &str,
-) -> Result<(), ApiError> {
+) -> Request<()> {
     let path = format!(
         "{}/default-groups/{}",
         product(site_id, product_id),
         encode(group_id)
     );
-    client.request::<(), _>(Method::Delete, &path, None).await
+    client.request::<(), _>(Method::Delete, &path, None)
 }
 
 /// `GET /api/v1/sites/{siteId}/products/{productId}/users`: everyone with access, paged.
-pub async fn list_product_users(
+pub fn list_product_users(
     client: &Client,
     site_id: &str,
     product_id: &str,
     query: &PageQuery,
-) -> Result<Page<ProductUser>, ApiError> {
+) -> Request<Page<ProductUser>> {
     let path = format!(
         "{}/users{}",
         product(site_id, product_id),
         query_string(query)
     );
-    client.request::<(), _>(Method::Get, &path, None).await
+    client.request::<(), _>(Method::Get, &path, None)
 }

@@ -3,10 +3,10 @@ use roster_api_types::audit::{AuditEntry, AuditQuery};
 use roster_api_types::directory::Page;
 
 use super::query::query_string;
-use super::{ApiError, Client, Method};
+use super::{Client, Method, Request};
 
 /// `GET /api/v1/audit`: entries newest first, filtered by actor, action, target and time.
-pub async fn list_audit(client: &Client, query: &AuditQuery) -> Result<Page<AuditEntry>, ApiError> {
+pub fn list_audit(client: &Client, query: &AuditQuery) -> Request<Page<AuditEntry>> {
     let path = format!("/audit{}", query_string(query));
-    client.request::<(), _>(Method::Get, &path, None).await
+    client.request::<(), _>(Method::Get, &path, None)
 }

@@ -5,30 +5,27 @@ use roster_api_types::access::{Group, GroupDetail, GroupName, OrgGroupQuery, Pag
 use roster_api_types::directory::{Page, UserSummary};
 
 use super::query::{encode, query_string};
-use super::{ApiError, Client, Method};
+use super::{Client, Method, Request};
 
 fn group(id: &str) -> String {
     format!("/groups/{}", encode(id))
 }
 
 /// `GET /api/v1/groups`: groups by name, searched by prefix.
-pub async fn list_org_groups(
-    client: &Client,
-    query: &OrgGroupQuery,
-) -> Result<Page<Group>, ApiError> {
+pub fn list_org_groups(client: &Client, query: &OrgGroupQuery) -> Request<Page<Group>> {
     let path = format!("/groups{}", query_string(query));
-    client.request::<(), _>(Method::Get, &path, None).await
+    client.request::<(), _>(Method::Get, &path, None)
 }
 
 /// `POST /api/v1/groups`: a new local group.
-pub async fn create_group(client: &Client, name: &str) -> Result<GroupDetail, ApiError> {
+pub fn create_group(client: &Client, name: &str) -> Request<GroupDetail> {
     let body = GroupName { name: name.into() };
-    client.request(Method::Post, "/groups", Some(&body)).await
+    client.request(Method::Post, "/groups", Some(&body))
 }
 
 /// `GET /api/v1/groups/{groupId}`: the group with the access it grants.
-pub async fn get_org_group(client: &Client, id: &str) -> Result<GroupDetail, ApiError> {
-    client.request::<(), _>(Method::Get, &group(id), None).await
+pub fn get_org_group(client: &Client, id: &str) -> Request<GroupDetail> {
+    client.request::<(), _>(Method::Get, &group(id), None)
 }
 
 /// `GET /api/v1/groups/{groupId}/members`: a page of the group's members, synced or local.
@@ -42,26 +39,24 @@ pub async fn list_org_group_members(
 }
 
 /// `PATCH /api/v1/groups/{groupId}`: renames a local group.
-pub async fn rename_group(client: &Client, id: &str, name: &str) -> Result<GroupDetail, ApiError> {
+pub fn rename_group(client: &Client, id: &str, name: &str) -> Request<GroupDetail> {
     let body = GroupName { name: name.into() };
-    client.request(Method::Patch, &group(id), Some(&body)).await
+    client.request(Method::Patch, &group(id), Some(&body))
 }
 
 /// `DELETE /api/v1/groups/{groupId}`: a local group with its memberships and grants.
-pub async fn delete_group(client: &Client, id: &str) -> Result<(), ApiError> {
-    client
-        .request::<(), _>(Method::Delete, &group(id), None)
-        .await
+pub fn delete_group(client: &Client, id: &str) -> Request<()> {
+    client.request::<(), _>(Method::Delete, &group(id), None)
 }
 
 /// `PUT /api/v1/groups/{groupId}/members/{userId}`.
-pub async fn add_member(client: &Client, id: &str, user_id: &str) -> Result<(), ApiError> {
+pub fn add_member(client: &Client, id: &str, user_id: &str) -> Request<()> {
     let path = format!("{}/members/{}", group(id), encode(user_id));
-    client.request::<(), _>(Method::Put, &path, None).await
+    client.request::<(), _>(Method::Put, &path, None)
 }
 
 /// `DELETE /api/v1/groups/{groupId}/members/{userId}`.
-pub async fn remove_member(client: &Client, id: &str, user_id: &str) -> Result<(), ApiError> {
+pub fn remove_member(client: &Client, id: &str, user_id: &str) -> Request<()> {
     let path = format!("{}/members/{}", group(id), encode(user_id));
-    client.request::<(), _>(Method::Delete, &path, None).await
+    client.request::<(), _>(Method::Delete, &path, None)
 }

@@ -26,10 +26,13 @@ pub use session::{create_session, delete_session, get_session};
 pub use sites::*;
 pub use users::*;
 
+use std::any::Any;
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
+use std::rc::Rc;
 use std::sync::Arc;
+use std::task::{Context, Poll};
 
 use leptos::prelude::*;
 use roster_api_types::problem::PROBLEM_CONTENT_TYPE;
@@ -159,35 +162,32 @@ impl Client {
         endpoint(&self.base_url, path)
     }
 
-    /// Sends one request and decodes a JSON answer into `T` (use `()` for 204 answers).
-    pub async fn request<B, T>(
-        &self,
-        method: Method,
-        path: &str,
-        body: Option<&B>,
-    ) -> Result<T, ApiError>
+    /// Sends one request and decodes a JSON answer into `T` (use `()` for 204 answers). The
+    /// request starts when the returned future is first polled, like an `async fn`'s would.
+    pub fn request<B, T>(&self, method: Method, path: &str, body: Option<&B>) -> Request<T>
     where
         B: Serialize + ?Sized,
         T: DeserializeOwned,
     {
-        // Only encoding and decoding depend on the types; the exchange itself is one function
-        // for every endpoint, so each endpoint adds little more than its serde code to the wasm.
-        let body = match body {
-            Some(body) => Some(serde_json::to_string(body).map_err(encode_error)?),
-            None => None,
+        // Only encoding and decoding depend on the types; the exchange itself is one boxed
+        // future for every endpoint, and `Request` is a small non-async wrapper around it, so
+        // each endpoint (and each page that awaits one) adds little more than its serde code.
+        let exchange = match body.map(serde_json::to_string).transpose() {
+            Ok(body) => self.clone().exchange(method, self.url(path), body),
+            Err(error) => {
+                let error = encode_error(error);
+                Box::pin(async move { Err(error) }) as Exchange
+            }
         };
-        let answer = self.exchange(method, path, body).await?;
-        decode_success(&answer)
+        Request {
+            exchange,
+            decode: decode_success::<T>,
+        }
     }
 
-    /// The request itself: a 2xx answer, or the decoded error. Boxed so every endpoint's future
-    /// calls this one copy instead of inlining it.
-    fn exchange<'a>(
-        &'a self,
-        method: Method,
-        path: &'a str,
-        body: Option<String>,
-    ) -> Pin<Box<dyn Future<Output = Result<RawAnswer, ApiError>> + 'a>> {
+    /// The request itself: a 2xx answer, or the decoded error. Owns what it needs, so the
+    /// future is `'static` and the same for every endpoint.
+    fn exchange(self, method: Method, url: String, body: Option<String>) -> Exchange {
         Box::pin(async move {
             let csrf = if method.is_mutating() {
                 self.auth
@@ -199,7 +199,7 @@ impl Client {
             let abort = Abort::for_current_owner();
             let answer = fetch(
                 method,
-                &self.url(path),
+                &url,
                 body.as_deref(),
                 csrf.as_deref(),
                 abort.signal(),
@@ -230,6 +230,49 @@ impl Client {
             self.auth.try_set(Auth::SignedOut(SignedOutReason::Expired));
         }
     }
+}
+
+type Exchange = Pin<Box<dyn Future<Output = Result<RawAnswer, ApiError>>>>;
+
+/// An admin API call on its way: the shared [`Client::exchange`] future, then decoding into
+/// `T`. What every endpoint function returns; await it.
+#[must_use = "a request does nothing unless awaited"]
+pub struct Request<T> {
+    exchange: Exchange,
+    decode: fn(&RawAnswer) -> Result<T, ApiError>,
+}
+
+impl<T> Future for Request<T> {
+    type Output = Result<T, ApiError>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let decode = self.decode;
+        self.exchange
+            .as_mut()
+            .poll(cx)
+            .map(|answer| answer.and_then(|answer| decode(&answer)))
+    }
+}
+
+impl<T: 'static> Request<T> {
+    /// The request with its value type-erased, for [`crate::components::ApiResource`]: one
+    /// non-generic future for every resource; only the small decode step knows `T`.
+    pub(crate) fn into_any(self) -> AnyRequest {
+        let decode = self.decode;
+        Box::pin(erased(
+            self.exchange,
+            Box::new(move |answer| decode(answer).map(|value| Rc::new(value) as Rc<dyn Any>)),
+        ))
+    }
+}
+
+/// What [`Request::into_any`] gives: the decoded value as `Rc<dyn Any>`.
+pub(crate) type AnyRequest = Pin<Box<dyn Future<Output = Result<Rc<dyn Any>, ApiError>>>>;
+
+type AnyDecode = Box<dyn Fn(&RawAnswer) -> Result<Rc<dyn Any>, ApiError>>;
+
+async fn erased(exchange: Exchange, decode: AnyDecode) -> Result<Rc<dyn Any>, ApiError> {
+    decode(&exchange.await?)
 }
 
 /// Joins the configured base URL and an admin API path: `("", "/session")` gives

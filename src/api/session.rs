@@ -1,23 +1,19 @@
 //! Admin sign-in: the three `/api/v1/session` calls, named like the server's handlers.
 use roster_api_types::{Session, SignIn};
 
-use super::{ApiError, Client, Method};
+use super::{Client, Method, Request};
 
 /// `POST /api/v1/session`: signs in; the server sets the HttpOnly session cookie.
-pub async fn create_session(client: &Client, sign_in: &SignIn) -> Result<Session, ApiError> {
-    client
-        .request(Method::Post, "/session", Some(sign_in))
-        .await
+pub fn create_session(client: &Client, sign_in: &SignIn) -> Request<Session> {
+    client.request(Method::Post, "/session", Some(sign_in))
 }
 
 /// `GET /api/v1/session`: the current session, or a 401 problem when signed out.
-pub async fn get_session(client: &Client) -> Result<Session, ApiError> {
-    client.request::<(), _>(Method::Get, "/session", None).await
+pub fn get_session(client: &Client) -> Request<Session> {
+    client.request::<(), _>(Method::Get, "/session", None)
 }
 
 /// `DELETE /api/v1/session`: signs out (answers 204).
-pub async fn delete_session(client: &Client) -> Result<(), ApiError> {
-    client
-        .request::<(), _>(Method::Delete, "/session", None)
-        .await
+pub fn delete_session(client: &Client) -> Request<()> {
+    client.request::<(), _>(Method::Delete, "/session", None)
 }

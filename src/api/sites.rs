@@ -2,7 +2,7 @@
 use roster_api_types::access::{AddProduct, NewSite, ProductType, Site, SitePatch, SiteProduct};
 
 use super::query::encode;
-use super::{ApiError, Client, Method};
+use super::{Client, Method, Request};
 
 fn site(id: &str) -> String {
     format!("/sites/{}", encode(id))
@@ -10,25 +10,23 @@ fn site(id: &str) -> String {
 
 /// `GET /api/v1/product-types`: the catalogue, built-in types first, then the
 /// organization's own.
-pub async fn list_product_types(client: &Client) -> Result<Vec<ProductType>, ApiError> {
-    client
-        .request::<(), _>(Method::Get, "/product-types", None)
-        .await
+pub fn list_product_types(client: &Client) -> Request<Vec<ProductType>> {
+    client.request::<(), _>(Method::Get, "/product-types", None)
 }
 
 /// `GET /api/v1/sites`: the organization's sites by name, with their products.
-pub async fn list_sites(client: &Client) -> Result<Vec<Site>, ApiError> {
-    client.request::<(), _>(Method::Get, "/sites", None).await
+pub fn list_sites(client: &Client) -> Request<Vec<Site>> {
+    client.request::<(), _>(Method::Get, "/sites", None)
 }
 
 /// `POST /api/v1/sites`.
-pub async fn create_site(client: &Client, body: &NewSite) -> Result<Site, ApiError> {
-    client.request(Method::Post, "/sites", Some(body)).await
+pub fn create_site(client: &Client, body: &NewSite) -> Request<Site> {
+    client.request(Method::Post, "/sites", Some(body))
 }
 
 /// `GET /api/v1/sites/{siteId}`.
-pub async fn get_site(client: &Client, id: &str) -> Result<Site, ApiError> {
-    client.request::<(), _>(Method::Get, &site(id), None).await
+pub fn get_site(client: &Client, id: &str) -> Request<Site> {
+    client.request::<(), _>(Method::Get, &site(id), None)
 }
 
 /// `PATCH /api/v1/sites/{siteId}`: a new name or URL.
@@ -37,28 +35,18 @@ pub async fn update_site(client: &Client, id: &str, body: &SitePatch) -> Result<
 }
 
 /// `DELETE /api/v1/sites/{siteId}`: the site, its products and every grant on them.
-pub async fn delete_site(client: &Client, id: &str) -> Result<(), ApiError> {
-    client
-        .request::<(), _>(Method::Delete, &site(id), None)
-        .await
+pub fn delete_site(client: &Client, id: &str) -> Request<()> {
+    client.request::<(), _>(Method::Delete, &site(id), None)
 }
 
 /// `POST /api/v1/sites/{siteId}/products`: a catalogue product by key, or a custom one by name.
-pub async fn add_product(
-    client: &Client,
-    site_id: &str,
-    body: &AddProduct,
-) -> Result<SiteProduct, ApiError> {
+pub fn add_product(client: &Client, site_id: &str, body: &AddProduct) -> Request<SiteProduct> {
     let path = format!("{}/products", site(site_id));
-    client.request(Method::Post, &path, Some(body)).await
+    client.request(Method::Post, &path, Some(body))
 }
 
 /// `DELETE /api/v1/sites/{siteId}/products/{productId}`: the product and its grants.
-pub async fn remove_product(
-    client: &Client,
-    site_id: &str,
-    product_id: &str,
-) -> Result<(), ApiError> {
+pub fn remove_product(client: &Client, site_id: &str, product_id: &str) -> Request<()> {
     let path = format!("{}/products/{}", site(site_id), encode(product_id));
-    client.request::<(), _>(Method::Delete, &path, None).await
+    client.request::<(), _>(Method::Delete, &path, None)
 }

@@ -5,20 +5,17 @@ use roster_api_types::access::{OrgUser, OrgUserDetail, OrgUserQuery};
 use roster_api_types::directory::Page;
 
 use super::query::{encode, query_string};
-use super::{ApiError, Client, Method};
+use super::{Client, Method, Request};
 
 /// `GET /api/v1/users?search=…`: users of every directory by userName.
-pub async fn list_org_users(
-    client: &Client,
-    query: &OrgUserQuery,
-) -> Result<Page<OrgUser>, ApiError> {
+pub fn list_org_users(client: &Client, query: &OrgUserQuery) -> Request<Page<OrgUser>> {
     let path = format!("/users{}", query_string(query));
-    client.request::<(), _>(Method::Get, &path, None).await
+    client.request::<(), _>(Method::Get, &path, None)
 }
 
 /// `GET /api/v1/users/{userId}`: source directory, managed or external, groups and
 /// effective access.
-pub async fn get_org_user(client: &Client, id: &str) -> Result<OrgUserDetail, ApiError> {
+pub fn get_org_user(client: &Client, id: &str) -> Request<OrgUserDetail> {
     let path = format!("/users/{}", encode(id));
-    client.request::<(), _>(Method::Get, &path, None).await
+    client.request::<(), _>(Method::Get, &path, None)
 }
