@@ -29,13 +29,13 @@ pub fn get_org_group(client: &Client, id: &str) -> Request<GroupDetail> {
 }
 
 /// `GET /api/v1/groups/{groupId}/members`: a page of the group's members, synced or local.
-pub async fn list_org_group_members(
+pub fn list_org_group_members(
     client: &Client,
     id: &str,
     query: &PageQuery,
-) -> Result<Page<UserSummary>, ApiError> {
+) -> Request<Page<UserSummary>> {
     let path = format!("{}/members{}", group(id), query_string(query));
-    client.request::<(), _>(Method::Get, &path, None).await
+    client.request::<(), _>(Method::Get, &path, None)
 }
 
 /// `PATCH /api/v1/groups/{groupId}`: renames a local group.

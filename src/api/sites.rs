@@ -30,8 +30,8 @@ pub fn get_site(client: &Client, id: &str) -> Request<Site> {
 }
 
 /// `PATCH /api/v1/sites/{siteId}`: a new name or URL.
-pub async fn update_site(client: &Client, id: &str, body: &SitePatch) -> Result<Site, ApiError> {
-    client.request(Method::Patch, &site(id), Some(body)).await
+pub fn update_site(client: &Client, id: &str, body: &SitePatch) -> Request<Site> {
+    client.request(Method::Patch, &site(id), Some(body))
 }
 
 /// `DELETE /api/v1/sites/{siteId}`: the site, its products and every grant on them.

@@ -20,14 +20,12 @@ pub fn GroupMembers(id: String, local: bool, on_change: Callback<()>) -> impl In
     let cursor = query_param("cursor");
     let list_client = client.clone();
     let list_id = id.clone();
-    let members = ApiResource::new(move || {
-        let client = list_client.clone();
-        let id = list_id.clone();
+    let members = ApiResource::request(move || {
         let query = PageQuery {
             cursor: cursor.get(),
             limit: None,
         };
-        async move { api::list_org_group_members(&client, &id, &query).await }
+        api::list_org_group_members(&list_client, &list_id, &query)
     });
     let error = RwSignal::new(None::<ApiError>);
     let remove = Callback::new(move |user: UserSummary| {

@@ -18,10 +18,9 @@ use crate::state::{use_client, use_href};
 pub fn SitePage() -> impl IntoView {
     let params = use_params_map();
     let client = use_client();
-    let site = ApiResource::new(move || {
-        let client = client.clone();
+    let site = ApiResource::request(move || {
         let id = params.read().get("site_id").unwrap_or_default();
-        async move { api::get_site(&client, &id).await }
+        api::get_site(&client, &id)
     });
     let reload = Callback::new(move |()| site.refetch());
     view! {
@@ -83,10 +82,7 @@ fn SiteView(site: Site, reload: Callback<()>) -> impl IntoView {
 fn AddProductForm(site_id: String, on_site: Vec<String>, reload: Callback<()>) -> impl IntoView {
     let client = use_client();
     let catalogue_client = client.clone();
-    let catalogue = ApiResource::new(move || {
-        let client = catalogue_client.clone();
-        async move { api::list_product_types(&client).await }
-    });
+    let catalogue = ApiResource::request(move || api::list_product_types(&catalogue_client));
     let chosen = RwSignal::new(String::new());
     let busy = RwSignal::new(false);
     let error = RwSignal::new(None::<ApiError>);
