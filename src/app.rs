@@ -24,7 +24,7 @@ use crate::CONSOLE_VERSION;
 /// The console's stylesheet. It travels inside the wasm and is rendered with the console, so it
 /// applies wherever the console is mounted, inside a shadow root too, and never depends on a
 /// stylesheet URL resolving on the host page. Every rule is scoped under `.roster`.
-const STYLESHEET: &str = include_str!("../style/roster.css");
+const STYLESHEET: &str = include_str!(concat!(env!("OUT_DIR"), "/roster.min.css"));
 
 /// The whole console, given its settings (or why they are wrong). Everything it renders sits
 /// inside one `.roster` element, so its styles stay scoped when the console is embedded; `page`
