@@ -17,8 +17,9 @@ use super::{
 const FLUSH_EVERY: Duration = Duration::from_millis(250);
 /// Events written per transaction at most.
 const BATCH: usize = 500;
-/// Events per multi-row INSERT (15 parameters each, well under SQLite's limit).
-const EVENTS_PER_INSERT: usize = 50;
+/// Events per multi-row INSERT: 300 parameters. More would not help: sqlx looks each
+/// parameter name up in a list SQLite scans linearly, so binding is quadratic in the count.
+const EVENTS_PER_INSERT: usize = 20;
 /// Events buffered before new ones are dropped (the log must never slow provisioning down).
 const QUEUE: usize = 20_000;
 
@@ -147,7 +148,7 @@ impl Store {
             .iter()
             .filter(|e| existing.contains(&e.directory_id))
             .collect();
-        // Many rows per INSERT: one statement per 50 events instead of one per event.
+        // Many rows per INSERT: one statement per 20 events instead of one per event.
         for chunk in kept.chunks(EVENTS_PER_INSERT) {
             let rows: Vec<String> = (0..chunk.len())
                 .map(|r| {
