@@ -54,18 +54,20 @@ pub struct Plan {
 impl Plan {
     fn new(quick: bool) -> Plan {
         if quick {
+            // About two minutes once the binaries are built: small N, short phases, scale
+            // curves at 1k and 10k users only (the 10x step is enough to see a slope).
             Plan {
                 quick,
-                users: 500,
-                groups: 10,
+                users: 300,
+                groups: 5,
                 concurrency: 8,
-                steady_seconds: 5.0,
-                hammer_seconds: 3.0,
-                reference_max_seconds: 30.0,
-                scale: vec![10_000, 100_000],
-                group_sizes: vec![10, 1_000, 10_000],
+                steady_seconds: 3.0,
+                hammer_seconds: 2.0,
+                reference_max_seconds: 20.0,
+                scale: vec![1_000, 10_000],
+                group_sizes: vec![10, 1_000],
                 postgres_max: 10_000,
-                probe_seconds: 1.5,
+                probe_seconds: 0.5,
             }
         } else {
             Plan {
@@ -90,6 +92,7 @@ pub fn run_bench(options: Options) -> Result<()> {
     let plan = Plan::new(options.quick);
     let out_dir = process::target_dir().join("bench");
     std::fs::create_dir_all(&out_dir)?;
+    let mut timings = Timings::default();
     banner("Building Roster and the load generator (release)");
     run(process::cargo().args([
         "build",
@@ -103,6 +106,7 @@ pub fn run_bench(options: Options) -> Result<()> {
         "--bin",
         "roster-loadgen",
     ]))?;
+    timings.lap("build");
     let mut results = json!({
         "quick": plan.quick,
         "machine": machine(),
@@ -139,12 +143,14 @@ pub fn run_bench(options: Options) -> Result<()> {
     results["memory"] = json!({"idle_kb": idle, "sync_peak_kb": sync["peak_rss_kb"], "after_sync_kb": roster.rss()});
     results["roster"] = sync["result"].clone();
     drop(roster);
+    timings.lap("roster sync, steady mix, GET hammer");
 
     banner("Scenario 2: the HTTP ceiling (bare axum, fixed JSON)");
     let ceiling = Server::ceiling(&out_dir.join("ceiling.log"))?;
     let ceiling_get = hammer(&plan, &format!("{}/Users/x", ceiling.url), None)?;
     drop(ceiling);
     results["ceiling"] = json!({"ceiling_get": ceiling_get, "roster_get": roster_get});
+    timings.lap("ceiling");
 
     if !options.no_reference {
         banner(&format!(
@@ -157,10 +163,12 @@ pub fn run_bench(options: Options) -> Result<()> {
                 results["reference"] = json!({"error": format!("{error:#}")});
             }
         }
+        timings.lap("reference server");
     }
 
     banner("Scenario 3: scale curves (SQLite)");
     results["scale"] = scale(&plan, "sqlite", None, &out_dir, &mut results)?;
+    timings.lap("scale curves (SQLite)");
 
     if let Ok(base) = std::env::var("ROSTER_TEST_DATABASE_URL") {
         banner("Scenario 5: PostgreSQL");
@@ -171,9 +179,12 @@ pub fn run_bench(options: Options) -> Result<()> {
     } else {
         results["postgres"] = json!({"skipped": "ROSTER_TEST_DATABASE_URL is not set"});
     }
+    timings.lap("PostgreSQL");
 
     banner("Scenario 6: the console");
     results["console"] = console(&options)?;
+    timings.lap("console");
+    results["timings"] = timings.json();
 
     results["seconds"] = json!(started.elapsed().as_secs());
     let json_path = out_dir.join("results.json");
@@ -186,6 +197,41 @@ pub fn run_bench(options: Options) -> Result<()> {
         started.elapsed().as_secs()
     );
     Ok(())
+}
+
+/// Wall time per step, so a slow run shows where its minutes went.
+struct Timings {
+    last: Instant,
+    steps: Vec<(&'static str, f64)>,
+}
+
+impl Default for Timings {
+    fn default() -> Timings {
+        Timings {
+            last: Instant::now(),
+            steps: Vec::new(),
+        }
+    }
+}
+
+impl Timings {
+    /// Ends the step `name` now.
+    fn lap(&mut self, name: &'static str) {
+        let now = Instant::now();
+        let secs = (now - self.last).as_secs_f64();
+        self.steps.push((name, (secs * 10.0).round() / 10.0));
+        self.last = now;
+        println!("[bench] {name}: {secs:.1} s");
+    }
+
+    fn json(&self) -> Value {
+        Value::Array(
+            self.steps
+                .iter()
+                .map(|(step, seconds)| json!({"step": step, "seconds": seconds}))
+                .collect(),
+        )
+    }
 }
 
 /// Scenario 1 against a server, sampling its RSS while the sync runs.

@@ -413,6 +413,19 @@ fn markdown(r: &Value) -> String {
         m["rustc"].as_str().unwrap_or(""),
         r["seconds"]
     );
+    if let Some(steps) = r["timings"].as_array() {
+        let parts: Vec<String> = steps
+            .iter()
+            .map(|t| {
+                format!(
+                    "{} {:.0} s",
+                    t["step"].as_str().unwrap_or("?"),
+                    f(&t["seconds"])
+                )
+            })
+            .collect();
+        let _ = writeln!(s, "Where the wall time went: {}.\n", parts.join(", "));
+    }
     s += "### Targets\n\n";
     for t in targets(r) {
         let _ = writeln!(s, "- {t}");
@@ -518,6 +531,8 @@ fn markdown(r: &Value) -> String {
             f(&r["reference"]["after_rss_kb"]) / 1024.0
         );
     }
+    s += "\n";
+    s += include_str!("../../bench/profile.md");
     s
 }
 

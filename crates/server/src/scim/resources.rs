@@ -98,11 +98,11 @@ pub async fn render(
                 .store
                 .groups_of_users(std::slice::from_ref(&r.id))
                 .await?;
-            let list: Vec<Value> = groups
-                .iter()
-                .map(|(_, gid, name)| render::reference(dir, ResourceKind::Group, gid, name))
+            let groups: Vec<(String, String)> = groups
+                .into_iter()
+                .map(|(_, gid, name)| (gid, name))
                 .collect();
-            (!list.is_empty()).then_some(("groups", Value::Array(list)))
+            return Ok(render_user(dir, r, &groups, projection));
         }
         ResourceKind::Group if projection.wants("members") && r.member_count > 0 => {
             let mut members = Vec::with_capacity(r.member_count.max(0) as usize);
@@ -127,6 +127,21 @@ pub async fn render(
         _ => None,
     };
     Ok(projection.apply(&render::resource(dir, kind, r, extra)))
+}
+
+/// A user with the groups already read (see [`crate::store::Store::get_user_with_groups`]).
+fn render_user(
+    dir: &ScimDirectory,
+    r: &StoredResource,
+    groups: &[(String, String)],
+    projection: &Projection,
+) -> Value {
+    let list: Vec<Value> = groups
+        .iter()
+        .map(|(gid, name)| render::reference(dir, ResourceKind::Group, gid, name))
+        .collect();
+    let extra = (!list.is_empty()).then_some(("groups", Value::Array(list)));
+    projection.apply(&render::resource(dir, ResourceKind::User, r, extra))
 }
 
 fn user_fields(doc: &Value) -> ScimApiResult<UserFields> {
@@ -161,7 +176,11 @@ pub async fn create(
                 .await?
         }
     };
-    let body = render(state, dir, kind, &stored, projection).await?;
+    let body = match kind {
+        // A user just created is in no group yet: no need to ask.
+        ResourceKind::User => render_user(dir, &stored, &[], projection),
+        ResourceKind::Group => render(state, dir, kind, &stored, projection).await?,
+    };
     Ok(Outcome {
         status: StatusCode::CREATED,
         headers: render::resource_headers(dir, kind, &stored),
@@ -211,7 +230,15 @@ pub async fn get(
     projection: &Projection,
     conditions: &Conditions,
 ) -> ScimApiResult<Outcome> {
-    let stored = load(state, dir, kind, id).await?;
+    // A user with their groups in one query when the answer shows them (the default).
+    let (stored, groups) = if kind == ResourceKind::User && projection.wants("groups") {
+        match state.store.get_user_with_groups(&dir.id, id).await? {
+            Some((user, groups)) => (user, Some(groups)),
+            None => (load(state, dir, kind, id).await?, None),
+        }
+    } else {
+        (load(state, dir, kind, id).await?, None)
+    };
     let note = SyncNote {
         operation: op_name(kind, "getUser", "getGroup"),
         resource_type: Some(kind.name()),
@@ -232,7 +259,10 @@ pub async fn get(
             note,
         });
     }
-    let body = render(state, dir, kind, &stored, projection).await?;
+    let body = match &groups {
+        Some(groups) => render_user(dir, &stored, groups, projection),
+        None => render(state, dir, kind, &stored, projection).await?,
+    };
     Ok(Outcome {
         status: StatusCode::OK,
         body: Some(body),

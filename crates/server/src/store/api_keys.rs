@@ -1,7 +1,7 @@
 //! Directory API keys: issuing, replacing (with an optional overlap) and checking them.
 use sqlx::{Any, Row, Transaction};
 
-use super::{new_id, now_millis, Store};
+use super::{key_cache, new_id, now_millis, Store};
 use crate::auth::{api_key, constant_time_eq, hash_token};
 
 /// Last-used times are written at most this often per key, so SCIM reads stay reads.
@@ -70,15 +70,29 @@ impl Store {
     }
 
     /// The organization of `directory_id` when `presented` is one of its live keys.
+    ///
+    /// The directory's live keys (hashes only) are cached for [`key_cache::TTL`]: a SCIM
+    /// request then costs no key query. Every cached key is still compared in constant time
+    /// and its expiry and revocation times are checked on each request. A key that matches
+    /// nothing cached is looked up again, so a key issued by another replica works at once;
+    /// regenerating or deleting on this replica drops the entry at once; a revocation made
+    /// by another replica applies here within the TTL.
     pub async fn authenticate_directory(
         &self,
         directory_id: &str,
         presented: &str,
     ) -> Result<Option<String>, sqlx::Error> {
         let now = now_millis();
+        let presented_hash = hash_token(presented);
+        if let Some(keys) = self.key_cache.get(directory_id, now) {
+            if let Some(found) = match_key(&keys, &presented_hash, now) {
+                return self.note_use(directory_id, found, now).await;
+            }
+        }
+        let generation = self.key_cache.generation();
         let rows = sqlx::query(
-            "SELECT k.id, k.key_hash, k.last_used_at, d.org_id FROM directory_api_keys k \
-             JOIN directories d ON d.id = k.directory_id \
+            "SELECT k.id, k.key_hash, k.last_used_at, k.expires_at, k.revoked_at, d.org_id \
+             FROM directory_api_keys k JOIN directories d ON d.id = k.directory_id \
              WHERE k.directory_id = $1 AND k.expires_at > $2 \
              AND (k.revoked_at IS NULL OR k.revoked_at > $2)",
         )
@@ -86,29 +100,63 @@ impl Store {
         .bind(now)
         .fetch_all(&self.read)
         .await?;
-        let presented_hash = hash_token(presented);
-        let mut matched = None;
+        let mut keys = Vec::with_capacity(rows.len());
         for row in &rows {
-            let hash: String = row.try_get("key_hash")?;
-            // No early exit: every live key is compared.
-            if constant_time_eq(&hash, &presented_hash) {
-                let last: Option<i64> = row.try_get("last_used_at")?;
-                let org: String = row.try_get("org_id")?;
-                matched = Some((row.try_get::<String, _>("id")?, last, org));
-            }
+            keys.push(key_cache::LiveKey {
+                id: row.try_get("id")?,
+                hash: row.try_get("key_hash")?,
+                org_id: row.try_get("org_id")?,
+                expires_at: row.try_get("expires_at")?,
+                revoked_at: row.try_get("revoked_at")?,
+                last_used_at: row.try_get("last_used_at")?,
+            });
         }
-        let Some((id, last_used, org_id)) = matched else {
-            return Ok(None);
-        };
-        if last_used.is_none_or(|t| now - t > LAST_USED_EVERY_MILLIS) {
+        let keys = self.key_cache.put(directory_id, keys, now, generation);
+        match match_key(&keys, &presented_hash, now) {
+            Some(found) => self.note_use(directory_id, found, now).await,
+            None => Ok(None),
+        }
+    }
+
+    /// Records the last-used time of the matched key (at most once a minute) and returns
+    /// its organization.
+    async fn note_use(
+        &self,
+        directory_id: &str,
+        found: key_cache::LiveKey,
+        now: i64,
+    ) -> Result<Option<String>, sqlx::Error> {
+        if found
+            .last_used_at
+            .is_none_or(|t| now - t > LAST_USED_EVERY_MILLIS)
+            && self
+                .key_cache
+                .claim_last_used(directory_id, &found.id, now, LAST_USED_EVERY_MILLIS)
+        {
             let mut tx = self.write.begin().await?;
             sqlx::query("UPDATE directory_api_keys SET last_used_at = $1 WHERE id = $2")
                 .bind(now)
-                .bind(&id)
+                .bind(&found.id)
                 .execute(&mut *tx)
                 .await?;
             tx.commit().await?;
         }
-        Ok(Some(org_id))
+        Ok(Some(found.org_id))
     }
+}
+
+/// The live key among `keys` whose hash is `presented_hash`. Every key is compared in
+/// constant time, with no early exit.
+fn match_key(
+    keys: &[key_cache::LiveKey],
+    presented_hash: &str,
+    now: i64,
+) -> Option<key_cache::LiveKey> {
+    let mut matched = None;
+    for key in keys {
+        if constant_time_eq(&key.hash, presented_hash) && key.is_live(now) {
+            matched = Some(key.clone());
+        }
+    }
+    matched
 }

@@ -234,6 +234,7 @@ impl Store {
             .after(json!({"keyPrefix": key.key.prefix, "overlapSeconds": overlap_millis / 1000}));
         audit::record(&mut tx, org_id, actor, change).await?;
         tx.commit().await?;
+        self.key_cache.invalidate(id);
         Ok(Some(key))
     }
 
@@ -293,6 +294,7 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         tx.commit().await?;
+        self.key_cache.invalidate(id);
         Ok(true)
     }
 }

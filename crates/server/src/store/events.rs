@@ -17,6 +17,9 @@ use super::{
 const FLUSH_EVERY: Duration = Duration::from_millis(250);
 /// Events written per transaction at most.
 const BATCH: usize = 500;
+/// Events per multi-row INSERT: 300 parameters. More would not help: sqlx looks each
+/// parameter name up in a list SQLite scans linearly, so binding is quadratic in the count.
+const EVENTS_PER_INSERT: usize = 20;
 /// Events buffered before new ones are dropped (the log must never slow provisioning down).
 const QUEUE: usize = 20_000;
 
@@ -124,35 +127,63 @@ impl Store {
         let mut tx = self.write.begin().await?;
         let mut hours: std::collections::BTreeMap<(&str, i64), (i64, i64)> = Default::default();
         let mut last: std::collections::BTreeMap<&str, i64> = Default::default();
-        for e in events {
-            // Events of directories deleted meanwhile are skipped rather than failing the batch.
-            let res = sqlx::query(
+        // Events of directories deleted meanwhile are skipped rather than failing the batch.
+        let mut directories: Vec<&str> = events.iter().map(|e| e.directory_id.as_str()).collect();
+        directories.sort_unstable();
+        directories.dedup();
+        let mut existing = std::collections::BTreeSet::new();
+        for chunk in directories.chunks(200) {
+            let params: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+            let sql = format!(
+                "SELECT id FROM directories WHERE id IN ({})",
+                params.join(", ")
+            );
+            let mut query = sqlx::query_scalar::<_, String>(&sql);
+            for id in chunk {
+                query = query.bind(*id);
+            }
+            existing.extend(query.fetch_all(&mut *tx).await?);
+        }
+        let kept: Vec<&SyncEventRecord> = events
+            .iter()
+            .filter(|e| existing.contains(&e.directory_id))
+            .collect();
+        // Many rows per INSERT: one statement per 20 events instead of one per event.
+        for chunk in kept.chunks(EVENTS_PER_INSERT) {
+            let rows: Vec<String> = (0..chunk.len())
+                .map(|r| {
+                    let p: Vec<String> = (1..=15).map(|k| format!("${}", r * 15 + k)).collect();
+                    format!("({})", p.join(", "))
+                })
+                .collect();
+            let sql = format!(
                 "INSERT INTO sync_events (id, directory_id, at, method, path, operation, status, \
                  duration_ms, resource_type, resource_id, resource_label, changed, ignored, \
-                 scim_type, detail) \
-                 SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15 \
-                 WHERE EXISTS (SELECT 1 FROM directories WHERE id = $2)",
-            )
-            .bind(new_id())
-            .bind(&e.directory_id)
-            .bind(e.at)
-            .bind(&e.method)
-            .bind(&e.path)
-            .bind(&e.operation)
-            .bind(i64::from(e.status))
-            .bind(e.duration_ms)
-            .bind(&e.resource_type)
-            .bind(&e.resource_id)
-            .bind(&e.resource_label)
-            .bind((!e.changed.is_empty()).then(|| e.changed.join(",")))
-            .bind((!e.ignored.is_empty()).then(|| e.ignored.join(",")))
-            .bind(&e.scim_type)
-            .bind(&e.detail)
-            .execute(&mut *tx)
-            .await?;
-            if res.rows_affected() == 0 {
-                continue;
+                 scim_type, detail) VALUES {}",
+                rows.join(", ")
+            );
+            let mut query = sqlx::query(&sql);
+            for e in chunk {
+                query = query
+                    .bind(new_id())
+                    .bind(&e.directory_id)
+                    .bind(e.at)
+                    .bind(&e.method)
+                    .bind(&e.path)
+                    .bind(&e.operation)
+                    .bind(i64::from(e.status))
+                    .bind(e.duration_ms)
+                    .bind(&e.resource_type)
+                    .bind(&e.resource_id)
+                    .bind(&e.resource_label)
+                    .bind((!e.changed.is_empty()).then(|| e.changed.join(",")))
+                    .bind((!e.ignored.is_empty()).then(|| e.ignored.join(",")))
+                    .bind(&e.scim_type)
+                    .bind(&e.detail);
             }
+            query.execute(&mut *tx).await?;
+        }
+        for e in kept {
             let slot = hours
                 .entry((&e.directory_id, hour_start(e.at)))
                 .or_default();

@@ -15,6 +15,7 @@ pub mod directory_groups;
 pub mod directory_users;
 pub mod domains;
 pub mod events;
+mod key_cache;
 pub mod org_groups;
 pub mod org_users;
 mod organizations;
@@ -46,6 +47,8 @@ pub struct Store {
     /// the pool instead of failing with `SQLITE_BUSY` when a deferred transaction upgrades.
     write: AnyPool,
     backend: Backend,
+    /// Directories' live API keys, briefly cached (see [`key_cache`]).
+    key_cache: std::sync::Arc<key_cache::KeyCache>,
 }
 
 impl Store {
@@ -57,6 +60,7 @@ impl Store {
             read,
             write,
             backend,
+            key_cache: Default::default(),
         };
         backend::migrate(&store.write, backend).await?;
         Ok(store)

@@ -1,15 +1,15 @@
 //! The organization's users across directories: the org-wide list with prefix search, one
 //! user with their groups and effective access (the union over their groups' grants, only
 //! while active), and whether a user is managed (primary email on a verified domain) or
-//! external. The email domain column is written by the SCIM user writes through
-//! [`set_email_domain`].
+//! external. The email domain column is written by the SCIM user writes, from
+//! [`email_domain`].
 use roster_api_types::{
     access::{
         AccessRole, AccessSource, DirectoryRef, EffectiveAccess, Group, OrgUser, OrgUserDetail,
     },
     directory::{Page, UserSummary},
 };
-use sqlx::{any::AnyRow, Any, Row, Transaction};
+use sqlx::{any::AnyRow, Row};
 
 use super::{
     org_groups::{group_from_row, GROUP_SELECT},
@@ -27,20 +27,6 @@ pub fn email_domain(email: &str) -> Option<String> {
         .rsplit_once('@')
         .map(|(_, d)| d.trim().trim_end_matches('.').to_lowercase())
         .filter(|d| !d.is_empty())
-}
-
-/// Stores the user's primary email domain (called inside the SCIM user writes).
-pub async fn set_email_domain(
-    tx: &mut Transaction<'static, Any>,
-    user_id: &str,
-    primary_email: Option<&str>,
-) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE users SET primary_email_domain = $1 WHERE id = $2")
-        .bind(primary_email.and_then(email_domain))
-        .bind(user_id)
-        .execute(&mut **tx)
-        .await?;
-    Ok(())
 }
 
 /// `managed` as 0/1 for a row of `users u` joined with `directories d`.

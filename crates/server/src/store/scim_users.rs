@@ -8,6 +8,7 @@ use sqlx::{any::AnyRow, Any, Row, Transaction};
 use super::{
     access::record_user_access_change,
     is_unique_violation, new_id, now_millis,
+    org_users::email_domain,
     scim_common::{bind_all, order_clause, parse_doc, ListQuery, StoredResource, WriteError},
     Store,
 };
@@ -46,20 +47,45 @@ async fn write_emails(
         .bind(user_id)
         .execute(&mut **tx)
         .await?;
-    for (position, email) in fields.emails.iter().enumerate() {
-        sqlx::query(
+    insert_emails(tx, directory_id, user_id, fields).await
+}
+
+/// Inserts the user's email rows in one statement (per 100 emails).
+async fn insert_emails(
+    tx: &mut Transaction<'static, Any>,
+    directory_id: &str,
+    user_id: &str,
+    fields: &UserFields,
+) -> Result<(), sqlx::Error> {
+    for (chunk_no, chunk) in fields.emails.chunks(100).enumerate() {
+        let rows: Vec<String> = (0..chunk.len())
+            .map(|r| {
+                let b = r * 5;
+                format!(
+                    "($1, $2, ${}, ${}, ${}, ${}, ${})",
+                    b + 3,
+                    b + 4,
+                    b + 5,
+                    b + 6,
+                    b + 7
+                )
+            })
+            .collect();
+        let sql = format!(
             "INSERT INTO user_emails (user_id, directory_id, position, value, value_lower, kind, is_primary) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
-        )
-        .bind(user_id)
-        .bind(directory_id)
-        .bind(position as i64)
-        .bind(&email.value)
-        .bind(email.value.to_lowercase())
-        .bind(email.kind.as_ref().map(|k| k.to_lowercase()))
-        .bind(email.primary)
-        .execute(&mut **tx)
-        .await?;
+             VALUES {}",
+            rows.join(", ")
+        );
+        let mut query = sqlx::query(&sql).bind(user_id).bind(directory_id);
+        for (i, email) in chunk.iter().enumerate() {
+            query = query
+                .bind((chunk_no * 100 + i) as i64)
+                .bind(&email.value)
+                .bind(email.value.to_lowercase())
+                .bind(email.kind.as_ref().map(|k| k.to_lowercase()))
+                .bind(email.primary);
+        }
+        query.execute(&mut **tx).await?;
     }
     Ok(())
 }
@@ -128,8 +154,8 @@ impl Store {
         sqlx::query(
             "INSERT INTO users (id, directory_id, user_name, user_name_lower, external_id, \
              display_name, given_name, family_name, primary_email, primary_email_lower, active, \
-             doc, version, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 1, $13, $13)",
+             doc, version, created_at, updated_at, primary_email_domain) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 1, $13, $13, $14)",
         )
         .bind(&id)
         .bind(directory_id)
@@ -144,12 +170,13 @@ impl Store {
         .bind(fields.active)
         .bind(doc.to_string())
         .bind(now)
+        // Access model (issue 5): the email's domain decides managed vs external.
+        .bind(email.as_deref().and_then(email_domain))
         .execute(&mut *tx)
         .await
         .map_err(|e| conflict(e, &fields.user_name))?;
-        write_emails(&mut tx, directory_id, &id, fields).await?;
-        // Access model (issue 5): the email's domain decides managed vs external.
-        super::org_users::set_email_domain(&mut tx, &id, email.as_deref()).await?;
+        // A new user has no email rows yet: no DELETE first.
+        insert_emails(&mut tx, directory_id, &id, fields).await?;
         let (a, d) = if fields.active { (1, 0) } else { (0, 1) };
         count_user(&mut tx, directory_id, a, d).await?;
         tx.commit().await?;
@@ -178,6 +205,38 @@ impl Store {
         .as_ref()
         .map(from_row)
         .transpose()
+    }
+
+    /// A user and their groups (id, displayName, ordered by id) in one query: what
+    /// `GET /Users/{id}` shows by default.
+    pub async fn get_user_with_groups(
+        &self,
+        directory_id: &str,
+        id: &str,
+    ) -> Result<Option<(StoredResource, Vec<(String, String)>)>, sqlx::Error> {
+        let rows = sqlx::query(&format!(
+            "SELECT {COLUMNS}, g.id AS group_id, g.display_name AS group_name FROM users u \
+             LEFT JOIN group_members gm ON gm.user_id = u.id \
+             LEFT JOIN groups g ON g.id = gm.group_id \
+             WHERE u.directory_id = $1 AND u.id = $2 ORDER BY g.id"
+        ))
+        .bind(directory_id)
+        .bind(id)
+        .fetch_all(&self.read)
+        .await?;
+        let Some(first) = rows.first() else {
+            return Ok(None);
+        };
+        let user = from_row(first)?;
+        let mut groups = Vec::with_capacity(rows.len());
+        for row in &rows {
+            let group_id: Option<String> = row.try_get("group_id")?;
+            let name: Option<String> = row.try_get("group_name")?;
+            if let (Some(group_id), Some(name)) = (group_id, name) {
+                groups.push((group_id, name));
+            }
+        }
+        Ok(Some((user, groups)))
     }
 
     /// Replaces a user's document (PUT, and PATCH after the core applied it). `update`
@@ -219,7 +278,7 @@ impl Store {
             "UPDATE users SET user_name = $1, user_name_lower = $2, external_id = $3, \
              display_name = $4, given_name = $5, family_name = $6, primary_email = $7, \
              primary_email_lower = $8, active = $9, doc = $10, version = version + 1, \
-             updated_at = $11 WHERE id = $12 AND version = $13",
+             updated_at = $11, primary_email_domain = $14 WHERE id = $12 AND version = $13",
         )
         .bind(&fields.user_name)
         .bind(fields.user_name.to_lowercase())
@@ -234,6 +293,8 @@ impl Store {
         .bind(now)
         .bind(id)
         .bind(current.version)
+        // Access model (issue 5): the email's domain decides managed vs external.
+        .bind(email.as_deref().and_then(email_domain))
         .execute(&mut *tx)
         .await
         .map_err(|e| conflict(e, &fields.user_name))?;
@@ -241,8 +302,6 @@ impl Store {
             return Err(WriteError::PreconditionFailed);
         }
         write_emails(&mut tx, directory_id, id, &fields).await?;
-        // Access model (issue 5): the email's domain decides managed vs external.
-        super::org_users::set_email_domain(&mut tx, id, email.as_deref()).await?;
         match (was_active, fields.active) {
             (true, false) => {
                 count_user(&mut tx, directory_id, -1, 1).await?;

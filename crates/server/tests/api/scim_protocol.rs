@@ -147,6 +147,26 @@ backend_tests! {
         assert_eq!(res.status, StatusCode::OK);
     }
 
+    async fn a_replaced_or_deleted_key_stops_at_once_though_just_used(app) {
+        // Keys are cached briefly after use: replacing or deleting must still apply at once.
+        app.sign_in().await;
+        let dir = app.directory("Cached").await;
+        assert_eq!(app.scim(&dir, Method::GET, "/Users", None).await.status, StatusCode::OK);
+        let res = app
+            .request(Method::POST, &format!("/api/v1/directories/{}/api-key", dir.directory_id), None)
+            .await;
+        assert_eq!(res.status, StatusCode::OK);
+        let new = ScimTarget { directory_id: dir.directory_id.clone(), key: res.json()["apiKey"].as_str().unwrap().to_owned() };
+        assert_scim_error(&app.scim(&dir, Method::GET, "/Users", None).await, StatusCode::UNAUTHORIZED);
+        assert_eq!(app.scim(&new, Method::GET, "/Users", None).await.status, StatusCode::OK);
+        assert_eq!(app.scim(&new, Method::GET, "/Users", None).await.status, StatusCode::OK);
+        let res = app
+            .request(Method::DELETE, &format!("/api/v1/directories/{}", dir.directory_id), None)
+            .await;
+        assert_eq!(res.status, StatusCode::NO_CONTENT);
+        assert_scim_error(&app.scim(&new, Method::GET, "/Users", None).await, StatusCode::UNAUTHORIZED);
+    }
+
     async fn a_key_opens_no_route_of_another_directory(app) {
         let a = app.directory("A").await;
         let b = app.directory("B").await;
