@@ -26,9 +26,11 @@ pub use session::{create_session, delete_session, get_session};
 pub use sites::*;
 pub use users::*;
 
+use std::any::Any;
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
+use std::rc::Rc;
 use std::sync::Arc;
 use std::task::{Context, Poll};
 
@@ -250,6 +252,27 @@ impl<T> Future for Request<T> {
             .poll(cx)
             .map(|answer| answer.and_then(|answer| decode(&answer)))
     }
+}
+
+impl<T: 'static> Request<T> {
+    /// The request with its value type-erased, for [`crate::components::ApiResource`]: one
+    /// non-generic future for every resource; only the small decode step knows `T`.
+    pub(crate) fn into_any(self) -> AnyRequest {
+        let decode = self.decode;
+        Box::pin(erased(
+            self.exchange,
+            Box::new(move |answer| decode(answer).map(|value| Rc::new(value) as Rc<dyn Any>)),
+        ))
+    }
+}
+
+/// What [`Request::into_any`] gives: the decoded value as `Rc<dyn Any>`.
+pub(crate) type AnyRequest = Pin<Box<dyn Future<Output = Result<Rc<dyn Any>, ApiError>>>>;
+
+type AnyDecode = Box<dyn Fn(&RawAnswer) -> Result<Rc<dyn Any>, ApiError>>;
+
+async fn erased(exchange: Exchange, decode: AnyDecode) -> Result<Rc<dyn Any>, ApiError> {
+    decode(&exchange.await?)
 }
 
 /// Joins the configured base URL and an admin API path: `("", "/session")` gives

@@ -14,7 +14,7 @@ use std::rc::Rc;
 use leptos::prelude::*;
 use send_wrapper::SendWrapper;
 
-use crate::api::ApiError;
+use crate::api::{ApiError, Request};
 use crate::components::ErrorBanner;
 
 type AnyValue = Rc<dyn Any>;
@@ -49,6 +49,15 @@ impl<T: Clone + 'static> ApiResource<T> {
         };
         ApiResource {
             inner: erased_resource(Rc::new(fetcher)),
+            value: PhantomData,
+        }
+    }
+
+    /// Like [`ApiResource::new`] for the common case of one API call: `fetcher` reads its
+    /// signals and returns the [`Request`], and every such resource shares one future type.
+    pub fn request(fetcher: impl Fn() -> Request<T> + 'static) -> Self {
+        ApiResource {
+            inner: erased_resource(Rc::new(move || fetcher().into_any())),
             value: PhantomData,
         }
     }

@@ -102,8 +102,7 @@ pub fn AuditPage() -> impl IntoView {
     let to = query_param("to");
     let cursor = query_param("cursor");
     let client = use_client();
-    let entries = ApiResource::new(move || {
-        let client = client.clone();
+    let entries = ApiResource::request(move || {
         let q = AuditQuery {
             actor_type: actor_type.get(),
             action: action.get(),
@@ -114,7 +113,7 @@ pub fn AuditPage() -> impl IntoView {
             limit: Some(50),
             ..Default::default()
         };
-        async move { api::list_audit(&client, &q).await }
+        api::list_audit(&client, &q)
     });
     let path = use_href("/audit");
     let navigate = use_navigate();

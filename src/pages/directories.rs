@@ -17,10 +17,7 @@ pub const KEY_WARNING_DAYS: i64 = 30;
 pub fn DirectoriesPage() -> impl IntoView {
     set_page_title("Directories");
     let client = use_client();
-    let directories = ApiResource::new(move || {
-        let client = client.clone();
-        async move { api::list_directories(&client).await }
-    });
+    let directories = ApiResource::request(move || api::list_directories(&client));
     let create = use_href("/directories/new");
     view! {
         <section class="roster-page" aria-labelledby="roster-directories-title">

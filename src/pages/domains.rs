@@ -16,10 +16,7 @@ pub fn DomainsPage() -> impl IntoView {
     set_page_title("Domains");
     let client = use_client();
     let list_client = client.clone();
-    let domains = ApiResource::new(move || {
-        let client = list_client.clone();
-        async move { api::list_domains(&client).await }
-    });
+    let domains = ApiResource::request(move || api::list_domains(&list_client));
     let reload = Callback::new(move |()| domains.refetch());
     let name = RwSignal::new(String::new());
     let busy = RwSignal::new(false);

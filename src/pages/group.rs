@@ -22,10 +22,9 @@ pub fn OrgGroupPage() -> impl IntoView {
     let params = use_params_map();
     let id = Memo::new(move |_| params.with(|p| p.get("group_id")).unwrap_or_default());
     let client = use_client();
-    let group = ApiResource::new(move || {
-        let client = client.clone();
+    let group = ApiResource::request(move || {
         let id = id.get();
-        async move { api::get_org_group(&client, &id).await }
+        api::get_org_group(&client, &id)
     });
     let reload = Callback::new(move |()| group.refetch());
     // Outlives the reload that rebuilds the group's view after a change.

@@ -30,8 +30,7 @@ pub fn GroupsPage() -> impl IntoView {
     let cursor = query_param("cursor");
     let client = use_client();
     let list_client = client.clone();
-    let groups = ApiResource::new(move || {
-        let client = list_client.clone();
+    let groups = ApiResource::request(move || {
         let q = OrgGroupQuery {
             search: search.get(),
             kind: match kind.get().as_deref() {
@@ -42,7 +41,7 @@ pub fn GroupsPage() -> impl IntoView {
             cursor: cursor.get(),
             limit: Some(50),
         };
-        async move { api::list_org_groups(&client, &q).await }
+        api::list_org_groups(&list_client, &q)
     });
     let path = use_href("/groups");
     let navigate = use_navigate();

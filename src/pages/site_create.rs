@@ -20,10 +20,7 @@ pub fn CreateSitePage() -> impl IntoView {
     let url = RwSignal::new(String::new());
     let chosen = RwSignal::new(Vec::<String>::new());
     let catalogue_client = client.clone();
-    let catalogue = ApiResource::new(move || {
-        let client = catalogue_client.clone();
-        async move { api::list_product_types(&client).await }
-    });
+    let catalogue = ApiResource::request(move || api::list_product_types(&catalogue_client));
     let other = RwSignal::new(String::new());
     let busy = RwSignal::new(false);
     let error = RwSignal::new(None::<ApiError>);

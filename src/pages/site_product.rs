@@ -59,15 +59,13 @@ pub fn SiteProductPage() -> impl IntoView {
     });
     let client = use_client();
     let site_client = client.clone();
-    let site = ApiResource::new(move || {
-        let client = site_client.clone();
+    let site = ApiResource::request(move || {
         let ids = ids.get();
-        async move { api::get_site(&client, &ids.site).await }
+        api::get_site(&site_client, &ids.site)
     });
-    let access = ApiResource::new(move || {
-        let client = client.clone();
+    let access = ApiResource::request(move || {
         let ids = ids.get();
-        async move { api::list_access(&client, &ids.site, &ids.product).await }
+        api::list_access(&client, &ids.site, &ids.product)
     });
     let reload = Callback::new(move |()| access.refetch());
     set_page_title("Product access");
@@ -428,14 +426,12 @@ fn ProductUsers(ids: Ids) -> impl IntoView {
     let client = use_client();
     let cursor = query_param("cursor");
     let res_ids = ids.clone();
-    let users = ApiResource::new(move || {
-        let client = client.clone();
-        let ids = res_ids.clone();
+    let users = ApiResource::request(move || {
         let q = PageQuery {
             cursor: cursor.get(),
             limit: Some(50),
         };
-        async move { api::list_product_users(&client, &ids.site, &ids.product, &q).await }
+        api::list_product_users(&client, &res_ids.site, &res_ids.product, &q)
     });
     let path = use_href(&format!(
         "/sites/{}/products/{}",

@@ -25,10 +25,7 @@ pub fn product_href(base: &str, site_id: &str, product_id: &str) -> String {
 pub fn SitesPage() -> impl IntoView {
     set_page_title("Sites");
     let client = use_client();
-    let sites = ApiResource::new(move || {
-        let client = client.clone();
-        async move { api::list_sites(&client).await }
-    });
+    let sites = ApiResource::request(move || api::list_sites(&client));
     let add = use_href("/sites/new");
     let removing = RwSignal::new(None::<Site>);
     view! {

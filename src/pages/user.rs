@@ -17,10 +17,9 @@ pub fn OrgUserPage() -> impl IntoView {
     let params = use_params_map();
     let id = Memo::new(move |_| params.with(|p| p.get("user_id")).unwrap_or_default());
     let client = use_client();
-    let user = ApiResource::new(move || {
-        let client = client.clone();
+    let user = ApiResource::request(move || {
         let id = id.get();
-        async move { api::get_org_user(&client, &id).await }
+        api::get_org_user(&client, &id)
     });
     set_page_title("User");
     view! {

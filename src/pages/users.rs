@@ -29,14 +29,13 @@ pub fn UsersPage() -> impl IntoView {
     let search = query_param("search");
     let cursor = query_param("cursor");
     let client = use_client();
-    let users = ApiResource::new(move || {
-        let client = client.clone();
+    let users = ApiResource::request(move || {
         let q = OrgUserQuery {
             search: search.get(),
             cursor: cursor.get(),
             limit: Some(50),
         };
-        async move { api::list_org_users(&client, &q).await }
+        api::list_org_users(&client, &q)
     });
     let path = use_href("/users");
     let navigate = use_navigate();

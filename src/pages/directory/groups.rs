@@ -18,15 +18,13 @@ pub fn GroupsTab(ctx: DirectoryContext) -> impl IntoView {
     let cursor = query_param("cursor");
     let client = use_client();
     let id = d.id.clone();
-    let groups = ApiResource::new(move || {
+    let groups = ApiResource::request(move || {
         let query = GroupListQuery {
             search: search.get(),
             cursor: cursor.get(),
             limit: Some(50),
         };
-        let client = client.clone();
-        let id = id.clone();
-        async move { api::list_groups(&client, &id, &query).await }
+        api::list_groups(&client, &id, &query)
     });
     let path = dir_href(&d.id, "groups");
     let navigate = use_navigate();
@@ -95,20 +93,18 @@ pub fn GroupPage() -> impl IntoView {
     let cursor = query_param("cursor");
     let client = use_client();
     let group_client = client.clone();
-    let group = ApiResource::new(move || {
-        let client = group_client.clone();
+    let group = ApiResource::request(move || {
         let (id, group_id) = ids.get();
-        async move { api::get_group(&client, &id, &group_id).await }
+        api::get_group(&group_client, &id, &group_id)
     });
-    let members = ApiResource::new(move || {
-        let client = client.clone();
+    let members = ApiResource::request(move || {
         let (id, group_id) = ids.get();
         let query = GroupListQuery {
             search: None,
             cursor: cursor.get(),
             limit: Some(50),
         };
-        async move { api::list_group_members(&client, &id, &group_id, &query).await }
+        api::list_group_members(&client, &id, &group_id, &query)
     });
     set_page_title("Group");
     let back = move || dir_href(&ids.get().0, "groups");

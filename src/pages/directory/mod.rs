@@ -76,10 +76,9 @@ pub fn DirectoryPage() -> impl IntoView {
             .unwrap_or_else(|| "overview".to_owned())
     });
     let client = use_client();
-    let directory = ApiResource::new(move || {
-        let client = client.clone();
+    let directory = ApiResource::request(move || {
         let id = id.get();
-        async move { api::get_directory(&client, &id).await }
+        api::get_directory(&client, &id)
     });
     let reload = Callback::new(move |()| directory.refetch());
     view! {

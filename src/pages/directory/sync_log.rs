@@ -87,7 +87,7 @@ pub fn SyncLog(ctx: DirectoryContext) -> impl IntoView {
     let cursor = query_param("cursor");
     let client = use_client();
     let id = d.id.clone();
-    let events = ApiResource::new(move || {
+    let events = ApiResource::request(move || {
         let query = EventListQuery {
             status: if status.get().as_deref() == Some("error") {
                 EventStatusFilter::Error
@@ -99,9 +99,7 @@ pub fn SyncLog(ctx: DirectoryContext) -> impl IntoView {
             cursor: cursor.get(),
             limit: Some(50),
         };
-        let client = client.clone();
-        let id = id.clone();
-        async move { api::list_events(&client, &id, &query).await }
+        api::list_events(&client, &id, &query)
     });
     let path = dir_href(&d.id, "sync-log");
     let navigate = use_navigate();

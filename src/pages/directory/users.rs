@@ -63,7 +63,7 @@ pub fn UsersTab(ctx: DirectoryContext) -> impl IntoView {
     let cursor = query_param("cursor");
     let client = use_client();
     let id = d.id.clone();
-    let users = ApiResource::new(move || {
+    let users = ApiResource::request(move || {
         let query = UserListQuery {
             search: search.get(),
             sort: SORTS
@@ -79,9 +79,7 @@ pub fn UsersTab(ctx: DirectoryContext) -> impl IntoView {
             cursor: cursor.get(),
             limit: Some(50),
         };
-        let client = client.clone();
-        let id = id.clone();
-        async move { api::list_users(&client, &id, &query).await }
+        api::list_users(&client, &id, &query)
     });
     let path = dir_href(&d.id, "users");
     let navigate = use_navigate();
@@ -176,10 +174,9 @@ pub fn UserPage() -> impl IntoView {
         })
     });
     let client = use_client();
-    let user = ApiResource::new(move || {
-        let client = client.clone();
+    let user = ApiResource::request(move || {
         let (id, user_id) = ids.get();
-        async move { api::get_user(&client, &id, &user_id).await }
+        api::get_user(&client, &id, &user_id)
     });
     set_page_title("User");
     let back = move || dir_href(&ids.get().0, "users");
