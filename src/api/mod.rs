@@ -266,6 +266,23 @@ impl<T: 'static> Request<T> {
     }
 }
 
+impl<T: 'static> Request<T> {
+    /// Sends the request from an event handler (saving, deleting) and calls `done` with the
+    /// outcome. Every call shares one spawned future type, as [`Request::into_any`] does for
+    /// resources, instead of each handler spawning an `async` block of its own.
+    pub fn spawn(self, done: impl FnOnce(Result<T, ApiError>) + 'static) {
+        let decode = self.decode;
+        spawn_exchange(
+            self.exchange,
+            Box::new(move |answer| done(answer.and_then(|answer| decode(&answer)))),
+        );
+    }
+}
+
+fn spawn_exchange(exchange: Exchange, done: Box<dyn FnOnce(Result<RawAnswer, ApiError>)>) {
+    leptos::task::spawn_local(async move { done(exchange.await) });
+}
+
 /// What [`Request::into_any`] gives: the decoded value as `Rc<dyn Any>`.
 pub(crate) type AnyRequest = Pin<Box<dyn Future<Output = Result<Rc<dyn Any>, ApiError>>>>;
 

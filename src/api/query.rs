@@ -5,7 +5,13 @@ use serde::Serialize;
 
 /// `?a=1&b=x%20y` from the fields of `query` that are set; empty when none are.
 pub fn query_string<Q: Serialize>(query: &Q) -> String {
-    let Ok(serde_json::Value::Object(fields)) = serde_json::to_value(query) else {
+    from_value(serde_json::to_value(query))
+}
+
+/// The non-generic rest of [`query_string`], compiled once for every query type.
+#[inline(never)]
+fn from_value(value: Result<serde_json::Value, serde_json::Error>) -> String {
+    let Ok(serde_json::Value::Object(fields)) = value else {
         return String::new();
     };
     let pairs: Vec<String> = fields

@@ -24,23 +24,21 @@ pub fn CreateDirectoryPage() -> impl IntoView {
         error.set(None);
         let client = client.clone();
         let name = name.get_untracked();
-        leptos::task::spawn_local(async move {
-            match api::create_directory(&client, name.trim()).await {
-                Ok(created) => {
-                    shown_once.set(Some(ShownOnce {
-                        directory_id: created.directory.id.clone(),
-                        directory_name: created.directory.name.clone(),
-                        base_url: created.directory.base_url.clone(),
-                        api_key: created.api_key,
-                        expires_at: created.api_key_expires_at,
-                        previous_key_valid_until: None,
-                        regenerated: false,
-                    }));
-                }
-                Err(e) => {
-                    busy.try_set(false);
-                    error.try_set(Some(e));
-                }
+        api::create_directory(&client, name.trim()).spawn(move |answer| match answer {
+            Ok(created) => {
+                shown_once.set(Some(ShownOnce {
+                    directory_id: created.directory.id.clone(),
+                    directory_name: created.directory.name.clone(),
+                    base_url: created.directory.base_url.clone(),
+                    api_key: created.api_key,
+                    expires_at: created.api_key_expires_at,
+                    previous_key_valid_until: None,
+                    regenerated: false,
+                }));
+            }
+            Err(e) => {
+                busy.try_set(false);
+                error.try_set(Some(e));
             }
         });
     };

@@ -30,8 +30,7 @@ pub fn DomainsPage() -> impl IntoView {
         error.set(None);
         let client = client.clone();
         let domain = name.get_untracked().trim().to_owned();
-        leptos::task::spawn_local(async move {
-            let answer = api::add_domain(&client, &domain).await;
+        api::add_domain(&client, &domain).spawn(move |answer| {
             busy.try_set(false);
             match answer {
                 Ok(_) => {
@@ -85,8 +84,7 @@ fn DomainCard(d: Domain, reload: Callback<()>) -> impl IntoView {
         error.set(None);
         let client = verify_client.clone();
         let id = id.clone();
-        leptos::task::spawn_local(async move {
-            let answer = api::verify_domain(&client, &id).await;
+        api::verify_domain(&client, &id).spawn(move |answer| {
             busy.try_set(false);
             match answer {
                 Ok(_) => reload.run(()),
@@ -103,8 +101,7 @@ fn DomainCard(d: Domain, reload: Callback<()>) -> impl IntoView {
         error.set(None);
         let client = client.clone();
         let id = remove_id.clone();
-        leptos::task::spawn_local(async move {
-            let answer = api::delete_domain(&client, &id).await;
+        api::delete_domain(&client, &id).spawn(move |answer| {
             removing.try_set(false);
             match answer {
                 Ok(()) => reload.run(()),

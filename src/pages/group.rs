@@ -121,8 +121,7 @@ fn LocalGroupEditor(
         let client = rename_client.clone();
         let id = rename_id.clone();
         let new_name = name.get_untracked().trim().to_owned();
-        leptos::task::spawn_local(async move {
-            let answer = api::rename_group(&client, &id, &new_name).await;
+        api::rename_group(&client, &id, &new_name).spawn(move |answer| {
             saving.try_set(false);
             match answer {
                 Ok(_) => reload.run(()),
@@ -193,12 +192,12 @@ fn Members(id: String, reload: Callback<()>, done: RwSignal<Option<String>>) -> 
         done.set(None);
         let client = client.clone();
         let id = id.clone();
-        leptos::task::spawn_local(async move {
-            let answer = if add {
-                api::add_member(&client, &id, &user.id).await
-            } else {
-                api::remove_member(&client, &id, &user.id).await
-            };
+        let request = if add {
+            api::add_member(&client, &id, &user.id)
+        } else {
+            api::remove_member(&client, &id, &user.id)
+        };
+        request.spawn(move |answer| {
             busy.try_set(false);
             match answer {
                 Ok(()) => {
@@ -248,8 +247,7 @@ fn DeleteGroup(id: String, name: String, access: usize) -> impl IntoView {
         let id = id.clone();
         let navigate = navigate.clone();
         let list = list.clone();
-        leptos::task::spawn_local(async move {
-            let answer = api::delete_group(&client, &id).await;
+        api::delete_group(&client, &id).spawn(move |answer| {
             busy.try_set(false);
             match answer {
                 Ok(()) => {

@@ -78,8 +78,7 @@ pub fn GroupsPage() -> impl IntoView {
         let navigate = navigate.clone();
         let base = created_base.clone();
         let name = new_name.get_untracked().trim().to_owned();
-        leptos::task::spawn_local(async move {
-            let answer = api::create_group(&client, &name).await;
+        api::create_group(&client, &name).spawn(move |answer| {
             busy.try_set(false);
             match answer {
                 Ok(g) => navigate(

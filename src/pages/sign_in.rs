@@ -77,15 +77,13 @@ fn PasswordForm() -> impl IntoView {
             email: email.get_untracked().trim().to_owned(),
             password: password.get_untracked(),
         };
-        leptos::task::spawn_local(async move {
-            match api::create_session(&client, &sign_in).await {
-                // Setting the session replaces this page with the shell, so nothing here is
-                // touched afterwards.
-                Ok(session) => auth.set(Auth::SignedIn(session)),
-                Err(e) => {
-                    busy.try_set(false);
-                    error.try_set(Some(e));
-                }
+        api::create_session(&client, &sign_in).spawn(move |answer| match answer {
+            // Setting the session replaces this page with the shell, so nothing here is
+            // touched afterwards.
+            Ok(session) => auth.set(Auth::SignedIn(session)),
+            Err(e) => {
+                busy.try_set(false);
+                error.try_set(Some(e));
             }
         });
     };

@@ -123,17 +123,15 @@ fn AccessGroups(groups: Vec<AccessGroup>, ids: Ids, reload: Callback<()>) -> imp
         let client = client.clone();
         let ids = toggle_ids.clone();
         error.set(None);
-        leptos::task::spawn_local(async move {
-            let answer = if g.is_default {
-                api::unset_default_group(&client, &ids.site, &ids.product, &g.group_id).await
-            } else {
-                api::set_default_group(&client, &ids.site, &ids.product, &g.group_id).await
-            };
-            match answer {
-                Ok(()) => reload.run(()),
-                Err(e) => {
-                    error.try_set(Some(e));
-                }
+        let request = if g.is_default {
+            api::unset_default_group(&client, &ids.site, &ids.product, &g.group_id)
+        } else {
+            api::set_default_group(&client, &ids.site, &ids.product, &g.group_id)
+        };
+        request.spawn(move |answer| match answer {
+            Ok(()) => reload.run(()),
+            Err(e) => {
+                error.try_set(Some(e));
             }
         });
     };
@@ -230,20 +228,20 @@ fn Revoke(
         error.set(None);
         let client = client.clone();
         let ids = ids.clone();
-        leptos::task::spawn_local(async move {
-            let answer =
-                api::revoke_access(&client, &ids.site, &ids.product, &g.group_id, false).await;
-            busy.try_set(false);
-            match answer {
-                Ok(_) => {
-                    open.try_set(false);
-                    reload.run(());
+        api::revoke_access(&client, &ids.site, &ids.product, &g.group_id, false).spawn(
+            move |answer| {
+                busy.try_set(false);
+                match answer {
+                    Ok(_) => {
+                        open.try_set(false);
+                        reload.run(());
+                    }
+                    Err(e) => {
+                        error.try_set(Some(e));
+                    }
                 }
-                Err(e) => {
-                    error.try_set(Some(e));
-                }
-            }
-        });
+            },
+        );
     });
     move || {
         let title = revoking
@@ -366,22 +364,22 @@ fn AddGroup(ids: Ids, product: String, reload: Callback<()>) -> impl IntoView {
         let client = client.clone();
         let ids = ids.clone();
         let role = AccessRole::parse(&role.get_untracked());
-        leptos::task::spawn_local(async move {
-            let answer =
-                api::grant_access(&client, &ids.site, &ids.product, &g.id, role, false).await;
-            busy.try_set(false);
-            match answer {
-                Ok(_) => {
-                    adding.try_set(false);
-                    selected.try_set(None);
-                    query.try_set(String::new());
-                    reload.run(());
+        api::grant_access(&client, &ids.site, &ids.product, &g.id, role, false).spawn(
+            move |answer| {
+                busy.try_set(false);
+                match answer {
+                    Ok(_) => {
+                        adding.try_set(false);
+                        selected.try_set(None);
+                        query.try_set(String::new());
+                        reload.run(());
+                    }
+                    Err(e) => {
+                        error.try_set(Some(e));
+                    }
                 }
-                Err(e) => {
-                    error.try_set(Some(e));
-                }
-            }
-        });
+            },
+        );
     });
     let ready = move || matches!(impact.get(), Some(Ok(_)));
     let options = Signal::derive(move || matches.get());

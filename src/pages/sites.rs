@@ -142,8 +142,7 @@ fn RemoveSite(removing: RwSignal<Option<Site>>, on_removed: Callback<()>) -> imp
         busy.set(true);
         error.set(None);
         let client = client.clone();
-        leptos::task::spawn_local(async move {
-            let answer = api::delete_site(&client, &site.id).await;
+        api::delete_site(&client, &site.id).spawn(move |answer| {
             busy.try_set(false);
             match answer {
                 Ok(()) => {

@@ -37,28 +37,28 @@ pub fn Credentials(ctx: DirectoryContext) -> impl IntoView {
         let seconds: u64 = overlap.get_untracked().parse().unwrap_or(0);
         let client = client.clone();
         let (id, name) = (id.clone(), name.clone());
-        leptos::task::spawn_local(async move {
-            let answer =
-                api::regenerate_api_key(&client, &id, (seconds > 0).then_some(seconds)).await;
-            busy.try_set(false);
-            match answer {
-                Ok(issued) => {
-                    open.try_set(false);
-                    shown_once.try_set(Some(ShownOnce {
-                        directory_id: id,
-                        directory_name: name,
-                        base_url: issued.base_url,
-                        api_key: issued.api_key,
-                        expires_at: issued.expires_at,
-                        previous_key_valid_until: issued.previous_key_valid_until,
-                        regenerated: true,
-                    }));
+        api::regenerate_api_key(&client, &id, (seconds > 0).then_some(seconds)).spawn(
+            move |answer| {
+                busy.try_set(false);
+                match answer {
+                    Ok(issued) => {
+                        open.try_set(false);
+                        shown_once.try_set(Some(ShownOnce {
+                            directory_id: id,
+                            directory_name: name,
+                            base_url: issued.base_url,
+                            api_key: issued.api_key,
+                            expires_at: issued.expires_at,
+                            previous_key_valid_until: issued.previous_key_valid_until,
+                            regenerated: true,
+                        }));
+                    }
+                    Err(e) => {
+                        error.try_set(Some(e));
+                    }
                 }
-                Err(e) => {
-                    error.try_set(Some(e));
-                }
-            }
-        });
+            },
+        );
     });
     let rows = vec![
         ("Key starts with", format!("{}…", key.prefix)),

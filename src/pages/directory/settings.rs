@@ -30,8 +30,7 @@ pub fn Settings(ctx: DirectoryContext) -> impl IntoView {
         let client = rename_client.clone();
         let id = id.clone();
         let new_name = name.get_untracked();
-        leptos::task::spawn_local(async move {
-            let answer = api::rename_directory(&client, &id, new_name.trim()).await;
+        api::rename_directory(&client, &id, new_name.trim()).spawn(move |answer| {
             saving.try_set(false);
             match answer {
                 Ok(_) => {
@@ -103,17 +102,15 @@ fn DeleteDirectory(ctx: DirectoryContext) -> impl IntoView {
         let id = id.clone();
         let navigate = navigate.clone();
         let list = list.clone();
-        leptos::task::spawn_local(async move {
-            match api::delete_directory(&client, &id).await {
-                Ok(()) => {
-                    busy.try_set(false);
-                    open.try_set(false);
-                    navigate(&list, Default::default());
-                }
-                Err(e) => {
-                    busy.try_set(false);
-                    error.try_set(Some(e));
-                }
+        api::delete_directory(&client, &id).spawn(move |answer| match answer {
+            Ok(()) => {
+                busy.try_set(false);
+                open.try_set(false);
+                navigate(&list, Default::default());
+            }
+            Err(e) => {
+                busy.try_set(false);
+                error.try_set(Some(e));
             }
         });
     });
