@@ -30,17 +30,13 @@ pub fn GroupMembers(id: String, local: bool, on_change: Callback<()>) -> impl In
     let error = RwSignal::new(None::<ApiError>);
     let remove = Callback::new(move |user: UserSummary| {
         error.set(None);
-        let client = client.clone();
-        let id = id.clone();
-        leptos::task::spawn_local(async move {
-            match api::remove_member(&client, &id, &user.id).await {
-                Ok(()) => {
-                    members.refetch();
-                    on_change.run(());
-                }
-                Err(e) => {
-                    error.try_set(Some(e));
-                }
+        api::remove_member(&client, &id, &user.id).spawn(move |answer| match answer {
+            Ok(()) => {
+                members.refetch();
+                on_change.run(());
+            }
+            Err(e) => {
+                error.try_set(Some(e));
             }
         });
     });

@@ -94,14 +94,11 @@ fn AddProductForm(site_id: String, on_site: Vec<String>, reload: Callback<()>) -
         }
         busy.set(true);
         error.set(None);
-        let client = client.clone();
-        let site_id = site_id.clone();
-        leptos::task::spawn_local(async move {
-            let body = AddProduct {
-                key: Some(key),
-                name: None,
-            };
-            let answer = api::add_product(&client, &site_id, &body).await;
+        let body = AddProduct {
+            key: Some(key),
+            name: None,
+        };
+        api::add_product(&client, &site_id, &body).spawn(move |answer| {
             busy.try_set(false);
             match answer {
                 Ok(_) => reload.run(()),
@@ -177,10 +174,7 @@ fn RemoveProduct(
         };
         busy.set(true);
         error.set(None);
-        let client = client.clone();
-        let site_id = site_id.clone();
-        leptos::task::spawn_local(async move {
-            let answer = api::remove_product(&client, &site_id, &product.id).await;
+        api::remove_product(&client, &site_id, &product.id).spawn(move |answer| {
             busy.try_set(false);
             match answer {
                 Ok(()) => {
@@ -250,14 +244,11 @@ fn SiteDetails(site: Site, reload: Callback<()>) -> impl IntoView {
         busy.set(true);
         saved.set(false);
         error.set(None);
-        let client = client.clone();
-        let id = id.clone();
         let body = SitePatch {
             name: Some(name.get_untracked().trim().to_owned()),
             url: Some(url.get_untracked().trim().to_owned()),
         };
-        leptos::task::spawn_local(async move {
-            let answer = api::update_site(&client, &id, &body).await;
+        api::update_site(&client, &id, &body).spawn(move |answer| {
             busy.try_set(false);
             match answer {
                 Ok(_) => {
