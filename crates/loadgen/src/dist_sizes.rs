@@ -21,7 +21,9 @@ pub fn run(dist: &Path) -> Result<Value> {
         let name = entry.file_name().to_string_lossy().into_owned();
         // The initial load: the page, and the script, wasm and stylesheet it names.
         let initial = name == "index.html"
-            || ([".js", ".wasm", ".css"].iter().any(|ext| name.ends_with(ext))
+            || ([".js", ".wasm", ".css"]
+                .iter()
+                .any(|ext| name.ends_with(ext))
                 && index.contains(&name));
         if !initial {
             continue;
