@@ -197,7 +197,7 @@ pub async fn bulk(
     }
     Ok(Outcome {
         status: StatusCode::OK,
-        body: Some(response.to_json()),
+        body: Some(response.to_json().into()),
         headers: HeaderMap::new(),
         note: SyncNote {
             operation: "bulk",

@@ -205,7 +205,11 @@ fn list_outcome(
 ) -> Outcome {
     Outcome {
         status: StatusCode::OK,
-        body: Some(ListResponse::new(resources, total, start_index).to_json()),
+        body: Some(
+            ListResponse::new(resources, total, start_index)
+                .to_json()
+                .into(),
+        ),
         headers: HeaderMap::new(),
         note: SyncNote {
             operation,

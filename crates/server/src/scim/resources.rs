@@ -24,9 +24,31 @@ const MEMBER_PAGE: u64 = 5_000;
 /// The answer of one operation, before it becomes a response (also used by `/Bulk`).
 pub struct Outcome {
     pub status: StatusCode,
-    pub body: Option<Value>,
+    pub body: Option<Body>,
     pub headers: HeaderMap,
     pub note: SyncNote,
+}
+
+/// A response body: a JSON tree, or JSON already serialised (a group with its members is
+/// written straight to bytes, see [`render_body`]).
+pub enum Body {
+    Json(Value),
+    Serialized(Vec<u8>),
+}
+
+impl From<Value> for Body {
+    fn from(v: Value) -> Body {
+        Body::Json(v)
+    }
+}
+
+impl From<Body> for axum::body::Body {
+    fn from(body: Body) -> axum::body::Body {
+        match body {
+            Body::Json(v) => v.to_string().into(),
+            Body::Serialized(bytes) => bytes.into(),
+        }
+    }
 }
 
 impl IntoResponse for Outcome {
@@ -35,7 +57,7 @@ impl IntoResponse for Outcome {
             Some(body) => (
                 self.status,
                 [(header::CONTENT_TYPE, SCIM_CONTENT_TYPE)],
-                body.to_string(),
+                axum::body::Body::from(body),
             )
                 .into_response(),
             None => self.status.into_response(),
@@ -129,6 +151,130 @@ pub async fn render(
     Ok(projection.apply(&render::resource(dir, kind, r, extra)))
 }
 
+/// Like [`render`], as a response body. A group whose members are returned is serialised
+/// straight to bytes, member row by member row, so that its cost in memory is the size of
+/// the answer and not a JSON tree of one map per member (issue 8). The result is the same
+/// JSON as [`render`] gives, byte for byte.
+pub async fn render_body(
+    state: &AppState,
+    dir: &ScimDirectory,
+    kind: ResourceKind,
+    r: &StoredResource,
+    projection: &Projection,
+) -> ScimApiResult<Body> {
+    if kind != ResourceKind::Group || r.member_count <= 0 || !projection.wants("members") {
+        return Ok(render(state, dir, kind, r, projection).await?.into());
+    }
+    // The projection applied to the group with one sample member: where `members` goes and
+    // which of a member's sub-attributes are kept, in the order they are written. Every
+    // member has the same sub-attributes, so what holds for the sample holds for each.
+    let sample = render::reference(dir, ResourceKind::User, "", "");
+    let head = projection.apply(&render::resource(
+        dir,
+        kind,
+        r,
+        Some(("members", Value::Array(vec![sample]))),
+    ));
+    let Value::Object(head) = head else {
+        return Ok(render(state, dir, kind, r, projection).await?.into());
+    };
+    let Some(subs) = head
+        .get("members")
+        .and_then(|m| m.get(0))
+        .and_then(Value::as_object)
+        .map(|o| o.keys().cloned().collect::<Vec<String>>())
+    else {
+        return Ok(render(state, dir, kind, r, projection).await?.into());
+    };
+    let mut out: Vec<u8> = Vec::new();
+    out.push(b'{');
+    for (i, (key, value)) in head.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        write_json(&mut out, key)?;
+        out.push(b':');
+        if key != "members" {
+            write_json(&mut out, value)?;
+            continue;
+        }
+        let written = write_members(state, dir, r, &subs, &mut out).await?;
+        if written == 0 {
+            // The count said members, the rows say none: the tree path knows what an empty
+            // list projects to.
+            return Ok(render(state, dir, kind, r, projection).await?.into());
+        }
+    }
+    out.push(b'}');
+    Ok(Body::Serialized(out))
+}
+
+/// Appends `value` as compact JSON, as `Value::to_string` writes it.
+fn write_json<T: serde::Serialize + ?Sized>(out: &mut Vec<u8>, value: &T) -> ScimApiResult<()> {
+    // Strings and `Value`s always serialise; a failure would be a bug, answered with a 500.
+    serde_json::to_writer(&mut *out, value)
+        .map_err(|e| ScimError::status(500, format!("could not serialise the answer: {e}")).into())
+}
+
+/// Writes the `members` array of a group, reading members a page at a time; each element
+/// carries the sub-attributes `subs`, in that order, as [`render::reference`] renders them.
+/// Returns how many members were written.
+async fn write_members(
+    state: &AppState,
+    dir: &ScimDirectory,
+    r: &StoredResource,
+    subs: &[String],
+    out: &mut Vec<u8>,
+) -> ScimApiResult<u64> {
+    let start = out.len();
+    out.push(b'[');
+    let mut written = 0u64;
+    let mut after: Option<String> = None;
+    loop {
+        let page = state
+            .store
+            .group_members_page(&r.id, after.as_deref(), MEMBER_PAGE)
+            .await?;
+        let done = (page.len() as u64) < MEMBER_PAGE;
+        for (id, name) in &page {
+            if written > 0 {
+                out.push(b',');
+            }
+            out.push(b'{');
+            for (i, sub) in subs.iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                write_json(out, sub)?;
+                out.push(b':');
+                match sub.as_str() {
+                    "value" => write_json(out, id)?,
+                    "display" => write_json(out, name)?,
+                    "$ref" => write_json(out, &render::location(dir, ResourceKind::User, id))?,
+                    "type" => write_json(out, "User")?,
+                    // `render::reference` has no other keys.
+                    _ => out.extend_from_slice(b"null"),
+                }
+            }
+            out.push(b'}');
+            written += 1;
+            if written == 1_000 {
+                // One thousand members tell the size of the rest: one allocation for the
+                // answer rather than doublings (and their copies) up to it.
+                let per_member = (out.len() - start) / 1_000 + 1;
+                let left = (r.member_count.max(0) as usize).saturating_sub(1_000);
+                out.reserve(left.saturating_mul(per_member) + 1_024);
+            }
+        }
+        after = page.last().map(|(id, _)| id.clone());
+        if done {
+            break;
+        }
+    }
+    out.push(b']');
+    Ok(written)
+}
+
 /// A user with the groups already read (see [`crate::store::Store::get_user_with_groups`]).
 fn render_user(
     dir: &ScimDirectory,
@@ -178,8 +324,8 @@ pub async fn create(
     };
     let body = match kind {
         // A user just created is in no group yet: no need to ask.
-        ResourceKind::User => render_user(dir, &stored, &[], projection),
-        ResourceKind::Group => render(state, dir, kind, &stored, projection).await?,
+        ResourceKind::User => render_user(dir, &stored, &[], projection).into(),
+        ResourceKind::Group => render_body(state, dir, kind, &stored, projection).await?,
     };
     Ok(Outcome {
         status: StatusCode::CREATED,
@@ -260,8 +406,8 @@ pub async fn get(
         });
     }
     let body = match &groups {
-        Some(groups) => render_user(dir, &stored, groups, projection),
-        None => render(state, dir, kind, &stored, projection).await?,
+        Some(groups) => render_user(dir, &stored, groups, projection).into(),
+        None => render_body(state, dir, kind, &stored, projection).await?,
     };
     Ok(Outcome {
         status: StatusCode::OK,
@@ -365,7 +511,7 @@ pub async fn update(
         (_, _, Some(p)) => p,
         (_, _, None) => &default_projection,
     };
-    let body = render(state, dir, kind, &stored, projection).await?;
+    let body = render_body(state, dir, kind, &stored, projection).await?;
     Ok(Outcome {
         status: StatusCode::OK,
         body: Some(body),

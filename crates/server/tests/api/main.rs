@@ -8,6 +8,7 @@ mod common;
 mod directories;
 mod http;
 mod openapi;
+mod scim_big_groups;
 mod scim_bulk;
 mod scim_entra;
 mod scim_okta;
