@@ -128,22 +128,14 @@ pub async fn render(
         }
         ResourceKind::Group if projection.wants("members") && r.member_count > 0 => {
             let mut members = Vec::with_capacity(r.member_count.max(0) as usize);
-            let mut after: Option<String> = None;
-            loop {
-                let page = state
-                    .store
-                    .group_members_page(&r.id, after.as_deref(), MEMBER_PAGE)
-                    .await?;
-                let done = (page.len() as u64) < MEMBER_PAGE;
-                after = page.last().map(|(id, _)| id.clone());
+            member_pages(state, &r.id, |page| {
                 members.extend(
                     page.iter()
                         .map(|(id, name)| render::reference(dir, ResourceKind::User, id, name)),
                 );
-                if done {
-                    break;
-                }
-            }
+                Ok(())
+            })
+            .await?;
             Some(("members", Value::Array(members)))
         }
         _ => None,
@@ -229,14 +221,8 @@ async fn write_members(
     let start = out.len();
     out.push(b'[');
     let mut written = 0u64;
-    let mut after: Option<String> = None;
-    loop {
-        let page = state
-            .store
-            .group_members_page(&r.id, after.as_deref(), MEMBER_PAGE)
-            .await?;
-        let done = (page.len() as u64) < MEMBER_PAGE;
-        for (id, name) in &page {
+    member_pages(state, &r.id, |page| {
+        for (id, name) in page {
             if written > 0 {
                 out.push(b',');
             }
@@ -266,13 +252,33 @@ async fn write_members(
                 out.reserve(left.saturating_mul(per_member) + 1_024);
             }
         }
-        after = page.last().map(|(id, _)| id.clone());
-        if done {
-            break;
-        }
-    }
+        Ok(())
+    })
+    .await?;
     out.push(b']');
     Ok(written)
+}
+
+/// Reads a group's members a page at a time (keyset by user id, [`MEMBER_PAGE`] rows) and
+/// hands each page of `(user id, display name)` to `each`, so no caller holds more than one
+/// page of rows.
+async fn member_pages(
+    state: &AppState,
+    group_id: &str,
+    mut each: impl FnMut(&[(String, String)]) -> ScimApiResult<()>,
+) -> ScimApiResult<()> {
+    let mut after: Option<String> = None;
+    loop {
+        let page = state
+            .store
+            .group_members_page(group_id, after.as_deref(), MEMBER_PAGE)
+            .await?;
+        each(&page)?;
+        if (page.len() as u64) < MEMBER_PAGE {
+            return Ok(());
+        }
+        after = page.last().map(|(id, _)| id.clone());
+    }
 }
 
 /// A user with the groups already read (see [`crate::store::Store::get_user_with_groups`]).
