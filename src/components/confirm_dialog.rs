@@ -13,6 +13,59 @@ use crate::components::ErrorBanner;
 const FOCUSABLE: &str = "a[href], button:not([disabled]), input:not([disabled]), \
     select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex='-1'])";
 
+/// The state of a [`ConfirmDialog`] confirming an action on one item of a list (remove this
+/// site, revoke that group's access): it opens when the page sets `pending` to the item and
+/// clears `pending` when it closes, however it closes.
+#[derive(Clone, Copy)]
+pub struct PendingConfirm {
+    pub open: RwSignal<bool>,
+    pub busy: RwSignal<bool>,
+    pub error: RwSignal<Option<ApiError>>,
+}
+
+impl PendingConfirm {
+    pub fn new<T: Send + Sync + 'static>(pending: RwSignal<Option<T>>) -> Self {
+        let state = PendingConfirm {
+            open: RwSignal::new(false),
+            busy: RwSignal::new(false),
+            error: RwSignal::new(None),
+        };
+        Effect::new(move |_| {
+            if pending.with(Option::is_some) {
+                state.error.set(None);
+                state.open.set(true);
+            }
+        });
+        Effect::new(move |_| {
+            if !state.open.get() {
+                pending.set(None);
+            }
+        });
+        state
+    }
+
+    /// The action was sent: busy, no error yet.
+    pub fn start(self) {
+        self.busy.set(true);
+        self.error.set(None);
+    }
+
+    /// The server answered: on success the dialog closes and `on_done` runs; a failure stays
+    /// in the dialog.
+    pub fn finish<R>(self, answer: Result<R, ApiError>, on_done: impl FnOnce()) {
+        self.busy.try_set(false);
+        match answer {
+            Ok(_) => {
+                self.open.try_set(false);
+                on_done();
+            }
+            Err(e) => {
+                self.error.try_set(Some(e));
+            }
+        }
+    }
+}
+
 /// A confirmation dialog, rendered while `open` is true.
 #[component]
 pub fn ConfirmDialog(

@@ -15,7 +15,7 @@ mod tabs;
 
 pub use badge::{Badge, Tone};
 pub use busy_button::BusyButton;
-pub use confirm_dialog::ConfirmDialog;
+pub use confirm_dialog::{ConfirmDialog, PendingConfirm};
 pub use copy_secret::{guard_navigation, CopyField, CopyOnceSecret};
 pub use data_table::{CellFn, Column, DataTable};
 pub use error_banner::ErrorBanner;

@@ -9,6 +9,7 @@ use super::sites::product_href;
 use crate::api::{self, ApiError};
 use crate::components::{
     loaded, set_page_title, ApiResource, BusyButton, Column, ConfirmDialog, DataTable, ErrorBanner,
+    PendingConfirm,
 };
 use crate::format::plural;
 use crate::state::{use_client, use_href};
@@ -143,20 +144,8 @@ fn RemoveProduct(
     reload: Callback<()>,
 ) -> impl IntoView {
     let client = use_client();
-    let open = RwSignal::new(false);
-    let busy = RwSignal::new(false);
-    let error = RwSignal::new(None::<ApiError>);
-    Effect::new(move |_| {
-        if removing.get().is_some() {
-            error.set(None);
-            open.set(true);
-        }
-    });
-    Effect::new(move |_| {
-        if !open.get() {
-            removing.set(None);
-        }
-    });
+    let confirm = PendingConfirm::new(removing);
+    let PendingConfirm { open, busy, error } = confirm;
     let impact_client = client.clone();
     let impact_site = site_id.clone();
     let impact = ApiResource::new_optional(move || {
@@ -172,20 +161,9 @@ fn RemoveProduct(
         let Some(product) = removing.get_untracked() else {
             return;
         };
-        busy.set(true);
-        error.set(None);
-        api::remove_product(&client, &site_id, &product.id).spawn(move |answer| {
-            busy.try_set(false);
-            match answer {
-                Ok(()) => {
-                    open.try_set(false);
-                    reload.run(());
-                }
-                Err(e) => {
-                    error.try_set(Some(e));
-                }
-            }
-        });
+        confirm.start();
+        api::remove_product(&client, &site_id, &product.id)
+            .spawn(move |answer| confirm.finish(answer, || reload.run(())));
     });
     move || {
         let title = removing

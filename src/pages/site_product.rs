@@ -14,7 +14,7 @@ use super::directory::{query_param, with_query};
 use crate::api::{self, encode, ApiError};
 use crate::components::{
     loaded, set_page_title, ApiResource, Badge, Column, ConfirmDialog, DataTable, ErrorBanner,
-    Pager, PickOption, SearchPicker, Tone,
+    Pager, PendingConfirm, PickOption, SearchPicker, Tone,
 };
 use crate::format::plural;
 use crate::state::{use_client, use_href};
@@ -191,20 +191,8 @@ fn Revoke(
     reload: Callback<()>,
 ) -> impl IntoView {
     let client = use_client();
-    let open = RwSignal::new(false);
-    let busy = RwSignal::new(false);
-    let error = RwSignal::new(None::<ApiError>);
-    Effect::new(move |_| {
-        if revoking.get().is_some() {
-            error.set(None);
-            open.set(true);
-        }
-    });
-    Effect::new(move |_| {
-        if !open.get() {
-            revoking.set(None);
-        }
-    });
+    let confirm = PendingConfirm::new(revoking);
+    let PendingConfirm { open, busy, error } = confirm;
     let impact_client = client.clone();
     let impact_ids = ids.clone();
     let impact = ApiResource::new_optional(move || {
@@ -220,28 +208,13 @@ fn Revoke(
             }
         }
     });
-    let confirm = Callback::new(move |()| {
+    let on_confirm = Callback::new(move |()| {
         let Some(g) = revoking.get_untracked() else {
             return;
         };
-        busy.set(true);
-        error.set(None);
-        let client = client.clone();
-        let ids = ids.clone();
-        api::revoke_access(&client, &ids.site, &ids.product, &g.group_id, false).spawn(
-            move |answer| {
-                busy.try_set(false);
-                match answer {
-                    Ok(_) => {
-                        open.try_set(false);
-                        reload.run(());
-                    }
-                    Err(e) => {
-                        error.try_set(Some(e));
-                    }
-                }
-            },
-        );
+        confirm.start();
+        api::revoke_access(&client, &ids.site, &ids.product, &g.group_id, false)
+            .spawn(move |answer| confirm.finish(answer, || reload.run(())));
     });
     move || {
         let title = revoking
@@ -252,7 +225,7 @@ fn Revoke(
             .unwrap_or_default();
         view! {
             <ConfirmDialog open title confirm_label="Revoke access" busy_label="Revoking…"
-                on_confirm=confirm busy error>
+                on_confirm busy error>
                 {move || match impact.get() {
                     None => view! { <p role="status">"Checking who loses access…"</p> }.into_any(),
                     Some(Err(error)) => view! { <ErrorBanner error/> }.into_any(),

@@ -7,6 +7,7 @@ use roster_api_types::access::{ProductAccess, Site};
 use crate::api::{self, encode, ApiError};
 use crate::components::{
     loaded, set_page_title, ApiResource, Column, ConfirmDialog, DataTable, ErrorBanner,
+    PendingConfirm,
 };
 use crate::format::plural;
 use crate::state::{use_client, use_href};
@@ -110,20 +111,8 @@ async fn removal_impact(client: &api::Client, site: &Site) -> Result<Vec<Product
 #[component]
 fn RemoveSite(removing: RwSignal<Option<Site>>, on_removed: Callback<()>) -> impl IntoView {
     let client = use_client();
-    let open = RwSignal::new(false);
-    let busy = RwSignal::new(false);
-    let error = RwSignal::new(None::<ApiError>);
-    Effect::new(move |_| {
-        if removing.get().is_some() {
-            error.set(None);
-            open.set(true);
-        }
-    });
-    Effect::new(move |_| {
-        if !open.get() {
-            removing.set(None);
-        }
-    });
+    let confirm = PendingConfirm::new(removing);
+    let PendingConfirm { open, busy, error } = confirm;
     let impact_client = client.clone();
     let impact = ApiResource::new_optional(move || {
         let client = impact_client.clone();
@@ -139,21 +128,9 @@ fn RemoveSite(removing: RwSignal<Option<Site>>, on_removed: Callback<()>) -> imp
         let Some(site) = removing.get_untracked() else {
             return;
         };
-        busy.set(true);
-        error.set(None);
-        let client = client.clone();
-        api::delete_site(&client, &site.id).spawn(move |answer| {
-            busy.try_set(false);
-            match answer {
-                Ok(()) => {
-                    open.try_set(false);
-                    on_removed.run(());
-                }
-                Err(e) => {
-                    error.try_set(Some(e));
-                }
-            }
-        });
+        confirm.start();
+        api::delete_site(&client, &site.id)
+            .spawn(move |answer| confirm.finish(answer, || on_removed.run(())));
     });
     let title = move || {
         removing
