@@ -4,8 +4,6 @@
 //! the focused element goes through here so both cases work.
 use std::cell::{Cell, RefCell};
 
-use wasm_bindgen::JsCast;
-
 thread_local! {
     static MOUNT: RefCell<Option<web_sys::Element>> = const { RefCell::new(None) };
     static OWNS_DOCUMENT: Cell<bool> = const { Cell::new(true) };
@@ -46,9 +44,4 @@ pub fn active_element() -> Option<web_sys::Element> {
         active = inner;
     }
     Some(active)
-}
-
-/// [`active_element`] as an `HtmlElement`, the kind that can take focus back.
-pub fn active_html_element() -> Option<web_sys::HtmlElement> {
-    active_element()?.dyn_into().ok()
 }
