@@ -85,6 +85,9 @@ async fn sqlite_pool(url: &str, max: u32) -> anyhow::Result<AnyPool> {
         .max_connections(max)
         .min_connections(1)
         .acquire_timeout(Duration::from_secs(30))
+        // The default pings every connection on every acquire: one more round trip to the
+        // connection's thread per statement, for a local file that cannot have gone away.
+        .test_before_acquire(false)
         .after_connect(|conn, _| {
             Box::pin(async move {
                 // WAL lets readers run beside the single writer; NORMAL syncs at checkpoints,

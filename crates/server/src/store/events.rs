@@ -9,6 +9,7 @@ use tokio::sync::{mpsc, oneshot};
 
 use super::{
     new_id, now_millis,
+    Backend,
     timestamps::{hour_start, HOUR_MILLIS},
     Store,
 };
@@ -17,9 +18,6 @@ use super::{
 const FLUSH_EVERY: Duration = Duration::from_millis(250);
 /// Events written per transaction at most.
 const BATCH: usize = 500;
-/// Events per multi-row INSERT: 300 parameters. More would not help: sqlx looks each
-/// parameter name up in a list SQLite scans linearly, so binding is quadratic in the count.
-const EVENTS_PER_INSERT: usize = 20;
 /// Events buffered before new ones are dropped (the log must never slow provisioning down).
 const QUEUE: usize = 20_000;
 
@@ -148,40 +146,36 @@ impl Store {
             .iter()
             .filter(|e| existing.contains(&e.directory_id))
             .collect();
-        // Many rows per INSERT: one statement per 20 events instead of one per event.
-        for chunk in kept.chunks(EVENTS_PER_INSERT) {
-            let rows: Vec<String> = (0..chunk.len())
-                .map(|r| {
-                    let p: Vec<String> = (1..=15).map(|k| format!("${}", r * 15 + k)).collect();
-                    format!("({})", p.join(", "))
+        // The whole batch is one parameter, a JSON array the database unpacks: one statement
+        // however many events, where bound parameters cost O(n²) (SQLite names each one by
+        // scanning a list).
+        let rows: Vec<serde_json::Value> = kept
+            .iter()
+            .map(|e| {
+                serde_json::json!({
+                    "id": new_id(),
+                    "directory_id": e.directory_id,
+                    "at": e.at,
+                    "method": e.method,
+                    "path": e.path,
+                    "operation": e.operation,
+                    "status": e.status,
+                    "duration_ms": e.duration_ms,
+                    "resource_type": e.resource_type,
+                    "resource_id": e.resource_id,
+                    "resource_label": e.resource_label,
+                    "changed": (!e.changed.is_empty()).then(|| e.changed.join(",")),
+                    "ignored": (!e.ignored.is_empty()).then(|| e.ignored.join(",")),
+                    "scim_type": e.scim_type,
+                    "detail": e.detail,
                 })
-                .collect();
-            let sql = format!(
-                "INSERT INTO sync_events (id, directory_id, at, method, path, operation, status, \
-                 duration_ms, resource_type, resource_id, resource_label, changed, ignored, \
-                 scim_type, detail) VALUES {}",
-                rows.join(", ")
-            );
-            let mut query = sqlx::query(&sql);
-            for e in chunk {
-                query = query
-                    .bind(new_id())
-                    .bind(&e.directory_id)
-                    .bind(e.at)
-                    .bind(&e.method)
-                    .bind(&e.path)
-                    .bind(&e.operation)
-                    .bind(i64::from(e.status))
-                    .bind(e.duration_ms)
-                    .bind(&e.resource_type)
-                    .bind(&e.resource_id)
-                    .bind(&e.resource_label)
-                    .bind((!e.changed.is_empty()).then(|| e.changed.join(",")))
-                    .bind((!e.ignored.is_empty()).then(|| e.ignored.join(",")))
-                    .bind(&e.scim_type)
-                    .bind(&e.detail);
-            }
-            query.execute(&mut *tx).await?;
+            })
+            .collect();
+        if !rows.is_empty() {
+            sqlx::query(self.sync_events_insert())
+                .bind(serde_json::Value::Array(rows).to_string())
+                .execute(&mut *tx)
+                .await?;
         }
         for e in kept {
             let slot = hours
@@ -216,6 +210,34 @@ impl Store {
             .await?;
         }
         tx.commit().await
+    }
+
+    /// `INSERT … SELECT` of sync events from a JSON array of objects (`$1`), one per backend.
+    fn sync_events_insert(&self) -> &'static str {
+        match self.backend {
+            Backend::Sqlite => {
+                "INSERT INTO sync_events (id, directory_id, at, method, path, operation, status, \
+                 duration_ms, resource_type, resource_id, resource_label, changed, ignored, \
+                 scim_type, detail) \
+                 SELECT e.value ->> 'id', e.value ->> 'directory_id', e.value ->> 'at', \
+                 e.value ->> 'method', e.value ->> 'path', e.value ->> 'operation', \
+                 e.value ->> 'status', e.value ->> 'duration_ms', e.value ->> 'resource_type', \
+                 e.value ->> 'resource_id', e.value ->> 'resource_label', e.value ->> 'changed', \
+                 e.value ->> 'ignored', e.value ->> 'scim_type', e.value ->> 'detail' \
+                 FROM json_each($1) e"
+            }
+            Backend::Postgres => {
+                "INSERT INTO sync_events (id, directory_id, at, method, path, operation, status, \
+                 duration_ms, resource_type, resource_id, resource_label, changed, ignored, \
+                 scim_type, detail) \
+                 SELECT id, directory_id, at, method, path, operation, status, duration_ms, \
+                 resource_type, resource_id, resource_label, changed, ignored, scim_type, detail \
+                 FROM jsonb_to_recordset($1::jsonb) AS e(id TEXT, directory_id TEXT, at BIGINT, \
+                 method TEXT, path TEXT, operation TEXT, status BIGINT, duration_ms BIGINT, \
+                 resource_type TEXT, resource_id TEXT, resource_label TEXT, changed TEXT, \
+                 ignored TEXT, scim_type TEXT, detail TEXT)"
+            }
+        }
     }
 
     /// Deletes sync events and hourly counters older than `retention`.
