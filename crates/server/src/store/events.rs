@@ -9,9 +9,8 @@ use tokio::sync::{mpsc, oneshot};
 
 use super::{
     new_id, now_millis,
-    Backend,
     timestamps::{hour_start, HOUR_MILLIS},
-    Store,
+    Backend, Store,
 };
 
 /// Longest a recorded event waits before it is written.

@@ -1,16 +1,20 @@
 //! SCIM users of a directory: the normalised document plus indexed columns, the emails table,
 //! and the directory's user counters, all changed in one transaction per write.
 use futures_util::TryStreamExt;
-use roster_scim::UserFields;
+use roster_scim::{Email, UserFields};
 use serde_json::Value;
-use sqlx::{any::AnyRow, Any, Row, Transaction};
+use sqlx::{
+    any::{AnyArguments, AnyRow},
+    query::Query,
+    Any, Row, Transaction,
+};
 
 use super::{
     access::record_user_access_change,
     is_unique_violation, new_id, now_millis,
     org_users::email_domain,
     scim_common::{bind_all, order_clause, parse_doc, ListQuery, StoredResource, WriteError},
-    Store,
+    Backend, Store,
 };
 
 const COLUMNS: &str = "u.id, u.doc, u.version, u.created_at, u.updated_at";
@@ -57,37 +61,78 @@ async fn insert_emails(
     user_id: &str,
     fields: &UserFields,
 ) -> Result<(), sqlx::Error> {
-    for (chunk_no, chunk) in fields.emails.chunks(100).enumerate() {
-        let rows: Vec<String> = (0..chunk.len())
-            .map(|r| {
-                let b = r * 5;
-                format!(
-                    "($1, $2, ${}, ${}, ${}, ${}, ${})",
-                    b + 3,
-                    b + 4,
-                    b + 5,
-                    b + 6,
-                    b + 7
-                )
-            })
-            .collect();
-        let sql = format!(
-            "INSERT INTO user_emails (user_id, directory_id, position, value, value_lower, kind, is_primary) \
-             VALUES {}",
-            rows.join(", ")
-        );
-        let mut query = sqlx::query(&sql).bind(user_id).bind(directory_id);
-        for (i, email) in chunk.iter().enumerate() {
-            query = query
-                .bind((chunk_no * 100 + i) as i64)
-                .bind(&email.value)
-                .bind(email.value.to_lowercase())
-                .bind(email.kind.as_ref().map(|k| k.to_lowercase()))
-                .bind(email.primary);
-        }
-        query.execute(&mut **tx).await?;
+    for (chunk_no, chunk) in fields.emails.chunks(EMAILS_PER_INSERT).enumerate() {
+        let sql = emails_insert_sql(1, 2, 3, chunk.len());
+        let query = sqlx::query(&sql).bind(user_id).bind(directory_id);
+        bind_emails(query, chunk_no * EMAILS_PER_INSERT, chunk)
+            .execute(&mut **tx)
+            .await?;
     }
     Ok(())
+}
+
+/// Email rows per `INSERT`.
+const EMAILS_PER_INSERT: usize = 100;
+
+/// `INSERT` of `n` email rows: the user id and directory are parameters `$user` and `$dir`,
+/// each row's five values follow from `$first` (see [`bind_emails`]).
+fn emails_insert_sql(user: usize, dir: usize, first: usize, n: usize) -> String {
+    let rows: Vec<String> = (0..n)
+        .map(|r| {
+            let b = first + r * 5;
+            format!(
+                "(${user}, ${dir}, ${}, ${}, ${}, ${}, ${})",
+                b,
+                b + 1,
+                b + 2,
+                b + 3,
+                b + 4
+            )
+        })
+        .collect();
+    format!(
+        "INSERT INTO user_emails (user_id, directory_id, position, value, value_lower, kind, \
+         is_primary) VALUES {}",
+        rows.join(", ")
+    )
+}
+
+/// Binds the five values of each email row of [`emails_insert_sql`], numbered from `position`.
+fn bind_emails<'q>(
+    mut query: Query<'q, Any, AnyArguments<'q>>,
+    position: usize,
+    emails: &'q [Email],
+) -> Query<'q, Any, AnyArguments<'q>> {
+    for (i, email) in emails.iter().enumerate() {
+        query = query
+            .bind((position + i) as i64)
+            .bind(&email.value)
+            .bind(email.value.to_lowercase())
+            .bind(email.kind.as_ref().map(|k| k.to_lowercase()))
+            .bind(email.primary);
+    }
+    query
+}
+
+/// SQLite runs every statement of a query string on its connection's thread in one
+/// hand-off, where each separate statement costs two thread switches (sqlx keeps every
+/// SQLite connection on its own thread). The single writer's statements are the sync's
+/// bottleneck, so SQLite writes the rows of one user change as one string. PostgreSQL
+/// accepts one statement per bound query.
+fn one_string(backend: Backend, fields: &UserFields) -> bool {
+    backend == Backend::Sqlite && fields.emails.len() <= EMAILS_PER_INSERT
+}
+
+/// The counter update of [`count_user`] as SQL text (the deltas are -1, 0 or 1), with the
+/// directory as parameter `$dir`; empty when nothing changes.
+fn count_user_sql(dir: usize, active_delta: i64, deactivated_delta: i64) -> String {
+    if active_delta == 0 && deactivated_delta == 0 {
+        return String::new();
+    }
+    format!(
+        "; UPDATE directories SET active_users = active_users + ({active_delta}), \
+         deactivated_users = deactivated_users + ({deactivated_delta}) WHERE id = ${dir}"
+    )
 }
 
 /// Moves one user between the active and deactivated counters (or adds/removes one).
@@ -150,35 +195,52 @@ impl Store {
         let id = new_id();
         let now = now_millis();
         let email = primary_email(fields);
-        let mut tx = self.write.begin().await?;
-        sqlx::query(
+        let (a, d) = if fields.active { (1, 0) } else { (0, 1) };
+        let single = one_string(self.backend, fields);
+        let mut sql = String::from(
             "INSERT INTO users (id, directory_id, user_name, user_name_lower, external_id, \
              display_name, given_name, family_name, primary_email, primary_email_lower, active, \
              doc, version, created_at, updated_at, primary_email_domain) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 1, $13, $13, $14)",
-        )
-        .bind(&id)
-        .bind(directory_id)
-        .bind(&fields.user_name)
-        .bind(fields.user_name.to_lowercase())
-        .bind(&fields.external_id)
-        .bind(&fields.display_name)
-        .bind(&fields.given_name)
-        .bind(&fields.family_name)
-        .bind(&email)
-        .bind(email.as_ref().map(|e| e.to_lowercase()))
-        .bind(fields.active)
-        .bind(doc.to_string())
-        .bind(now)
-        // Access model (issue 5): the email's domain decides managed vs external.
-        .bind(email.as_deref().and_then(email_domain))
-        .execute(&mut *tx)
-        .await
-        .map_err(|e| conflict(e, &fields.user_name))?;
-        // A new user has no email rows yet: no DELETE first.
-        insert_emails(&mut tx, directory_id, &id, fields).await?;
-        let (a, d) = if fields.active { (1, 0) } else { (0, 1) };
-        count_user(&mut tx, directory_id, a, d).await?;
+        );
+        if single {
+            // A new user has no email rows yet: no DELETE first.
+            if !fields.emails.is_empty() {
+                sql.push_str("; ");
+                sql.push_str(&emails_insert_sql(1, 2, 15, fields.emails.len()));
+            }
+            sql.push_str(&count_user_sql(2, a, d));
+        }
+        let query = sqlx::query(&sql)
+            .bind(&id)
+            .bind(directory_id)
+            .bind(&fields.user_name)
+            .bind(fields.user_name.to_lowercase())
+            .bind(&fields.external_id)
+            .bind(&fields.display_name)
+            .bind(&fields.given_name)
+            .bind(&fields.family_name)
+            .bind(&email)
+            .bind(email.as_ref().map(|e| e.to_lowercase()))
+            .bind(fields.active)
+            .bind(doc.to_string())
+            .bind(now)
+            // Access model (issue 5): the email's domain decides managed vs external.
+            .bind(email.as_deref().and_then(email_domain));
+        let query = if single {
+            bind_emails(query, 0, &fields.emails)
+        } else {
+            query
+        };
+        let mut tx = self.write.begin().await?;
+        query
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| conflict(e, &fields.user_name))?;
+        if !single {
+            insert_emails(&mut tx, directory_id, &id, fields).await?;
+            count_user(&mut tx, directory_id, a, d).await?;
+        }
         tx.commit().await?;
         Ok(StoredResource {
             id,
@@ -250,7 +312,9 @@ impl Store {
         update: impl FnOnce(&StoredResource) -> Result<(Value, UserFields), E>,
     ) -> Result<Result<StoredResource, E>, WriteError> {
         let mut tx = self.write.begin().await?;
-        lock_row(&mut tx, "users", directory_id, id).await?;
+        if self.backend == Backend::Postgres {
+            lock_row(&mut tx, "users", directory_id, id).await?;
+        }
         let row = sqlx::query(&format!(
             "SELECT {COLUMNS}, {ACTIVE} FROM users u WHERE u.directory_id = $1 AND u.id = $2"
         ))
@@ -272,43 +336,66 @@ impl Store {
         };
         let now = now_millis();
         let email = primary_email(&fields);
+        let (a, d) = match (was_active, fields.active) {
+            (true, false) => (-1, 1),
+            (false, true) => (1, -1),
+            _ => (0, 0),
+        };
+        let single = one_string(self.backend, &fields);
         // The version predicate makes a concurrent writer (PostgreSQL) lose cleanly instead of
-        // overwriting.
-        let updated = sqlx::query(
+        // overwriting. SQLite has one writer, and this transaction read the version: there,
+        // the rows of one string are written together and the predicate cannot miss.
+        let mut sql = String::from(
             "UPDATE users SET user_name = $1, user_name_lower = $2, external_id = $3, \
              display_name = $4, given_name = $5, family_name = $6, primary_email = $7, \
              primary_email_lower = $8, active = $9, doc = $10, version = version + 1, \
              updated_at = $11, primary_email_domain = $14 WHERE id = $12 AND version = $13",
-        )
-        .bind(&fields.user_name)
-        .bind(fields.user_name.to_lowercase())
-        .bind(&fields.external_id)
-        .bind(&fields.display_name)
-        .bind(&fields.given_name)
-        .bind(&fields.family_name)
-        .bind(&email)
-        .bind(email.as_ref().map(|e| e.to_lowercase()))
-        .bind(fields.active)
-        .bind(doc.to_string())
-        .bind(now)
-        .bind(id)
-        .bind(current.version)
-        // Access model (issue 5): the email's domain decides managed vs external.
-        .bind(email.as_deref().and_then(email_domain))
-        .execute(&mut *tx)
-        .await
-        .map_err(|e| conflict(e, &fields.user_name))?;
-        if updated.rows_affected() == 0 {
-            return Err(WriteError::PreconditionFailed);
+        );
+        if single {
+            sql.push_str("; DELETE FROM user_emails WHERE user_id = $12");
+            if !fields.emails.is_empty() {
+                sql.push_str("; ");
+                sql.push_str(&emails_insert_sql(12, 15, 16, fields.emails.len()));
+            }
+            sql.push_str(&count_user_sql(15, a, d));
         }
-        write_emails(&mut tx, directory_id, id, &fields).await?;
+        let query = sqlx::query(&sql)
+            .bind(&fields.user_name)
+            .bind(fields.user_name.to_lowercase())
+            .bind(&fields.external_id)
+            .bind(&fields.display_name)
+            .bind(&fields.given_name)
+            .bind(&fields.family_name)
+            .bind(&email)
+            .bind(email.as_ref().map(|e| e.to_lowercase()))
+            .bind(fields.active)
+            .bind(doc.to_string())
+            .bind(now)
+            .bind(id)
+            .bind(current.version)
+            // Access model (issue 5): the email's domain decides managed vs external.
+            .bind(email.as_deref().and_then(email_domain));
+        let query = if single {
+            bind_emails(query.bind(directory_id), 0, &fields.emails)
+        } else {
+            query
+        };
+        let updated = query
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| conflict(e, &fields.user_name))?;
+        if !single {
+            if updated.rows_affected() == 0 {
+                return Err(WriteError::PreconditionFailed);
+            }
+            write_emails(&mut tx, directory_id, id, &fields).await?;
+            count_user(&mut tx, directory_id, a, d).await?;
+        }
         match (was_active, fields.active) {
             (true, false) => {
-                count_user(&mut tx, directory_id, -1, 1).await?;
                 record_user_access_change(&mut tx, directory_id, id, "user.deactivated").await?;
             }
             (false, true) => {
-                count_user(&mut tx, directory_id, 1, -1).await?;
                 record_user_access_change(&mut tx, directory_id, id, "user.reactivated").await?;
             }
             _ => {}
@@ -455,13 +542,16 @@ pub(super) async fn list(
         }
         return Ok((total, page));
     }
-    let count_sql = format!("SELECT COUNT(*) FROM {table} WHERE {where_}");
-    let total: i64 = bind_all(sqlx::query(&count_sql).bind(directory_id), binds)
-        .fetch_one(pool)
-        .await?
-        .try_get(0)?;
+    let count = || async {
+        let count_sql = format!("SELECT COUNT(*) FROM {table} WHERE {where_}");
+        let total: i64 = bind_all(sqlx::query(&count_sql).bind(directory_id), binds)
+            .fetch_one(pool)
+            .await?
+            .try_get(0)?;
+        Ok::<u64, sqlx::Error>(total as u64)
+    };
     if q.count == 0 {
-        return Ok((total as u64, Vec::new()));
+        return Ok((count().await?, Vec::new()));
     }
     let n = binds.len() + 2;
     let sql = format!(
@@ -474,5 +564,13 @@ pub(super) async fn list(
         .fetch_all(pool)
         .await?;
     let page = rows.iter().map(from_row).collect::<Result<Vec<_>, _>>()?;
-    Ok((total as u64, page))
+    // A page that is not full and starts inside the results ends them: the total is known
+    // without counting. An IdP's lookup before each create (`userName eq`, 0 or 1 results)
+    // is then one statement instead of two.
+    let total = if (page.len() as u64) < q.count && (offset == 0 || !page.is_empty()) {
+        offset + page.len() as u64
+    } else {
+        count().await?
+    };
+    Ok((total, page))
 }
