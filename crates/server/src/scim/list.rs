@@ -1,6 +1,7 @@
 //! Listing and searching: `GET /Users`, `GET /Groups`, `POST /{Users,Groups}/.search` and the
 //! root `POST /.search`. Filters compile to SQL ([`crate::store::scim_filter`]); paging is
 //! `startIndex`/`count` over a stable order (creation order unless `sortBy` says otherwise).
+//! Answers are written as bytes, each group's members streamed from their rows (issue 8).
 use axum::http::{HeaderMap, StatusCode};
 use roster_scim::{Filter, ListResponse, Projection, ResourceKind, ScimError};
 use serde_json::Value;
@@ -8,7 +9,8 @@ use serde_json::Value;
 use super::{
     error::ScimApiResult,
     middleware::{ScimDirectory, SyncNote},
-    resources::{render, Outcome},
+    resource_bytes::{write_json, write_resource},
+    resources::{render, Body, Outcome},
 };
 use crate::{
     state::AppState,
@@ -142,7 +144,110 @@ fn sort_column(kind: ResourceKind, sort_by: &str) -> Option<&'static str> {
     }
 }
 
-/// One resource type's matches: the total and the requested window, rendered.
+/// The resources of one type in an answer, in order.
+enum Page {
+    /// Users, rendered (their groups are read for the whole page in one query).
+    Users(Vec<Value>),
+    /// Groups, rendered as they are written: a group's members are read then, a page of rows
+    /// at a time, so an answer never holds all the members of its groups at once.
+    Groups {
+        rows: Vec<StoredResource>,
+        projection: Projection,
+    },
+}
+
+impl Page {
+    fn len(&self) -> usize {
+        match self {
+            Page::Users(docs) => docs.len(),
+            Page::Groups { rows, .. } => rows.len(),
+        }
+    }
+}
+
+/// A list answer found but not yet rendered.
+struct Answer {
+    total: u64,
+    start_index: u64,
+    pages: Vec<Page>,
+}
+
+impl Answer {
+    fn items(&self) -> u64 {
+        self.pages.iter().map(|p| p.len() as u64).sum()
+    }
+
+    /// The `ListResponse` as bytes: the envelope's fields in the order the tree serialises
+    /// them, with the resources written one after another in place of `Resources`.
+    async fn write(&self, state: &AppState, dir: &ScimDirectory) -> ScimApiResult<Vec<u8>> {
+        let mut envelope = ListResponse::new(Vec::new(), self.total, self.start_index);
+        envelope.items_per_page = self.items();
+        let Value::Object(envelope) = envelope.to_json() else {
+            return Err(ScimError::status(500, "could not serialise the list envelope").into());
+        };
+        let mut out = Vec::new();
+        out.push(b'{');
+        for (i, (key, value)) in envelope.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            write_json(&mut out, key)?;
+            out.push(b':');
+            if key != "Resources" {
+                write_json(&mut out, value)?;
+                continue;
+            }
+            out.push(b'[');
+            let mut first = true;
+            for page in &self.pages {
+                match page {
+                    Page::Users(docs) => {
+                        for doc in docs {
+                            separate(&mut out, &mut first);
+                            write_json(&mut out, doc)?;
+                        }
+                    }
+                    Page::Groups { rows, projection } => {
+                        for r in rows {
+                            separate(&mut out, &mut first);
+                            let group = ResourceKind::Group;
+                            write_resource(state, dir, group, r, projection, &mut out).await?;
+                        }
+                    }
+                }
+            }
+            out.push(b']');
+        }
+        out.push(b'}');
+        Ok(out)
+    }
+
+    /// The same answer as one JSON tree, every member of every group in memory at once.
+    async fn tree(self, state: &AppState, dir: &ScimDirectory) -> ScimApiResult<Value> {
+        let mut resources = Vec::new();
+        for page in self.pages {
+            match page {
+                Page::Users(docs) => resources.extend(docs),
+                Page::Groups { rows, projection } => {
+                    for r in &rows {
+                        let group = ResourceKind::Group;
+                        resources.push(render(state, dir, group, r, &projection).await?);
+                    }
+                }
+            }
+        }
+        Ok(ListResponse::new(resources, self.total, self.start_index).to_json())
+    }
+}
+
+/// A comma before every array element but the first.
+fn separate(out: &mut Vec<u8>, first: &mut bool) {
+    if !std::mem::take(first) {
+        out.push(b',');
+    }
+}
+
+/// One resource type's matches: the total and the requested window.
 async fn search_kind(
     state: &AppState,
     dir: &ScimDirectory,
@@ -151,7 +256,7 @@ async fn search_kind(
     filter: Option<&Filter>,
     start_index: u64,
     count: u64,
-) -> ScimApiResult<(u64, Vec<Value>)> {
+) -> ScimApiResult<(u64, Page)> {
     let compiled = filter
         .map(|f| scim_filter::compile(kind, f, 2))
         .transpose()?;
@@ -173,10 +278,13 @@ async fn search_kind(
     };
     let (total, rows) = match kind {
         ResourceKind::User => state.store.list_users(&dir.id, &query, keep).await?,
-        ResourceKind::Group => state.store.list_groups(&dir.id, &query, keep).await?,
+        ResourceKind::Group => {
+            let (total, rows) = state.store.list_groups(&dir.id, &query, keep).await?;
+            return Ok((total, Page::Groups { rows, projection }));
+        }
     };
     let mut resources = Vec::with_capacity(rows.len());
-    if kind == ResourceKind::User && projection.wants("groups") && !rows.is_empty() {
+    if projection.wants("groups") && !rows.is_empty() {
         let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
         let memberships = state.store.groups_of_users(&ids).await?;
         for r in &rows {
@@ -193,45 +301,22 @@ async fn search_kind(
             resources.push(render(state, dir, kind, r, &projection).await?);
         }
     }
-    Ok((total, resources))
+    Ok((total, Page::Users(resources)))
 }
 
-fn list_outcome(
-    resources: Vec<Value>,
-    total: u64,
-    start_index: u64,
-    operation: &'static str,
-    kind: Option<ResourceKind>,
-) -> Outcome {
-    Outcome {
-        status: StatusCode::OK,
-        body: Some(
-            ListResponse::new(resources, total, start_index)
-                .to_json()
-                .into(),
-        ),
-        headers: HeaderMap::new(),
-        note: SyncNote {
-            operation,
-            resource_type: kind.map(ResourceKind::name),
-            ..SyncNote::default()
-        },
-    }
-}
-
-/// `GET /Users`, `GET /Groups` and their `.search`.
-pub async fn list(
+/// The answer to `GET /Users`, `GET /Groups` and their `.search`.
+async fn find(
     state: &AppState,
     dir: &ScimDirectory,
     kind: ResourceKind,
     req: &ListRequest,
-) -> ScimApiResult<Outcome> {
+) -> ScimApiResult<Answer> {
     let filter = req
         .filter
         .as_deref()
         .map(|f| Filter::parse(kind, f))
         .transpose()?;
-    let (total, resources) = search_kind(
+    let (total, page) = search_kind(
         state,
         dir,
         kind,
@@ -241,24 +326,20 @@ pub async fn list(
         req.count,
     )
     .await?;
-    let operation = match (kind, filter.is_some()) {
-        (ResourceKind::User, false) => "listUsers",
-        (ResourceKind::User, true) => "filterUsers",
-        (ResourceKind::Group, false) => "listGroups",
-        (ResourceKind::Group, true) => "filterGroups",
-    };
-    let mut outcome = list_outcome(resources, total, req.start_index, operation, Some(kind));
-    outcome.note.resource_label = req.filter.clone();
-    Ok(outcome)
+    Ok(Answer {
+        total,
+        start_index: req.start_index,
+        pages: vec![page],
+    })
 }
 
-/// `POST /.search` at the root: users first, then groups, as one result set. A filter that
-/// names attributes only one type has applies to that type alone.
-pub async fn search_all(
+/// The answer to the root `POST /.search`: users first, then groups, as one result set. A
+/// filter that names attributes only one type has applies to that type alone.
+async fn find_all(
     state: &AppState,
     dir: &ScimDirectory,
     req: &ListRequest,
-) -> ScimApiResult<Outcome> {
+) -> ScimApiResult<Answer> {
     let mut kinds = Vec::new();
     let mut first_error = None;
     for kind in [ResourceKind::User, ResourceKind::Group] {
@@ -277,23 +358,84 @@ pub async fn search_all(
             .unwrap_or_else(|| ScimError::invalid_filter("invalid filter"))
             .into());
     }
-    let (mut total, mut resources) = (0, Vec::new());
+    let mut answer = Answer {
+        total: 0,
+        start_index: req.start_index,
+        pages: Vec::new(),
+    };
     let mut skip = req.start_index - 1;
     for (kind, filter) in &kinds {
-        let want = req.count.saturating_sub(resources.len() as u64);
+        let want = req.count.saturating_sub(answer.items());
         let (n, page) =
             search_kind(state, dir, *kind, req, filter.as_ref(), skip + 1, want).await?;
         skip = skip.saturating_sub(n);
-        total += n;
-        resources.extend(page);
+        answer.total += n;
+        answer.pages.push(page);
     }
-    Ok(list_outcome(
-        resources,
-        total,
-        req.start_index,
-        "search",
-        None,
-    ))
+    Ok(answer)
+}
+
+fn list_outcome(body: Vec<u8>, operation: &'static str, kind: Option<ResourceKind>) -> Outcome {
+    Outcome {
+        status: StatusCode::OK,
+        body: Some(Body::Serialized(body)),
+        headers: HeaderMap::new(),
+        note: SyncNote {
+            operation,
+            resource_type: kind.map(ResourceKind::name),
+            ..SyncNote::default()
+        },
+    }
+}
+
+/// `GET /Users`, `GET /Groups` and their `.search`, written as bytes (see [`Answer::write`]).
+pub async fn list(
+    state: &AppState,
+    dir: &ScimDirectory,
+    kind: ResourceKind,
+    req: &ListRequest,
+) -> ScimApiResult<Outcome> {
+    let body = find(state, dir, kind, req).await?.write(state, dir).await?;
+    let operation = match (kind, req.filter.is_some()) {
+        (ResourceKind::User, false) => "listUsers",
+        (ResourceKind::User, true) => "filterUsers",
+        (ResourceKind::Group, false) => "listGroups",
+        (ResourceKind::Group, true) => "filterGroups",
+    };
+    let mut outcome = list_outcome(body, operation, Some(kind));
+    outcome.note.resource_label = req.filter.clone();
+    Ok(outcome)
+}
+
+/// The root `POST /.search`, written as bytes.
+pub async fn search_all(
+    state: &AppState,
+    dir: &ScimDirectory,
+    req: &ListRequest,
+) -> ScimApiResult<Outcome> {
+    let body = find_all(state, dir, req).await?.write(state, dir).await?;
+    Ok(list_outcome(body, "search", None))
+}
+
+/// The answer of [`list`] built as one `serde_json::Value` tree, as lists were built before
+/// they were written as bytes. It holds every member of every group on the page at once:
+/// kept only as the reference the written answer is tested against.
+pub async fn list_tree(
+    state: &AppState,
+    dir: &ScimDirectory,
+    kind: ResourceKind,
+    req: &ListRequest,
+) -> ScimApiResult<Value> {
+    find(state, dir, kind, req).await?.tree(state, dir).await
+}
+
+/// The answer of [`search_all`] as one tree; see [`list_tree`].
+pub async fn search_all_tree(
+    state: &AppState,
+    dir: &ScimDirectory,
+    req: &ListRequest,
+) -> ScimApiResult<Value> {
+    find_all(state, dir, req).await?.tree(state, dir).await
 }
 
 #[cfg(test)]

@@ -15,11 +15,12 @@ use super::{
     error::{ScimApiError, ScimApiResult, SCIM_CONTENT_TYPE},
     middleware::{ScimDirectory, SyncNote},
     render::{self, Precondition},
+    resource_bytes,
 };
 use crate::{state::AppState, store::scim_common::StoredResource};
 
 /// Members are read in pages of this size when a group is returned whole.
-const MEMBER_PAGE: u64 = 5_000;
+pub(super) const MEMBER_PAGE: u64 = 5_000;
 
 /// The answer of one operation, before it becomes a response (also used by `/Bulk`).
 pub struct Outcome {
@@ -29,8 +30,8 @@ pub struct Outcome {
     pub note: SyncNote,
 }
 
-/// A response body: a JSON tree, or JSON already serialised (a group with its members is
-/// written straight to bytes, see [`render_body`]).
+/// A response body: a JSON tree, or JSON already serialised (a group with its members, or a
+/// list, is written straight to bytes, see [`resource_bytes`]).
 pub enum Body {
     Json(Value),
     Serialized(Vec<u8>),
@@ -128,7 +129,7 @@ pub async fn render(
         }
         ResourceKind::Group if projection.wants("members") && r.member_count > 0 => {
             let mut members = Vec::with_capacity(r.member_count.max(0) as usize);
-            member_pages(state, &r.id, |page| {
+            resource_bytes::member_pages(state, &r.id, |page| {
                 members.extend(
                     page.iter()
                         .map(|(id, name)| render::reference(dir, ResourceKind::User, id, name)),
@@ -143,10 +144,9 @@ pub async fn render(
     Ok(projection.apply(&render::resource(dir, kind, r, extra)))
 }
 
-/// Like [`render`], as a response body. A group whose members are returned is serialised
-/// straight to bytes, member row by member row, so that its cost in memory is the size of
-/// the answer and not a JSON tree of one map per member (issue 8). The result is the same
-/// JSON as [`render`] gives, byte for byte.
+/// Like [`render`], as a response body. A group whose members are returned is written
+/// straight to bytes, member row by member row ([`resource_bytes`]), the same JSON as
+/// [`render`] gives, byte for byte.
 pub async fn render_body(
     state: &AppState,
     dir: &ScimDirectory,
@@ -154,131 +154,9 @@ pub async fn render_body(
     r: &StoredResource,
     projection: &Projection,
 ) -> ScimApiResult<Body> {
-    if kind != ResourceKind::Group || r.member_count <= 0 || !projection.wants("members") {
-        return Ok(render(state, dir, kind, r, projection).await?.into());
-    }
-    // The projection applied to the group with one sample member: where `members` goes and
-    // which of a member's sub-attributes are kept, in the order they are written. Every
-    // member has the same sub-attributes, so what holds for the sample holds for each.
-    let sample = render::reference(dir, ResourceKind::User, "", "");
-    let head = projection.apply(&render::resource(
-        dir,
-        kind,
-        r,
-        Some(("members", Value::Array(vec![sample]))),
-    ));
-    let Value::Object(head) = head else {
-        return Ok(render(state, dir, kind, r, projection).await?.into());
-    };
-    let Some(subs) = head
-        .get("members")
-        .and_then(|m| m.get(0))
-        .and_then(Value::as_object)
-        .map(|o| o.keys().cloned().collect::<Vec<String>>())
-    else {
-        return Ok(render(state, dir, kind, r, projection).await?.into());
-    };
-    let mut out: Vec<u8> = Vec::new();
-    out.push(b'{');
-    for (i, (key, value)) in head.iter().enumerate() {
-        if i > 0 {
-            out.push(b',');
-        }
-        write_json(&mut out, key)?;
-        out.push(b':');
-        if key != "members" {
-            write_json(&mut out, value)?;
-            continue;
-        }
-        let written = write_members(state, dir, r, &subs, &mut out).await?;
-        if written == 0 {
-            // The count said members, the rows say none: the tree path knows what an empty
-            // list projects to.
-            return Ok(render(state, dir, kind, r, projection).await?.into());
-        }
-    }
-    out.push(b'}');
+    let mut out = Vec::new();
+    resource_bytes::write_resource(state, dir, kind, r, projection, &mut out).await?;
     Ok(Body::Serialized(out))
-}
-
-/// Appends `value` as compact JSON, as `Value::to_string` writes it.
-fn write_json<T: serde::Serialize + ?Sized>(out: &mut Vec<u8>, value: &T) -> ScimApiResult<()> {
-    // Strings and `Value`s always serialise; a failure would be a bug, answered with a 500.
-    serde_json::to_writer(&mut *out, value)
-        .map_err(|e| ScimError::status(500, format!("could not serialise the answer: {e}")).into())
-}
-
-/// Writes the `members` array of a group, reading members a page at a time; each element
-/// carries the sub-attributes `subs`, in that order, as [`render::reference`] renders them.
-/// Returns how many members were written.
-async fn write_members(
-    state: &AppState,
-    dir: &ScimDirectory,
-    r: &StoredResource,
-    subs: &[String],
-    out: &mut Vec<u8>,
-) -> ScimApiResult<u64> {
-    let start = out.len();
-    out.push(b'[');
-    let mut written = 0u64;
-    member_pages(state, &r.id, |page| {
-        for (id, name) in page {
-            if written > 0 {
-                out.push(b',');
-            }
-            out.push(b'{');
-            for (i, sub) in subs.iter().enumerate() {
-                if i > 0 {
-                    out.push(b',');
-                }
-                write_json(out, sub)?;
-                out.push(b':');
-                match sub.as_str() {
-                    "value" => write_json(out, id)?,
-                    "display" => write_json(out, name)?,
-                    "$ref" => write_json(out, &render::location(dir, ResourceKind::User, id))?,
-                    "type" => write_json(out, "User")?,
-                    // `render::reference` has no other keys.
-                    _ => out.extend_from_slice(b"null"),
-                }
-            }
-            out.push(b'}');
-            written += 1;
-            if written == 1_000 {
-                // One thousand members tell the size of the rest: one allocation for the
-                // answer rather than doublings (and their copies) up to it.
-                let per_member = (out.len() - start) / 1_000 + 1;
-                let left = (r.member_count.max(0) as usize).saturating_sub(1_000);
-                out.reserve(left.saturating_mul(per_member) + 1_024);
-            }
-        }
-        Ok(())
-    })
-    .await?;
-    out.push(b']');
-    Ok(written)
-}
-
-/// Reads a group's members a page at a time (keyset by user id, [`MEMBER_PAGE`] rows) and
-/// hands each page of `(user id, display name)` to `each`, so no caller holds more than one
-/// page of rows.
-async fn member_pages(
-    state: &AppState,
-    group_id: &str,
-    mut each: impl FnMut(&[(String, String)]) -> ScimApiResult<()>,
-) -> ScimApiResult<()> {
-    let mut after: Option<String> = None;
-    loop {
-        let page = state
-            .store
-            .group_members_page(group_id, after.as_deref(), MEMBER_PAGE)
-            .await?;
-        each(&page)?;
-        if (page.len() as u64) < MEMBER_PAGE {
-            return Ok(());
-        }
-        after = page.last().map(|(id, _)| id.clone());
-    }
 }
 
 /// A user with the groups already read (see [`crate::store::Store::get_user_with_groups`]).
