@@ -9,10 +9,11 @@ use roster_api_types::Session;
 
 use crate::api;
 use crate::components::{set_page_title, BusyButton, ErrorBanner};
+use crate::lazy::lazy_page;
 use crate::pages::{
-    AuditPage, CreateDirectoryPage, CreateSitePage, DirectoriesPage, DirectoryPage, DomainsPage,
-    GroupPage, GroupsPage, HomePage, NotFoundPage, OrgGroupPage, OrgUserPage, ShownOncePage,
-    SignInPage, SitePage, SiteProductPage, SitesPage, UserPage, UsersPage,
+    CreateDirectoryPage, CreateSitePage, DirectoriesPage, DirectoryPage, DomainsPage, GroupPage,
+    GroupsPage, HomePage, NotFoundPage, OrgGroupPage, OrgUserPage, ShownOncePage, SignInPage,
+    SitePage, SiteProductPage, SitesPage, UserPage, UsersPage,
 };
 use crate::state::use_navigate;
 use crate::state::{
@@ -196,6 +197,10 @@ fn focus_heading_on_navigation() {
     });
 }
 
+// Pages outside the initial download (see `crate::lazy`): everything but sign-in, the shell,
+// getting started and the directories list, where a signed-in admin lands.
+lazy_page!(audit_page, crate::pages::AuditPage);
+
 /// The route table: every page of the console, in one place.
 #[component]
 pub fn AppRoutes() -> impl IntoView {
@@ -217,7 +222,7 @@ pub fn AppRoutes() -> impl IntoView {
             <Route path=path!("/groups") view=GroupsPage/>
             <Route path=path!("/groups/:group_id") view=OrgGroupPage/>
             <Route path=path!("/domains") view=DomainsPage/>
-            <Route path=path!("/audit") view=AuditPage/>
+            <Route path=path!("/audit") view=audit_page()/>
         </Routes>
     }
 }

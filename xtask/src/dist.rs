@@ -8,6 +8,7 @@ use anyhow::{bail, Context, Result};
 use crate::budget;
 use crate::freshness;
 use crate::process::{self, banner, run};
+use crate::split;
 use crate::tools::{self, Tools};
 
 /// The workspace's `[profile.release]` is tuned for the native server; these size settings apply
@@ -38,7 +39,8 @@ pub const SIZE_FLAGS: [(&str, &str); 3] = [
     ("CARGO_UNSTABLE_BUILD_STD", "std,panic_abort"),
     (
         "RUSTFLAGS",
-        "--cfg erase_components -Zunstable-options -Cpanic=immediate-abort -Cllvm-args=-inline-threshold=0",
+        "--cfg erase_components -Zunstable-options -Cpanic=immediate-abort -Cllvm-args=-inline-threshold=0 \
+         --cfg roster_split -Clink-args=--emit-relocs",
     ),
 ];
 
@@ -60,10 +62,16 @@ pub fn build(tools: &Tools) -> Result<()> {
     run(&mut fetch)?;
     banner("Building the console with Trunk (release)");
     let dist = dir();
+    let real_bindgen = tools
+        .find("wasm-bindgen")
+        .context("wasm-bindgen is not installed: run `cargo xtask tools`")?;
+    let (wrapper_dir, wrapper_env) = split::wrapper_dir(&real_bindgen)?;
     let mut trunk = tools.command("trunk");
     trunk
         .args(["build", "--release", "--dist"])
         .arg(&dist)
+        .env("PATH", tools.path_with(&wrapper_dir)?)
+        .env(wrapper_env.0, wrapper_env.1)
         .env("CARGO_TARGET_DIR", process::target_dir())
         // Offline Trunk still asks the registry for its own latest version unless told not to.
         .env("TRUNK_SKIP_VERSION_CHECK", "true");
@@ -71,6 +79,9 @@ pub fn build(tools: &Tools) -> Result<()> {
         trunk.env(key, value);
     }
     run(&mut trunk)?;
+    if split::link_loader(&dist)? == 0 {
+        bail!("the console build has no lazily loaded chunks: is --cfg roster_split set?");
+    }
     freshness::mark_console_built()?;
     budget::report(&dist).map(|_| ())
 }
