@@ -9,10 +9,12 @@ use leptos::prelude::*;
 
 use crate::components::set_page_title;
 
-/// `lazy_page!(name, crate::pages::Page)` defines `fn name() -> impl ChooseView` for
-/// `<Route view=name()/>`. `name` also names the split point, and so the chunk file.
+/// `lazy_page!(chunk, name, crate::pages::Page)` defines `fn name() -> impl ChooseView` for
+/// `<Route view=name()/>`. Pages of one `chunk` load together (`split_<chunk>.wasm`): code that
+/// several chunks share goes to further chunks, one per combination of chunks sharing it, and a
+/// page fetches all of its chunk's, so few chunks keep the number of requests per page small.
 macro_rules! lazy_page {
-    ($name:ident, $page:path) => {
+    ($chunk:ident, $name:ident, $page:path) => {
         #[cfg(roster_split)]
         fn $name() -> impl leptos_router::ChooseView {
             mod $name {
@@ -29,11 +31,12 @@ macro_rules! lazy_page {
                     }
 
                     async fn view(_: Self) -> AnyView {
-                        #[wasm_split($name, wasm_split_path = ::leptos::wasm_split, fallible)]
-                        fn page() -> Result<AnyView, SplitLoaderError> {
+                        // The name must differ per page: it makes the split point's symbols.
+                        #[wasm_split($chunk, wasm_split_path = ::leptos::wasm_split, fallible)]
+                        fn $name() -> Result<AnyView, SplitLoaderError> {
                             Ok(view! { <Page/> }.into_any())
                         }
-                        page()
+                        $name()
                             .await
                             .unwrap_or_else(|_| view! { <crate::lazy::PageLoadError/> }.into_any())
                     }
