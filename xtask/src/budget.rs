@@ -1,9 +1,12 @@
-//! The console's download budget: what a browser fetches to show the first page — `index.html`
-//! and the wasm, JS and CSS it loads — gzipped at level 9. [`LIMIT`] is the budget issue 7
-//! sets and [`GOAL`] where we want to be. The console is not within the budget yet (route
-//! splitting is the missing piece), so until it is, `cargo xtask test` enforces [`CEILING`]:
-//! today's size plus a small margin, so that no change makes it worse unnoticed. The release
-//! build is deterministic, so the number only moves when the code does.
+//! The console's download budget: what a browser fetches to show the first page — `index.html`,
+//! the wasm, JS and CSS it loads and the JS modules those import — gzipped at level 9.
+//! [`LIMIT`] is the budget issue 7 sets, and `cargo xtask test` fails above it; [`GOAL`] is where
+//! we want to be. The console fits because its release build is split (`xtask/src/split.rs`):
+//! the initial module holds the shell, sign-in, getting started and the directories list, and
+//! every other page's code is in chunks fetched on the page's first visit, which the report
+//! lists apart and the budget does not count. (Shrinking the code alone — `SIZE_FLAGS` in
+//! `dist.rs`, dropping dependencies — got the unsplit console down to 357 KiB, not to 250.)
+//! The release build is deterministic, so the numbers only move when the code does.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -16,9 +19,6 @@ use flate2::Compression;
 pub const LIMIT: u64 = 250 * 1024;
 /// What we aim for; printed next to the number so the distance stays visible.
 pub const GOAL: u64 = 200 * 1024;
-/// The interim regression ceiling enforced while the console is over [`LIMIT`]: lower it as
-/// the size comes down, and replace it with [`LIMIT`] once the console fits.
-pub const CEILING: u64 = 359 * 1024;
 
 /// One file of the initial transfer.
 pub struct Asset {
@@ -155,11 +155,10 @@ pub fn report(dist: &Path) -> Result<u64> {
     let (raw, gzip) = print_table("initial transfer", &initial_transfer(dist)?);
     let mark = if gzip <= LIMIT { "within" } else { "OVER" };
     println!(
-        "budget: {} gzip, {mark} the {} budget (goal {}; interim ceiling {})",
+        "budget: {} gzip, {mark} the {} budget (goal {})",
         kib(gzip),
         kib(LIMIT),
-        kib(GOAL),
-        kib(CEILING)
+        kib(GOAL)
     );
     let chunks = lazy_chunks(dist)?;
     let (chunks_raw, chunks_gzip) = print_table("loaded on first visit of a page", &chunks);
@@ -189,15 +188,15 @@ fn print_table(title: &str, assets: &[Asset]) -> (u64, u64) {
     (raw, gzip)
 }
 
-/// Fails when the initial transfer grows past [`CEILING`] (see the module docs).
+/// Fails when the initial transfer grows past [`LIMIT`] (see the module docs).
 pub fn check(dist: &Path) -> Result<()> {
     let gzip = report(dist)?;
-    if gzip > CEILING {
+    if gzip > LIMIT {
         bail!(
-            "the console's initial transfer is {} gzip, over the interim ceiling of {} \
-             (the budget is {}); measure with `twiggy top` on the wasm before adding weight",
+            "the console's initial transfer is {} gzip, over the budget of {}; measure with \
+             `twiggy top` on the wasm before adding weight, and keep pages that are not needed \
+             before sign-in or on the landing page lazy (`lazy_page!` in src/app.rs)",
             kib(gzip),
-            kib(CEILING),
             kib(LIMIT)
         );
     }

@@ -1,5 +1,15 @@
 //! The console's release build: Trunk compiles the root package to wasm32, runs wasm-bindgen and
-//! wasm-opt from the pinned tools, and writes `dist/`, which the server serves at `/`.
+//! wasm-opt from the pinned tools, and writes `dist/`, which the server serves at `/`. The wasm
+//! is split on the way (see [`crate::split`]): Trunk's `wasm-bindgen` is this executable, which
+//! splits the wasm cargo built into the initial module and chunks of lazily loaded pages, runs
+//! the real wasm-bindgen on the initial module and leaves the chunks and their loader where Trunk
+//! copies them to `dist/snippets/`; after Trunk, [`build`] points the loader at the hashed JS.
+//!
+//! Why a stand-in for wasm-bindgen rather than another step: Trunk has no hook between its cargo
+//! build and wasm-bindgen, and must stay the build tool (index.html processing, hashing, the
+//! loader in `Trunk.toml`). Splitting after Trunk is not possible, because the wasm the split
+//! points are in must be split before wasm-bindgen; building the wasm with cargo and then
+//! running Trunk on it is not something Trunk supports.
 
 use std::path::PathBuf;
 
@@ -34,6 +44,10 @@ const SIZE_PROFILE: [(&str, &str); 4] = [
 ///
 /// The cost: a panic in the released console shows as `RuntimeError: unreachable` in the
 /// browser, without the Rust message; debug builds (`trunk serve`, the wasm tests) keep it.
+///
+/// And two for route splitting (see [`crate::split`]): `--cfg roster_split` makes the lazy pages
+/// split points (`src/lazy.rs`; no other build has it, so the unsplit builds need no splitter),
+/// and `-Clink-args=--emit-relocs` keeps the relocations the splitter reads.
 pub const SIZE_FLAGS: [(&str, &str); 3] = [
     ("RUSTC_BOOTSTRAP", "1"),
     ("CARGO_UNSTABLE_BUILD_STD", "std,panic_abort"),

@@ -200,3 +200,37 @@ fn fnv1a(bytes: &[u8]) -> u64 {
         (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn links_the_loader_to_the_js_index_html_loads() {
+        let dist = std::env::temp_dir().join(format!("roster-split-{}", std::process::id()));
+        let folder = dist.join("snippets").join(format!("{FOLDER_PREFIX}0123"));
+        std::fs::create_dir_all(&folder).unwrap();
+        std::fs::write(
+            dist.join("index.html"),
+            r#"<script type="module" data-roster-js="app-9.js" data-roster-wasm="app-9_bg.wasm">"#,
+        )
+        .unwrap();
+        std::fs::write(
+            folder.join(LOADER),
+            format!("import {{ initSync }} from \"{MAIN_MODULE_PLACEHOLDER}\";\n"),
+        )
+        .unwrap();
+        assert_eq!(link_loader(&dist).unwrap(), 1);
+        let linked = std::fs::read_to_string(folder.join(LOADER)).unwrap();
+        assert_eq!(linked, "import { initSync } from \"../../app-9.js\";\n");
+        // Linking twice finds no placeholder: a loader is never left half-linked silently.
+        assert!(link_loader(&dist).is_err());
+        std::fs::remove_dir_all(&dist).unwrap();
+    }
+
+    #[test]
+    fn the_content_hash_is_stable() {
+        assert_eq!(fnv1a(b""), 0xcbf2_9ce4_8422_2325);
+        assert_eq!(fnv1a(b"a"), 0xaf63_dc4c_8601_ec8c);
+    }
+}
