@@ -67,7 +67,7 @@ const STEPS: &[Step] = &[
     },
     Step {
         name: "budget",
-        about: "console download size (budget 250 KB gzip, interim ceiling)",
+        about: "console initial download size (at most 250 KiB gzip; lazy chunks apart)",
         browser: false,
         run: budget,
     },
