@@ -73,6 +73,20 @@ test('the embedded console signs in and works inside the portal, styles isolated
     assert.equal(await page.title(), 'Acme Admin Portal');
     await screenshot(page, 'embed-directories', 'light');
 
+    // A lazy page's code comes from the console's folder, not from below the portal's page.
+    const chunks = [];
+    page.on('request', (request) => {
+      const { pathname } = new URL(request.url());
+      if (/\/snippets\/roster-split-[0-9a-f]+\/[^/]+\.wasm$/.test(pathname)) chunks.push(pathname);
+    });
+    await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Sites' }).click();
+    await page.getByRole('heading', { name: 'Sites', exact: true }).waitFor();
+    assert.equal(new URL(page.url()).pathname, '/portal/roster/sites');
+    assert.ok(chunks.length > 0, 'the sites page loads its chunk');
+    for (const chunk of chunks) assert.ok(chunk.startsWith('/console/snippets/'), chunk);
+    await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Directories' }).click();
+    await page.getByRole('heading', { name: 'No directories yet' }).waitFor();
+
     // The theme attribute switches the console, and only the console, to dark.
     await page.locator('roster-console').evaluate((e) => e.setAttribute('theme', 'dark'));
     await page.locator('roster-console .roster[data-theme="dark"]').waitFor();

@@ -199,9 +199,10 @@ export async function startStaticHost(mounts, { transform } = {}) {
 /**
  * Runs `body(page)` in a fresh browser context (own cookies) against the stack's server, then
  * fails if the page logged an error. On failure it saves a screenshot and adds the page's errors
- * and the server's output to the error.
+ * and the server's output to the error. Errors matching `allow` (a RegExp) are expected: a test
+ * that breaks something on purpose names what it breaks.
  */
-export async function withPage(stack, { name, colorScheme = 'light' }, body) {
+export async function withPage(stack, { name, colorScheme = 'light', allow }, body) {
   const context = await stack.browser.newContext({
     baseURL: stack.server.url,
     colorScheme,
@@ -209,14 +210,15 @@ export async function withPage(stack, { name, colorScheme = 'light' }, body) {
   });
   const page = await context.newPage();
   page.setDefaultTimeout(10_000);
-  const problems = watchForProblems(page);
+  const found = watchForProblems(page);
+  const problems = () => found.filter((problem) => !allow?.test(problem));
   try {
     const result = await body(page);
-    assert.deepEqual(problems, [], `the page reported errors:\n${problems.join('\n')}`);
+    assert.deepEqual(problems(), [], `the page reported errors:\n${problems().join('\n')}`);
     return result;
   } catch (error) {
     await screenshot(page, `FAILED-${name}`, colorScheme).catch(() => {});
-    error.message += `\n--- page errors ---\n${problems.join('\n') || '(none)'}\n--- server output ---\n${stack.server.output()}`;
+    error.message += `\n--- page errors ---\n${found.join('\n') || '(none)'}\n--- server output ---\n${stack.server.output()}`;
     throw error;
   } finally {
     await context.close();

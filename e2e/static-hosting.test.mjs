@@ -11,6 +11,8 @@ import { test } from 'node:test';
 import { ADMIN, screenshot, startStaticHost, useStack, withPage } from './harness.mjs';
 
 const BASE = '/admin/roster/';
+// The lazily loaded parts of the console: wasm next to the split loader in `snippets/`.
+const CHUNK = /\/snippets\/roster-split-[0-9a-f]+\/[^/]+\.wasm$/;
 const site = { dir: null, host: null };
 
 const stack = useStack({
@@ -46,9 +48,21 @@ test('signs in and works from a static host under a base path, API on another or
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('heading', { name: 'No directories yet' }).waitFor();
     await screenshot(page, 'static-hosting-directories', 'light');
+    // Sign-in and the landing page come from the initial download alone: one wasm, none of the
+    // chunks other pages load on first visit (xtask/src/split.rs).
+    const wasm = () => requests.filter((url) => new URL(url).pathname.endsWith('.wasm'));
+    const chunks = () => wasm().filter((url) => CHUNK.test(new URL(url).pathname));
+    assert.equal(wasm().length, 1, `only the main wasm before leaving the landing page: ${wasm()}`);
+    assert.deepEqual(chunks(), []);
 
     await page.getByRole('link', { name: 'Create directory' }).click();
+    await page.getByLabel('Directory name').waitFor();
     assert.equal(new URL(page.url()).pathname, `${BASE}directories/new`);
+    // The page's code came from a chunk next to the console's JS, below the base path.
+    assert.ok(chunks().length > 0, `a lazy page loads its chunk: ${wasm()}`);
+    for (const url of chunks()) {
+      assert.ok(new URL(url).pathname.startsWith(`${BASE}snippets/`), url);
+    }
     await page.getByLabel('Directory name').fill('Entra users');
     await page.getByRole('button', { name: 'Create' }).click();
     const baseUrl = await page.getByLabel('Directory base URL').inputValue();
@@ -63,7 +77,8 @@ test('signs in and works from a static host under a base path, API on another or
     await page.reload();
     await page.getByRole('heading', { name: 'Entra users' }).waitFor();
     await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Sites' }).click();
-    assert.equal(new URL(page.url()).pathname, `${BASE}sites`);
+    // A lazy page's URL changes once its code has loaded.
+    await page.waitForURL((url) => url.pathname === `${BASE}sites`);
 
     const apiOrigin = new URL(stack.server.url).origin;
     const consoleOrigin = new URL(site.host.url).origin;
@@ -77,6 +92,34 @@ test('signs in and works from a static host under a base path, API on another or
       }
     }
     assert.ok(requests.some((url) => url.endsWith('.wasm')), 'the wasm came from the host');
+  });
+});
+
+test('a page whose code cannot be fetched says so, and loads when visited again', async () => {
+  await writeConfig({ apiBaseUrl: stack.server.url });
+  // The dropped chunk requests and the loader's report of them are what this test provokes.
+  const allow = /\/snippets\/roster-split-/;
+  await withPage(stack, { name: 'static-hosting-chunk-failure', allow }, async (page) => {
+    await page.goto(`${site.host.url}${BASE}`);
+    await page.getByLabel('Email').fill(ADMIN.email);
+    await page.getByLabel('Password').fill(ADMIN.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    const nav = page.getByRole('navigation', { name: 'Sections' });
+    await nav.getByRole('link', { name: 'Directories' }).waitFor();
+
+    // The network drops every chunk: the audit page's code cannot load.
+    const drop = (route) => route.abort('internetdisconnected');
+    await page.route(CHUNK, drop);
+    await nav.getByRole('link', { name: 'Audit' }).click();
+    await page.getByRole('heading', { name: 'This page could not be loaded' }).waitFor();
+    await page.getByRole('alert').filter({ hasText: 'Check your connection' }).waitFor();
+
+    // Back online, the next visit fetches it: a failure is not remembered.
+    await page.unroute(CHUNK, drop);
+    await nav.getByRole('link', { name: 'Directories' }).click();
+    await page.getByRole('heading', { name: 'Directories', exact: true }).waitFor();
+    await nav.getByRole('link', { name: 'Audit' }).click();
+    await page.getByRole('heading', { name: 'Audit log' }).waitFor();
   });
 });
 

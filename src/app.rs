@@ -9,11 +9,8 @@ use roster_api_types::Session;
 
 use crate::api;
 use crate::components::{set_page_title, BusyButton, ErrorBanner};
-use crate::pages::{
-    AuditPage, CreateDirectoryPage, CreateSitePage, DirectoriesPage, DirectoryPage, DomainsPage,
-    GroupPage, GroupsPage, HomePage, NotFoundPage, OrgGroupPage, OrgUserPage, ShownOncePage,
-    SignInPage, SitePage, SiteProductPage, SitesPage, UserPage, UsersPage,
-};
+use crate::lazy::lazy_page;
+use crate::pages::{DirectoriesPage, HomePage, NotFoundPage, ShownOncePage, SignInPage};
 use crate::state::use_navigate;
 use crate::state::{
     check_session, provide_console_state, use_auth, use_client, use_href, use_shown_once, Auth,
@@ -196,6 +193,28 @@ fn focus_heading_on_navigation() {
     });
 }
 
+// Pages outside the initial download (see `crate::lazy`): everything but sign-in, the shell,
+// getting started and the directories list, where a signed-in admin lands. Pages that are
+// usually visited together share a chunk.
+lazy_page!(
+    directory,
+    create_directory_page,
+    crate::pages::CreateDirectoryPage
+);
+lazy_page!(directory, directory_page, crate::pages::DirectoryPage);
+lazy_page!(directory, user_page, crate::pages::UserPage);
+lazy_page!(directory, group_page, crate::pages::GroupPage);
+lazy_page!(sites, sites_page, crate::pages::SitesPage);
+lazy_page!(sites, create_site_page, crate::pages::CreateSitePage);
+lazy_page!(sites, site_page, crate::pages::SitePage);
+lazy_page!(sites, site_product_page, crate::pages::SiteProductPage);
+lazy_page!(people, users_page, crate::pages::UsersPage);
+lazy_page!(people, org_user_page, crate::pages::OrgUserPage);
+lazy_page!(people, groups_page, crate::pages::GroupsPage);
+lazy_page!(people, org_group_page, crate::pages::OrgGroupPage);
+lazy_page!(organization, domains_page, crate::pages::DomainsPage);
+lazy_page!(organization, audit_page, crate::pages::AuditPage);
+
 /// The route table: every page of the console, in one place.
 #[component]
 pub fn AppRoutes() -> impl IntoView {
@@ -203,21 +222,21 @@ pub fn AppRoutes() -> impl IntoView {
         <Routes fallback=NotFoundPage>
             <Route path=path!("/") view=HomePage/>
             <Route path=path!("/directories") view=DirectoriesPage/>
-            <Route path=path!("/directories/new") view=CreateDirectoryPage/>
-            <Route path=path!("/directories/:id") view=DirectoryPage/>
-            <Route path=path!("/directories/:id/users/:user_id") view=UserPage/>
-            <Route path=path!("/directories/:id/groups/:group_id") view=GroupPage/>
-            <Route path=path!("/directories/:id/:tab") view=DirectoryPage/>
-            <Route path=path!("/sites") view=SitesPage/>
-            <Route path=path!("/sites/new") view=CreateSitePage/>
-            <Route path=path!("/sites/:site_id") view=SitePage/>
-            <Route path=path!("/sites/:site_id/products/:product_id") view=SiteProductPage/>
-            <Route path=path!("/users") view=UsersPage/>
-            <Route path=path!("/users/:user_id") view=OrgUserPage/>
-            <Route path=path!("/groups") view=GroupsPage/>
-            <Route path=path!("/groups/:group_id") view=OrgGroupPage/>
-            <Route path=path!("/domains") view=DomainsPage/>
-            <Route path=path!("/audit") view=AuditPage/>
+            <Route path=path!("/directories/new") view=create_directory_page()/>
+            <Route path=path!("/directories/:id") view=directory_page()/>
+            <Route path=path!("/directories/:id/users/:user_id") view=user_page()/>
+            <Route path=path!("/directories/:id/groups/:group_id") view=group_page()/>
+            <Route path=path!("/directories/:id/:tab") view=directory_page()/>
+            <Route path=path!("/sites") view=sites_page()/>
+            <Route path=path!("/sites/new") view=create_site_page()/>
+            <Route path=path!("/sites/:site_id") view=site_page()/>
+            <Route path=path!("/sites/:site_id/products/:product_id") view=site_product_page()/>
+            <Route path=path!("/users") view=users_page()/>
+            <Route path=path!("/users/:user_id") view=org_user_page()/>
+            <Route path=path!("/groups") view=groups_page()/>
+            <Route path=path!("/groups/:group_id") view=org_group_page()/>
+            <Route path=path!("/domains") view=domains_page()/>
+            <Route path=path!("/audit") view=audit_page()/>
         </Routes>
     }
 }

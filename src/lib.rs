@@ -11,6 +11,7 @@ pub mod app;
 pub mod components;
 pub mod dom;
 pub mod format;
+mod lazy;
 pub mod mount;
 pub mod pages;
 pub mod state;

@@ -504,6 +504,18 @@ fn markdown(r: &Value) -> String {
         "| **initial transfer** | {} | {} | {} |",
         t["raw"], t["gzip"], t["brotli"]
     );
+    let lazy = &r["console"]["sizes"]["lazy"];
+    if lazy["total"].is_object() {
+        let t = &lazy["total"];
+        let _ = writeln!(
+            s,
+            "| loaded on a page's first visit ({} chunks, not in the initial transfer) | {} | {} | {} |",
+            lazy["files"].as_array().map_or(0, Vec::len),
+            t["raw"],
+            t["gzip"],
+            t["brotli"]
+        );
+    }
     let timing = &r["console"]["timing"];
     if timing["median_directories_ms"].is_number() {
         let _ = writeln!(

@@ -1,5 +1,15 @@
 //! The console's release build: Trunk compiles the root package to wasm32, runs wasm-bindgen and
-//! wasm-opt from the pinned tools, and writes `dist/`, which the server serves at `/`.
+//! wasm-opt from the pinned tools, and writes `dist/`, which the server serves at `/`. The wasm
+//! is split on the way (see [`crate::split`]): Trunk's `wasm-bindgen` is this executable, which
+//! splits the wasm cargo built into the initial module and chunks of lazily loaded pages, runs
+//! the real wasm-bindgen on the initial module and leaves the chunks and their loader where Trunk
+//! copies them to `dist/snippets/`; after Trunk, [`build`] points the loader at the hashed JS.
+//!
+//! Why a stand-in for wasm-bindgen rather than another step: Trunk has no hook between its cargo
+//! build and wasm-bindgen, and must stay the build tool (index.html processing, hashing, the
+//! loader in `Trunk.toml`). Splitting after Trunk is not possible, because the wasm the split
+//! points are in must be split before wasm-bindgen; building the wasm with cargo and then
+//! running Trunk on it is not something Trunk supports.
 
 use std::path::PathBuf;
 
@@ -8,6 +18,7 @@ use anyhow::{bail, Context, Result};
 use crate::budget;
 use crate::freshness;
 use crate::process::{self, banner, run};
+use crate::split;
 use crate::tools::{self, Tools};
 
 /// The workspace's `[profile.release]` is tuned for the native server; these size settings apply
@@ -33,12 +44,17 @@ const SIZE_PROFILE: [(&str, &str); 4] = [
 ///
 /// The cost: a panic in the released console shows as `RuntimeError: unreachable` in the
 /// browser, without the Rust message; debug builds (`trunk serve`, the wasm tests) keep it.
+///
+/// And two for route splitting (see [`crate::split`]): `--cfg roster_split` makes the lazy pages
+/// split points (`src/lazy.rs`; no other build has it, so the unsplit builds need no splitter),
+/// and `-Clink-args=--emit-relocs` keeps the relocations the splitter reads.
 pub const SIZE_FLAGS: [(&str, &str); 3] = [
     ("RUSTC_BOOTSTRAP", "1"),
     ("CARGO_UNSTABLE_BUILD_STD", "std,panic_abort"),
     (
         "RUSTFLAGS",
-        "--cfg erase_components -Zunstable-options -Cpanic=immediate-abort -Cllvm-args=-inline-threshold=0",
+        "--cfg erase_components -Zunstable-options -Cpanic=immediate-abort -Cllvm-args=-inline-threshold=0 \
+         --cfg roster_split -Clink-args=--emit-relocs",
     ),
 ];
 
@@ -60,10 +76,16 @@ pub fn build(tools: &Tools) -> Result<()> {
     run(&mut fetch)?;
     banner("Building the console with Trunk (release)");
     let dist = dir();
+    let real_bindgen = tools
+        .find("wasm-bindgen")
+        .context("wasm-bindgen is not installed: run `cargo xtask tools`")?;
+    let (wrapper_dir, wrapper_env) = split::wrapper_dir(&real_bindgen)?;
     let mut trunk = tools.command("trunk");
     trunk
         .args(["build", "--release", "--dist"])
         .arg(&dist)
+        .env("PATH", tools.path_with(&wrapper_dir)?)
+        .env(wrapper_env.0, wrapper_env.1)
         .env("CARGO_TARGET_DIR", process::target_dir())
         // Offline Trunk still asks the registry for its own latest version unless told not to.
         .env("TRUNK_SKIP_VERSION_CHECK", "true");
@@ -71,6 +93,9 @@ pub fn build(tools: &Tools) -> Result<()> {
         trunk.env(key, value);
     }
     run(&mut trunk)?;
+    if split::link_loader(&dist)? == 0 {
+        bail!("the console build has no lazily loaded chunks: is --cfg roster_split set?");
+    }
     freshness::mark_console_built()?;
     budget::report(&dist).map(|_| ())
 }

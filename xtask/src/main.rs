@@ -9,6 +9,7 @@ mod dist;
 mod freshness;
 mod process;
 mod run;
+mod split;
 mod test;
 mod tools;
 
@@ -58,6 +59,14 @@ enum Command {
 }
 
 fn main() {
+    // Trunk runs this executable as `wasm-bindgen` in the console's release build (see `split`).
+    if split::is_wrapper() {
+        if let Err(error) = split::run_wrapper() {
+            eprintln!("\nerror: {error:#}");
+            std::process::exit(1);
+        }
+        return;
+    }
     // Printed by hand: returning the error from main would add a backtrace whenever
     // RUST_BACKTRACE is set, burying the one line that says which command failed.
     if let Err(error) = run(Cli::parse().command) {

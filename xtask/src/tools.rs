@@ -33,6 +33,19 @@ impl Tools {
         cmd
     }
 
+    /// Where `program` is on the tools' PATH.
+    pub fn find(&self, program: &str) -> Option<PathBuf> {
+        std::env::split_paths(&self.path)
+            .map(|dir| dir.join(program))
+            .find(|path| path.is_file())
+    }
+
+    /// The tools' PATH with `dir` in front.
+    pub fn path_with(&self, dir: &Path) -> Result<OsString> {
+        let paths = std::iter::once(dir.to_path_buf()).chain(std::env::split_paths(&self.path));
+        std::env::join_paths(paths).context("a tool directory contains a PATH separator")
+    }
+
     /// `cargo` from the workspace root, with the tool dirs on its PATH (Trunk and the test
     /// runner look for wasm-bindgen and wasm-opt there).
     pub fn cargo(&self) -> Command {
