@@ -95,6 +95,10 @@ test('the embedded console signs in and works inside the portal, styles isolated
     assert.equal(dark.backgroundColor, 'rgb(15, 17, 21)');
     assert.equal(await page.evaluate(() => getComputedStyle(document.body).backgroundColor), 'rgb(255, 251, 230)');
     await screenshot(page, 'embed-directories', 'dark');
+    // The remounted console's links navigate: the first mount's router left with its listeners.
+    await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Sites' }).click();
+    await page.getByRole('heading', { name: 'Sites', exact: true }).waitFor();
+    assert.equal(new URL(page.url()).pathname, '/portal/roster/sites');
   });
 });
 

@@ -48,13 +48,21 @@ fn console_root() -> String {
 #[wasm_bindgen]
 pub struct MountedConsole {
     handle: Option<leptos::mount::UnmountHandle<AnyViewState>>,
+    /// Parent of the mount's own owner. Dropping the handle only releases its reference to
+    /// that owner, and pending futures keep others alive, so the router's window listeners
+    /// would outlive the console: a remounted console's links were then taken by the old,
+    /// dead router. Cleaning this owner up runs every cleanup below it at once.
+    owner: Owner,
 }
 
 #[wasm_bindgen]
 impl MountedConsole {
     /// Removes the console from its element. Calling it twice does nothing.
     pub fn unmount(&mut self) {
-        self.handle.take();
+        if let Some(handle) = self.handle.take() {
+            self.owner.cleanup();
+            drop(handle);
+        }
     }
 }
 
@@ -71,11 +79,15 @@ pub fn mount(element: web_sys::HtmlElement, options: JsValue) -> MountedConsole 
     let config = options_json(&options)
         .and_then(|json| RuntimeConfig::parse(&json, "The console's mount options", &here));
     dom::set_mount(&element, false);
-    let handle = mount_to(element, move || {
-        view! { <App config page=false/> }.into_any()
+    let owner = Owner::new();
+    let handle = owner.with(|| {
+        mount_to(element, move || {
+            view! { <App config page=false/> }.into_any()
+        })
     });
     MountedConsole {
         handle: Some(handle),
+        owner,
     }
 }
 
