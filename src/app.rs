@@ -13,8 +13,8 @@ use crate::lazy::lazy_page;
 use crate::pages::{DirectoriesPage, HomePage, NotFoundPage, ShownOncePage, SignInPage};
 use crate::state::use_navigate;
 use crate::state::{
-    check_session, provide_console_state, use_auth, use_client, use_href, use_shown_once, Auth,
-    RuntimeConfig, SignedOutReason,
+    check_session, provide_console_state, use_auth, use_client, use_config, use_href,
+    use_shown_once, Auth, RuntimeConfig, SignedOutReason,
 };
 use crate::CONSOLE_VERSION;
 
@@ -96,8 +96,14 @@ pub fn Shell() -> impl IntoView {
 #[component]
 fn Layout(session: Session) -> impl IntoView {
     let sign_out_error = RwSignal::new(None::<api::ApiError>);
+    let base = use_config().router_base();
+    let base_on_focus = base.clone();
     view! {
-        <div class="roster-shell">
+        <div
+            class="roster-shell"
+            on:pointerover=move |ev| prefetch_link(&ev, &base)
+            on:focusin=move |ev| prefetch_link(&ev, &base_on_focus)
+        >
             <header class="roster-header">
                 <span class="roster-brand">"Roster"</span>
                 <span class="roster-org">{session.organization.name.clone()}</span>
@@ -214,6 +220,43 @@ lazy_page!(people, groups_page, crate::pages::GroupsPage);
 lazy_page!(people, org_group_page, crate::pages::OrgGroupPage);
 lazy_page!(organization, domains_page, crate::pages::DomainsPage);
 lazy_page!(organization, audit_page, crate::pages::AuditPage);
+
+/// Starts fetching the code of the page a link leads to when the admin points at or focuses
+/// the link, so that by the click it has usually arrived. Split builds only (`crate::lazy`):
+/// elsewhere every page is already loaded.
+fn prefetch_link(ev: &web_sys::Event, router_base: &str) {
+    #[cfg(roster_split)]
+    {
+        use leptos::task::spawn_local;
+        use wasm_bindgen::JsCast;
+        let Some(href) = ev
+            .target()
+            .and_then(|target| target.dyn_into::<web_sys::Element>().ok())
+            .and_then(|element| element.closest("a[href]").ok().flatten())
+            .and_then(|anchor| anchor.get_attribute("href"))
+        else {
+            return;
+        };
+        // One page per chunk fetches the whole chunk; a failure is retried by the click.
+        match crate::lazy::section_of(&href, router_base) {
+            Some("directories") => spawn_local(async {
+                let _ = directory_page::preload().await;
+            }),
+            Some("sites") => spawn_local(async {
+                let _ = sites_page::preload().await;
+            }),
+            Some("users" | "groups") => spawn_local(async {
+                let _ = users_page::preload().await;
+            }),
+            Some("domains" | "audit") => spawn_local(async {
+                let _ = audit_page::preload().await;
+            }),
+            _ => {}
+        }
+    }
+    #[cfg(not(roster_split))]
+    let _ = (ev, router_base);
+}
 
 /// The route table: every page of the console, in one place.
 #[component]

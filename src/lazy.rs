@@ -10,38 +10,42 @@ use leptos::prelude::*;
 use crate::components::set_page_title;
 
 /// `lazy_page!(chunk, name, crate::pages::Page)` defines `fn name() -> impl ChooseView` for
-/// `<Route view=name()/>`. Pages of one `chunk` load together (`split_<chunk>.wasm`): code that
-/// several chunks share goes to further chunks, one per combination of chunks sharing it, and a
-/// page fetches all of its chunk's, so few chunks keep the number of requests per page small.
+/// `<Route view=name()/>`, and in split builds `name::preload()`, which fetches the page's
+/// chunk without showing it. Pages of one `chunk` load together (`split_<chunk>.wasm`): code
+/// that several chunks share goes to further chunks, one per combination of chunks sharing it,
+/// and a page fetches all of its chunk's, so few chunks keep the number of requests per page
+/// small.
 macro_rules! lazy_page {
     ($chunk:ident, $name:ident, $page:path) => {
         #[cfg(roster_split)]
-        fn $name() -> impl leptos_router::ChooseView {
-            mod $name {
-                use leptos::prelude::*;
-                use leptos::wasm_split::{wasm_split, SplitLoaderError};
-                use $page as Page;
+        mod $name {
+            use leptos::prelude::*;
+            use leptos::wasm_split::{wasm_split, SplitLoaderError};
+            use $page as Page;
 
-                /// The route's data: none, pages load their own.
-                pub struct Route;
+            // The name must differ per page: it makes the split point's symbols.
+            #[wasm_split($chunk, wasm_split_path = ::leptos::wasm_split, fallible, preload(preload))]
+            pub(crate) fn $name() -> Result<AnyView, SplitLoaderError> {
+                Ok(view! { <Page/> }.into_any())
+            }
 
-                impl leptos_router::LazyRoute for Route {
-                    fn data() -> Self {
-                        Route
-                    }
+            /// The route's data: none, pages load their own.
+            pub struct Route;
 
-                    async fn view(_: Self) -> AnyView {
-                        // The name must differ per page: it makes the split point's symbols.
-                        #[wasm_split($chunk, wasm_split_path = ::leptos::wasm_split, fallible)]
-                        fn $name() -> Result<AnyView, SplitLoaderError> {
-                            Ok(view! { <Page/> }.into_any())
-                        }
-                        $name()
-                            .await
-                            .unwrap_or_else(|_| view! { <crate::lazy::PageLoadError/> }.into_any())
-                    }
+            impl leptos_router::LazyRoute for Route {
+                fn data() -> Self {
+                    Route
+                }
+
+                async fn view(_: Self) -> AnyView {
+                    $name()
+                        .await
+                        .unwrap_or_else(|_| view! { <crate::lazy::PageLoadError/> }.into_any())
                 }
             }
+        }
+        #[cfg(roster_split)]
+        fn $name() -> impl leptos_router::ChooseView {
             leptos_router::Lazy::<$name::Route>::new()
         }
         #[cfg(not(roster_split))]
@@ -65,5 +69,36 @@ pub fn PageLoadError() -> impl IntoView {
                  open the page again or reload the console."
             </p>
         </div>
+    }
+}
+
+#[cfg(any(roster_split, test))]
+/// The first path segment of a console link below the router's base (`href` as the console
+/// writes it, base included), or `None` for links elsewhere.
+pub fn section_of<'a>(href: &'a str, router_base: &str) -> Option<&'a str> {
+    let route = href.strip_prefix(router_base)?;
+    let route = route.strip_prefix('/')?;
+    Some(route.split(['/', '?', '#']).next().unwrap_or(""))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::section_of;
+
+    #[test]
+    fn links_name_their_section_below_the_base() {
+        assert_eq!(
+            section_of("/admin/roster/sites", "/admin/roster"),
+            Some("sites")
+        );
+        assert_eq!(
+            section_of("/admin/roster/sites/7/products/2", "/admin/roster"),
+            Some("sites")
+        );
+        assert_eq!(section_of("/users?q=ann", ""), Some("users"));
+        assert_eq!(section_of("/audit#top", ""), Some("audit"));
+        assert_eq!(section_of("/admin/roster", "/admin/roster"), None);
+        assert_eq!(section_of("/elsewhere/sites", "/admin/roster"), None);
+        assert_eq!(section_of("https://example.com/sites", ""), None);
     }
 }

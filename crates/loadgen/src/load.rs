@@ -268,4 +268,3 @@ async fn settle_sqlite(pool: &sqlx::AnyPool, url: &str) -> Result<()> {
     }
     Ok(())
 }
-
