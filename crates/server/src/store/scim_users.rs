@@ -123,16 +123,15 @@ fn one_string(backend: Backend, fields: &UserFields) -> bool {
     backend == Backend::Sqlite && fields.emails.len() <= EMAILS_PER_INSERT
 }
 
-/// The counter update of [`count_user`] as SQL text (the deltas are -1, 0 or 1), with the
-/// directory as parameter `$dir`; empty when nothing changes.
-fn count_user_sql(dir: usize, active_delta: i64, deactivated_delta: i64) -> String {
-    if active_delta == 0 && deactivated_delta == 0 {
-        return String::new();
-    }
-    format!(
-        "; UPDATE directories SET active_users = active_users + ({active_delta}), \
-         deactivated_users = deactivated_users + ({deactivated_delta}) WHERE id = ${dir}"
-    )
+/// The update of the directory's user counters (parameter `$dir`) by the deltas, which are
+/// -1, 0 or 1 and so written into the SQL; `None` when nothing changes.
+fn count_user_sql(dir: usize, active_delta: i64, deactivated_delta: i64) -> Option<String> {
+    (active_delta != 0 || deactivated_delta != 0).then(|| {
+        format!(
+            "UPDATE directories SET active_users = active_users + ({active_delta}), \
+             deactivated_users = deactivated_users + ({deactivated_delta}) WHERE id = ${dir}"
+        )
+    })
 }
 
 /// Moves one user between the active and deactivated counters (or adds/removes one).
@@ -142,19 +141,35 @@ async fn count_user(
     active_delta: i64,
     deactivated_delta: i64,
 ) -> Result<(), sqlx::Error> {
-    if active_delta == 0 && deactivated_delta == 0 {
-        return Ok(());
+    if let Some(sql) = count_user_sql(1, active_delta, deactivated_delta) {
+        sqlx::query(&sql)
+            .bind(directory_id)
+            .execute(&mut **tx)
+            .await?;
     }
-    sqlx::query(
-        "UPDATE directories SET active_users = active_users + $1, \
-         deactivated_users = deactivated_users + $2 WHERE id = $3",
-    )
-    .bind(active_delta)
-    .bind(deactivated_delta)
-    .bind(directory_id)
-    .execute(&mut **tx)
-    .await?;
     Ok(())
+}
+
+/// Binds the ten user columns create and update both write, in this order: userName, its
+/// lowercase form, externalId, displayName, given and family name, the primary email and its
+/// lowercase form, active, and the document.
+fn bind_user_columns<'q>(
+    query: Query<'q, Any, AnyArguments<'q>>,
+    fields: &'q UserFields,
+    email: &'q Option<String>,
+    doc: &Value,
+) -> Query<'q, Any, AnyArguments<'q>> {
+    query
+        .bind(&fields.user_name)
+        .bind(fields.user_name.to_lowercase())
+        .bind(&fields.external_id)
+        .bind(&fields.display_name)
+        .bind(&fields.given_name)
+        .bind(&fields.family_name)
+        .bind(email)
+        .bind(email.as_ref().map(|e| e.to_lowercase()))
+        .bind(fields.active)
+        .bind(doc.to_string())
 }
 
 /// Takes the write lock of one row of `table` before the transaction reads it: concurrent
@@ -209,21 +224,13 @@ impl Store {
                 sql.push_str("; ");
                 sql.push_str(&emails_insert_sql(1, 2, 15, fields.emails.len()));
             }
-            sql.push_str(&count_user_sql(2, a, d));
+            if let Some(count) = count_user_sql(2, a, d) {
+                sql.push_str("; ");
+                sql.push_str(&count);
+            }
         }
-        let query = sqlx::query(&sql)
-            .bind(&id)
-            .bind(directory_id)
-            .bind(&fields.user_name)
-            .bind(fields.user_name.to_lowercase())
-            .bind(&fields.external_id)
-            .bind(&fields.display_name)
-            .bind(&fields.given_name)
-            .bind(&fields.family_name)
-            .bind(&email)
-            .bind(email.as_ref().map(|e| e.to_lowercase()))
-            .bind(fields.active)
-            .bind(doc.to_string())
+        let query = sqlx::query(&sql).bind(&id).bind(directory_id);
+        let query = bind_user_columns(query, fields, &email, doc)
             .bind(now)
             // Access model (issue 5): the email's domain decides managed vs external.
             .bind(email.as_deref().and_then(email_domain));
@@ -336,10 +343,10 @@ impl Store {
         };
         let now = now_millis();
         let email = primary_email(&fields);
-        let (a, d) = match (was_active, fields.active) {
-            (true, false) => (-1, 1),
-            (false, true) => (1, -1),
-            _ => (0, 0),
+        let (a, d, access_change) = match (was_active, fields.active) {
+            (true, false) => (-1, 1, Some("user.deactivated")),
+            (false, true) => (1, -1, Some("user.reactivated")),
+            _ => (0, 0, None),
         };
         let single = one_string(self.backend, &fields);
         // The version predicate makes a concurrent writer (PostgreSQL) lose cleanly instead of
@@ -357,19 +364,12 @@ impl Store {
                 sql.push_str("; ");
                 sql.push_str(&emails_insert_sql(12, 15, 16, fields.emails.len()));
             }
-            sql.push_str(&count_user_sql(15, a, d));
+            if let Some(count) = count_user_sql(15, a, d) {
+                sql.push_str("; ");
+                sql.push_str(&count);
+            }
         }
-        let query = sqlx::query(&sql)
-            .bind(&fields.user_name)
-            .bind(fields.user_name.to_lowercase())
-            .bind(&fields.external_id)
-            .bind(&fields.display_name)
-            .bind(&fields.given_name)
-            .bind(&fields.family_name)
-            .bind(&email)
-            .bind(email.as_ref().map(|e| e.to_lowercase()))
-            .bind(fields.active)
-            .bind(doc.to_string())
+        let query = bind_user_columns(sqlx::query(&sql), &fields, &email, &doc)
             .bind(now)
             .bind(id)
             .bind(current.version)
@@ -391,14 +391,8 @@ impl Store {
             write_emails(&mut tx, directory_id, id, &fields).await?;
             count_user(&mut tx, directory_id, a, d).await?;
         }
-        match (was_active, fields.active) {
-            (true, false) => {
-                record_user_access_change(&mut tx, directory_id, id, "user.deactivated").await?;
-            }
-            (false, true) => {
-                record_user_access_change(&mut tx, directory_id, id, "user.reactivated").await?;
-            }
-            _ => {}
+        if let Some(action) = access_change {
+            record_user_access_change(&mut tx, directory_id, id, action).await?;
         }
         tx.commit().await?;
         Ok(Ok(StoredResource {
