@@ -238,21 +238,17 @@ fn prefetch_link(ev: &web_sys::Event, router_base: &str) {
             return;
         };
         // One page per chunk fetches the whole chunk; a failure is retried by the click.
-        match crate::lazy::section_of(&href, router_base) {
-            Some("directories") => spawn_local(async {
-                let _ = directory_page::preload().await;
-            }),
-            Some("sites") => spawn_local(async {
-                let _ = sites_page::preload().await;
-            }),
-            Some("users" | "groups") => spawn_local(async {
-                let _ = users_page::preload().await;
-            }),
-            Some("domains" | "audit") => spawn_local(async {
-                let _ = audit_page::preload().await;
-            }),
-            _ => {}
-        }
+        let preload: std::pin::Pin<Box<dyn std::future::Future<Output = _>>> =
+            match crate::lazy::section_of(&href, router_base) {
+                Some("directories") => Box::pin(directory_page::preload()),
+                Some("sites") => Box::pin(sites_page::preload()),
+                Some("users" | "groups") => Box::pin(users_page::preload()),
+                Some("domains" | "audit") => Box::pin(audit_page::preload()),
+                _ => return,
+            };
+        spawn_local(async move {
+            let _ = preload.await;
+        });
     }
     #[cfg(not(roster_split))]
     let _ = (ev, router_base);
