@@ -14,8 +14,8 @@ use std::time::{Duration, Instant};
 use anyhow::{bail, Context, Result};
 use serde_json::{json, Value};
 
-use crate::bench_report;
 use crate::process::{self, banner, run};
+use crate::{bench_report, budget};
 
 /// The reference server's version, pinned so the comparison is repeatable.
 const REFERENCE_VERSION: &str = "0.8.3";
@@ -472,13 +472,46 @@ fn postgres(plan: &Plan, base: &str, out_dir: &Path, results: &mut Value) -> Res
     )
 }
 
+/// Scenario 6's sizes: the files of the console's first download, as the budget counts them
+/// ([`budget::initial_transfer`]), and apart the chunks pages fetch on their first visit
+/// ([`budget::lazy_chunks`]), each raw, gzip -9 and brotli 11.
+fn console_sizes(dist: &Path) -> Result<Value> {
+    let sizes = |assets: Vec<budget::Asset>| -> Result<Value> {
+        let mut files = Vec::new();
+        let (mut raw, mut gzip, mut brotli) = (0, 0, 0);
+        for asset in assets {
+            let br = brotli_len(&std::fs::read(dist.join(&asset.name))?)?;
+            raw += asset.raw;
+            gzip += asset.gzip;
+            brotli += br;
+            files.push(
+                json!({"file": asset.name, "raw": asset.raw, "gzip": asset.gzip, "brotli": br}),
+            );
+        }
+        Ok(json!({"files": files, "total": {"raw": raw, "gzip": gzip, "brotli": brotli}}))
+    };
+    let mut result = sizes(budget::initial_transfer(dist)?)?;
+    result["lazy"] = sizes(budget::lazy_chunks(dist)?)?;
+    Ok(result)
+}
+
+fn brotli_len(bytes: &[u8]) -> Result<u64> {
+    use std::io::Write;
+    let mut out = Vec::new();
+    {
+        let mut encoder = brotli::CompressorWriter::new(&mut out, 4096, 11, 22);
+        encoder.write_all(bytes)?;
+    }
+    Ok(out.len() as u64)
+}
+
 /// Sizes of dist/ and the browser timings (Chromium and e2e's node_modules needed).
 fn console(options: &Options) -> Result<Value> {
     let dist = process::root().join("dist");
     if !dist.join("index.html").exists() {
         return Ok(json!({"skipped": "dist/ is not built (cargo xtask dist)"}));
     }
-    let sizes = loadgen(&["dist-sizes", &dist.display().to_string()])?;
+    let sizes = console_sizes(&dist)?;
     let chromium = Path::new(crate::tools::CHROMIUM);
     let modules = process::root().join("e2e/node_modules/playwright-core");
     let timing = if options.no_console {

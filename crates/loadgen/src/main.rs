@@ -4,7 +4,6 @@
 //! loopback address, and every loop is bounded by count and by time.
 mod ceiling;
 mod client;
-mod dist_sizes;
 mod load;
 mod probe;
 mod stats;
@@ -52,11 +51,6 @@ enum Command {
     Load(load::LoadArgs),
     /// Scenario 3's latencies against a server on a loaded directory.
     Probe(probe::ProbeArgs),
-    /// Sizes of the built console's files: raw, gzip, brotli.
-    DistSizes {
-        #[arg(default_value = "dist")]
-        dist: std::path::PathBuf,
-    },
     /// Signs in to the admin API and creates a directory: prints its SCIM base URL and key.
     Directory {
         /// The server's root URL (loopback).
@@ -100,7 +94,6 @@ async fn run(command: Command) -> Result<()> {
         }
         Command::Load(args) => load::run(args).await?,
         Command::Probe(args) => probe::run(args).await?,
-        Command::DistSizes { dist } => dist_sizes::run(&dist)?,
         Command::PgSchema { base } => pg_schema(&base).await?,
         Command::Directory {
             url,
