@@ -1,5 +1,9 @@
 //! What differs between SQLite and PostgreSQL: how to connect, which migrations to run.
-use std::{path::Path, str::FromStr, time::Duration};
+use std::{
+    path::{Path, PathBuf},
+    str::FromStr,
+    time::Duration,
+};
 
 use anyhow::{bail, Context};
 use sqlx::{
@@ -31,8 +35,17 @@ impl Backend {
     }
 }
 
+/// What [`connect`] opens: the read and write pools, and for a SQLite file its path (for
+/// the reads that run in place, see [`super::inplace`]).
+pub(super) struct Opened {
+    pub backend: Backend,
+    pub read: AnyPool,
+    pub write: AnyPool,
+    pub sqlite_file: Option<PathBuf>,
+}
+
 /// Opens the read and write pools for `url`.
-pub(super) async fn connect(url: &str) -> anyhow::Result<(Backend, AnyPool, AnyPool)> {
+pub(super) async fn connect(url: &str) -> anyhow::Result<Opened> {
     install_default_drivers();
     let backend = Backend::from_url(url)?;
     match backend {
@@ -41,11 +54,25 @@ pub(super) async fn connect(url: &str) -> anyhow::Result<(Backend, AnyPool, AnyP
             if in_memory {
                 // Every connection to `:memory:` is its own database: share one.
                 let pool = sqlite_pool(&url, 1).await?;
-                return Ok((backend, pool.clone(), pool));
+                return Ok(Opened {
+                    backend,
+                    read: pool.clone(),
+                    write: pool,
+                    sqlite_file: None,
+                });
             }
-            let read = sqlite_pool(&url, 4).await?;
+            // The write pool opens first: its connection creates the file and turns on WAL.
             let write = sqlite_pool(&url, 1).await?;
-            Ok((backend, read, write))
+            let read = sqlite_pool(&url, 4).await?;
+            let path = SqliteConnectOptions::from_str(&url)?
+                .get_filename()
+                .to_owned();
+            Ok(Opened {
+                backend,
+                read,
+                write,
+                sqlite_file: Some(path),
+            })
         }
         Backend::Postgres => {
             let pool = AnyPoolOptions::new()
@@ -54,7 +81,12 @@ pub(super) async fn connect(url: &str) -> anyhow::Result<(Backend, AnyPool, AnyP
                 .connect(url)
                 .await
                 .context("cannot connect to PostgreSQL")?;
-            Ok((backend, pool.clone(), pool))
+            Ok(Opened {
+                backend,
+                read: pool.clone(),
+                write: pool,
+                sqlite_file: None,
+            })
         }
     }
 }

@@ -15,6 +15,7 @@ pub mod directory_groups;
 pub mod directory_users;
 pub mod domains;
 pub mod events;
+mod inplace;
 mod key_cache;
 pub mod org_groups;
 pub mod org_users;
@@ -49,20 +50,25 @@ pub struct Store {
     backend: Backend,
     /// Directories' live API keys, briefly cached (see [`key_cache`]).
     key_cache: std::sync::Arc<key_cache::KeyCache>,
+    /// SQLite files only: point reads on the calling thread (see [`inplace`]).
+    inplace: Option<std::sync::Arc<inplace::InPlace>>,
 }
 
 impl Store {
     /// Connects, applies pending migrations and returns the store. A failed migration is an
     /// error: the server must not start on a schema it does not understand.
     pub async fn connect(database_url: &str) -> anyhow::Result<Store> {
-        let (backend, read, write) = backend::connect(database_url).await?;
+        let opened = backend::connect(database_url).await?;
         let store = Store {
-            read,
-            write,
-            backend,
+            read: opened.read,
+            write: opened.write,
+            backend: opened.backend,
             key_cache: Default::default(),
+            inplace: opened
+                .sqlite_file
+                .map(|path| std::sync::Arc::new(inplace::InPlace::new(path))),
         };
-        backend::migrate(&store.write, backend).await?;
+        backend::migrate(&store.write, store.backend).await?;
         Ok(store)
     }
 

@@ -27,6 +27,10 @@ pub struct SqlFilter {
     pub binds: Vec<Bind>,
     /// Whether rows must still be checked with the in-memory evaluator.
     pub residual: bool,
+    /// Whether an index narrows the rows to a handful: an `eq` on an id, `externalId`,
+    /// `userName` or group `displayName`, alone or and-ed with anything. Such lookups are
+    /// cheap enough to run in place (see `inplace`).
+    pub seek: bool,
 }
 
 /// Compiles `filter`. `$1` is the directory id; the fragment's parameters follow from
@@ -54,7 +58,26 @@ pub fn compile(
         sql,
         binds: c.binds,
         residual: c.residual,
+        seek: seeks(kind, filter),
     })
+}
+
+/// See [`SqlFilter::seek`]. Each of these columns leads an index after `directory_id`.
+fn seeks(kind: ResourceKind, filter: &Filter) -> bool {
+    match filter {
+        Filter::And(l, r) => seeks(kind, l) || seeks(kind, r),
+        Filter::Compare(p, CompareOp::Eq, CompValue::String(_)) if !p.is_extension() => {
+            matches!(
+                (kind, p.attribute.name, p.sub_attribute.map(|s| s.name)),
+                (_, "id", None)
+                    | (_, "externalId", None)
+                    | (ResourceKind::User, "userName", None)
+                    | (ResourceKind::User, "emails", Some("value"))
+                    | (ResourceKind::Group, "displayName", None)
+            )
+        }
+        _ => false,
+    }
 }
 
 struct Compiler {
@@ -525,6 +548,30 @@ mod tests {
 
         let f = sql(ResourceKind::Group, r#"displayName eq "Engineering""#);
         assert_eq!(f.sql, "g.display_name_lower = $2");
+    }
+
+    #[test]
+    fn only_index_seeks_are_marked_seek() {
+        for (kind, text) in [
+            (ResourceKind::User, r#"userName eq "bob""#),
+            (ResourceKind::User, r#"externalId eq "x" and title co "y""#),
+            (ResourceKind::User, r#"emails.value eq "a@b.com""#),
+            (ResourceKind::User, r#"id eq "u1""#),
+            (ResourceKind::Group, r#"displayName eq "Eng""#),
+        ] {
+            assert!(sql(kind, text).seek, "{text}");
+        }
+        for (kind, text) in [
+            (ResourceKind::User, r#"userName co "bob""#),
+            (ResourceKind::User, r#"userName ne "bob""#),
+            (ResourceKind::User, r#"not (userName eq "bob")"#),
+            (ResourceKind::User, r#"userName eq "a" or title eq "b""#),
+            (ResourceKind::User, "active eq true"),
+            (ResourceKind::User, r#"title eq "CEO""#),
+            (ResourceKind::Group, r#"members[value eq "u1"]"#),
+        ] {
+            assert!(!sql(kind, text).seek, "{text}");
+        }
     }
 
     #[test]

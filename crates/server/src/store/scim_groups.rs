@@ -9,6 +9,7 @@ use serde_json::Value;
 use sqlx::{any::AnyRow, Any, Row, Transaction};
 
 use super::{
+    inplace::Param,
     is_unique_violation, new_id, now_millis,
     scim_common::{parse_doc, ListQuery, StoredResource, WriteError},
     scim_users::{list, lock_row},
@@ -250,16 +251,12 @@ impl Store {
         directory_id: &str,
         id: &str,
     ) -> Result<Option<StoredResource>, sqlx::Error> {
-        sqlx::query(&format!(
-            "SELECT {COLUMNS} FROM groups g WHERE g.directory_id = $1 AND g.id = $2"
-        ))
-        .bind(directory_id)
-        .bind(id)
-        .fetch_optional(&self.read)
-        .await?
-        .as_ref()
-        .map(from_row)
-        .transpose()
+        let sql = format!("SELECT {COLUMNS} FROM groups g WHERE g.directory_id = $1 AND g.id = $2");
+        self.fetch_seek(&sql, &[Param::Text(directory_id), Param::Text(id)])
+            .await?
+            .first()
+            .map(from_row)
+            .transpose()
     }
 
     /// Updates a group's document and applies membership changes in one transaction.
@@ -384,6 +381,7 @@ impl Store {
     ) -> Result<(u64, Vec<StoredResource>), sqlx::Error> {
         list(
             &self.read,
+            self.inplace.as_deref(),
             "groups g",
             "g",
             COLUMNS,

@@ -11,9 +11,11 @@ use sqlx::{
 
 use super::{
     access::record_user_access_change,
+    inplace::{fetch_all, InPlace, Param},
     is_unique_violation, new_id, now_millis,
     org_users::email_domain,
     scim_common::{bind_all, order_clause, parse_doc, ListQuery, StoredResource, WriteError},
+    scim_filter::Bind,
     Backend, Store,
 };
 
@@ -264,16 +266,12 @@ impl Store {
         directory_id: &str,
         id: &str,
     ) -> Result<Option<StoredResource>, sqlx::Error> {
-        sqlx::query(&format!(
-            "SELECT {COLUMNS} FROM users u WHERE u.directory_id = $1 AND u.id = $2"
-        ))
-        .bind(directory_id)
-        .bind(id)
-        .fetch_optional(&self.read)
-        .await?
-        .as_ref()
-        .map(from_row)
-        .transpose()
+        let sql = format!("SELECT {COLUMNS} FROM users u WHERE u.directory_id = $1 AND u.id = $2");
+        self.fetch_seek(&sql, &[Param::Text(directory_id), Param::Text(id)])
+            .await?
+            .first()
+            .map(from_row)
+            .transpose()
     }
 
     /// A user and their groups (id, displayName, ordered by id) in one query: what
@@ -283,16 +281,15 @@ impl Store {
         directory_id: &str,
         id: &str,
     ) -> Result<Option<(StoredResource, Vec<(String, String)>)>, sqlx::Error> {
-        let rows = sqlx::query(&format!(
+        let sql = format!(
             "SELECT {COLUMNS}, g.id AS group_id, g.display_name AS group_name FROM users u \
              LEFT JOIN group_members gm ON gm.user_id = u.id \
              LEFT JOIN groups g ON g.id = gm.group_id \
              WHERE u.directory_id = $1 AND u.id = $2 ORDER BY g.id"
-        ))
-        .bind(directory_id)
-        .bind(id)
-        .fetch_all(&self.read)
-        .await?;
+        );
+        let rows = self
+            .fetch_seek(&sql, &[Param::Text(directory_id), Param::Text(id)])
+            .await?;
         let Some(first) = rows.first() else {
             return Ok(None);
         };
@@ -464,6 +461,7 @@ impl Store {
     ) -> Result<(u64, Vec<StoredResource>), sqlx::Error> {
         list(
             &self.read,
+            self.inplace.as_deref(),
             "users u",
             "u",
             COLUMNS,
@@ -501,10 +499,12 @@ impl Store {
 }
 
 /// Runs a list query over `table` (aliased `alias`) in a directory: a count and a page, or,
-/// for residual filters, one streamed pass that counts and keeps the page.
+/// for residual filters, one pass that counts and keeps the page. An index seek (an IdP's
+/// `userName eq` lookup) runs in place on SQLite; anything else on `pool`, streamed.
 #[allow(clippy::too_many_arguments)]
 pub(super) async fn list(
     pool: &sqlx::AnyPool,
+    inplace: Option<&InPlace>,
     table: &str,
     alias: &str,
     columns: &str,
@@ -518,31 +518,38 @@ pub(super) async fn list(
         Some(f) => (f.sql.as_str(), &f.binds, f.residual),
         None => ("1 = 1", &empty, false),
     };
+    let inplace = inplace.filter(|_| q.filter.as_ref().is_some_and(|f| f.seek));
     let order = order_clause(q, &format!("{alias}.id"));
     let offset = q.start_index.saturating_sub(1);
     let where_ = format!("{alias}.directory_id = $1 AND {cond}");
     if residual {
         let sql = format!("SELECT {columns} FROM {table} WHERE {where_} {order}");
-        let mut rows = bind_all(sqlx::query(&sql).bind(directory_id), binds).fetch(pool);
         let (mut total, mut page) = (0u64, Vec::new());
-        while let Some(row) = rows.try_next().await? {
-            let r = from_row(&row)?;
+        let mut take = |r: StoredResource| {
             if keep(&r) {
                 if total >= offset && (page.len() as u64) < q.count {
                     page.push(r);
                 }
                 total += 1;
             }
+        };
+        if let Some(inplace) = inplace {
+            for row in inplace.fetch_all(&sql, &params(directory_id, binds, &[]))? {
+                take(from_row(&row)?);
+            }
+        } else {
+            let mut rows = bind_all(sqlx::query(&sql).bind(directory_id), binds).fetch(pool);
+            while let Some(row) = rows.try_next().await? {
+                take(from_row(&row)?);
+            }
         }
         return Ok((total, page));
     }
     let count = || async {
         let count_sql = format!("SELECT COUNT(*) FROM {table} WHERE {where_}");
-        let total: i64 = bind_all(sqlx::query(&count_sql).bind(directory_id), binds)
-            .fetch_one(pool)
-            .await?
-            .try_get(0)?;
-        Ok::<u64, sqlx::Error>(total as u64)
+        let rows = fetch_all(pool, inplace, &count_sql, &params(directory_id, binds, &[])).await?;
+        let row = rows.first().ok_or(sqlx::Error::RowNotFound)?;
+        Ok::<u64, sqlx::Error>(row.try_get::<i64, _>(0)? as u64)
     };
     if q.count == 0 {
         return Ok((count().await?, Vec::new()));
@@ -552,11 +559,8 @@ pub(super) async fn list(
         "SELECT {columns} FROM {table} WHERE {where_} {order} LIMIT ${n} OFFSET ${}",
         n + 1
     );
-    let rows = bind_all(sqlx::query(&sql).bind(directory_id), binds)
-        .bind(q.count as i64)
-        .bind(offset as i64)
-        .fetch_all(pool)
-        .await?;
+    let window = [q.count as i64, offset as i64];
+    let rows = fetch_all(pool, inplace, &sql, &params(directory_id, binds, &window)).await?;
     let page = rows.iter().map(from_row).collect::<Result<Vec<_>, _>>()?;
     // A page that is not full and starts inside the results ends them: the total is known
     // without counting. An IdP's lookup before each create (`userName eq`, 0 or 1 results)
@@ -567,4 +571,13 @@ pub(super) async fn list(
         count().await?
     };
     Ok((total, page))
+}
+
+/// `$1` the directory, then a compiled filter's values, then `tail`.
+fn params<'a>(directory_id: &'a str, binds: &'a [Bind], tail: &[i64]) -> Vec<Param<'a>> {
+    let mut out = Vec::with_capacity(1 + binds.len() + tail.len());
+    out.push(Param::Text(directory_id));
+    out.extend(binds.iter().map(Param::from));
+    out.extend(tail.iter().map(|&v| Param::Int(v)));
+    out
 }
