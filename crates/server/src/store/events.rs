@@ -3,11 +3,16 @@
 //! inserts them in batches, together with the hourly counters and the directory's
 //! last-request time. A crash loses at most the last fraction of a second of the log, never
 //! provisioning data.
-use std::time::Duration;
+use std::{
+    collections::{BTreeMap, BTreeSet},
+    time::Duration,
+};
 
+use sqlx::Row;
 use tokio::sync::{mpsc, oneshot};
 
 use super::{
+    inplace::AnyQuery,
     new_id, now_millis,
     timestamps::{hour_start, HOUR_MILLIS},
     Backend, Store,
@@ -121,30 +126,68 @@ async fn write_batch(store: &Store, batch: &mut Vec<SyncEventRecord>) {
 
 impl Store {
     async fn insert_sync_events(&self, events: &[SyncEventRecord]) -> Result<(), sqlx::Error> {
-        let mut tx = self.write.begin().await?;
-        let mut hours: std::collections::BTreeMap<(&str, i64), (i64, i64)> = Default::default();
-        let mut last: std::collections::BTreeMap<&str, i64> = Default::default();
         // Events of directories deleted meanwhile are skipped rather than failing the batch.
         let mut directories: Vec<&str> = events.iter().map(|e| e.directory_id.as_str()).collect();
         directories.sort_unstable();
         directories.dedup();
-        let mut existing = std::collections::BTreeSet::new();
-        for chunk in directories.chunks(200) {
-            let params: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
-            let sql = format!(
-                "SELECT id FROM directories WHERE id IN ({})",
-                params.join(", ")
-            );
-            let mut query = sqlx::query_scalar::<_, String>(&sql);
-            for id in chunk {
-                query = query.bind(*id);
-            }
-            existing.extend(query.fetch_all(&mut *tx).await?);
+        if let Some(inplace) = self.inplace.as_deref() {
+            // SQLite: the batch on this thread, one prepared single-row INSERT per event.
+            return inplace
+                .write(&self.write, |tx| {
+                    let mut existing = BTreeSet::new();
+                    for chunk in directories.chunks(200) {
+                        let sql = existing_sql(chunk.len());
+                        for row in tx.fetch_all(bind_strs(sqlx::query(&sql), chunk))? {
+                            existing.insert(row.try_get::<String, _>(0)?);
+                        }
+                    }
+                    let kept = kept(events, &existing);
+                    for e in &kept {
+                        let id = new_id();
+                        let changed = joined(&e.changed);
+                        let ignored = joined(&e.ignored);
+                        tx.execute(
+                            sqlx::query(ONE_EVENT_INSERT)
+                                .bind(id.as_str())
+                                .bind(e.directory_id.as_str())
+                                .bind(e.at)
+                                .bind(e.method.as_str())
+                                .bind(e.path.as_str())
+                                .bind(e.operation.as_str())
+                                .bind(i64::from(e.status))
+                                .bind(e.duration_ms)
+                                .bind(e.resource_type.as_deref())
+                                .bind(e.resource_id.as_deref())
+                                .bind(e.resource_label.as_deref())
+                                .bind(changed.as_deref())
+                                .bind(ignored.as_deref())
+                                .bind(e.scim_type.as_deref())
+                                .bind(e.detail.as_deref()),
+                        )?;
+                    }
+                    let (hours, last) = rollups(&kept);
+                    for ((dir, hour), (requests, errors)) in hours {
+                        tx.execute(hour_query(dir, hour, requests, errors))?;
+                    }
+                    for (dir, at) in last {
+                        tx.execute(last_request_query(dir, at))?;
+                    }
+                    Ok(())
+                })
+                .await;
         }
-        let kept: Vec<&SyncEventRecord> = events
-            .iter()
-            .filter(|e| existing.contains(&e.directory_id))
-            .collect();
+        let mut tx = self.write.begin().await?;
+        let mut existing = BTreeSet::new();
+        for chunk in directories.chunks(200) {
+            let sql = existing_sql(chunk.len());
+            for row in bind_strs(sqlx::query(&sql), chunk)
+                .fetch_all(&mut *tx)
+                .await?
+            {
+                existing.insert(row.try_get::<String, _>(0)?);
+            }
+        }
+        let kept = kept(events, &existing);
         // The whole batch is one parameter, a JSON array the database unpacks: one statement
         // however many events, where bound parameters cost O(n²) (SQLite names each one by
         // scanning a list).
@@ -163,8 +206,8 @@ impl Store {
                     "resource_type": e.resource_type,
                     "resource_id": e.resource_id,
                     "resource_label": e.resource_label,
-                    "changed": (!e.changed.is_empty()).then(|| e.changed.join(",")),
-                    "ignored": (!e.ignored.is_empty()).then(|| e.ignored.join(",")),
+                    "changed": joined(&e.changed),
+                    "ignored": joined(&e.ignored),
                     "scim_type": e.scim_type,
                     "detail": e.detail,
                 })
@@ -176,42 +219,20 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
         }
-        for e in kept {
-            let slot = hours
-                .entry((&e.directory_id, hour_start(e.at)))
-                .or_default();
-            slot.0 += 1;
-            slot.1 += i64::from(e.status >= 400);
-            let l = last.entry(&e.directory_id).or_default();
-            *l = (*l).max(e.at);
-        }
+        let (hours, last) = rollups(&kept);
         for ((dir, hour), (requests, errors)) in hours {
-            sqlx::query(
-                "INSERT INTO sync_stats_hourly (directory_id, hour, requests, errors) \
-                 VALUES ($1, $2, $3, $4) ON CONFLICT (directory_id, hour) DO UPDATE SET \
-                 requests = sync_stats_hourly.requests + $3, errors = sync_stats_hourly.errors + $4",
-            )
-            .bind(dir)
-            .bind(hour)
-            .bind(requests)
-            .bind(errors)
-            .execute(&mut *tx)
-            .await?;
+            hour_query(dir, hour, requests, errors)
+                .execute(&mut *tx)
+                .await?;
         }
         for (dir, at) in last {
-            sqlx::query(
-                "UPDATE directories SET last_request_at = $1 \
-                 WHERE id = $2 AND (last_request_at IS NULL OR last_request_at < $1)",
-            )
-            .bind(at)
-            .bind(dir)
-            .execute(&mut *tx)
-            .await?;
+            last_request_query(dir, at).execute(&mut *tx).await?;
         }
         tx.commit().await
     }
 
-    /// `INSERT … SELECT` of sync events from a JSON array of objects (`$1`), one per backend.
+    /// `INSERT … SELECT` of sync events from a JSON array of objects (`$1`), one per backend
+    /// (SQLite here only in memory: a file takes the in-place path).
     fn sync_events_insert(&self) -> &'static str {
         match self.backend {
             Backend::Sqlite => {
@@ -255,6 +276,81 @@ impl Store {
         tx.commit().await?;
         Ok(n)
     }
+}
+
+/// One event's row (the in-place SQLite path: a cached statement run once per event).
+const ONE_EVENT_INSERT: &str = "INSERT INTO sync_events (id, directory_id, at, method, path, \
+     operation, status, duration_ms, resource_type, resource_id, resource_label, changed, \
+     ignored, scim_type, detail) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)";
+
+/// `SELECT` of which of `n` directory ids (`$1`…) still exist.
+fn existing_sql(n: usize) -> String {
+    let params: Vec<String> = (1..=n).map(|i| format!("${i}")).collect();
+    format!(
+        "SELECT id FROM directories WHERE id IN ({})",
+        params.join(", ")
+    )
+}
+
+fn bind_strs<'q>(mut query: AnyQuery<'q>, values: &[&'q str]) -> AnyQuery<'q> {
+    for value in values {
+        query = query.bind(*value);
+    }
+    query
+}
+
+fn kept<'a>(
+    events: &'a [SyncEventRecord],
+    existing: &BTreeSet<String>,
+) -> Vec<&'a SyncEventRecord> {
+    events
+        .iter()
+        .filter(|e| existing.contains(&e.directory_id))
+        .collect()
+}
+
+/// A list column: comma-joined, NULL when empty.
+fn joined(values: &[String]) -> Option<String> {
+    (!values.is_empty()).then(|| values.join(","))
+}
+
+/// Per directory and hour, the requests and errors; per directory, the latest request.
+type Rollups<'a> = (BTreeMap<(&'a str, i64), (i64, i64)>, BTreeMap<&'a str, i64>);
+
+fn rollups<'a>(kept: &[&'a SyncEventRecord]) -> Rollups<'a> {
+    let (mut hours, mut last) = Rollups::default();
+    for e in kept {
+        let slot: &mut (i64, i64) = hours
+            .entry((e.directory_id.as_str(), hour_start(e.at)))
+            .or_default();
+        slot.0 += 1;
+        slot.1 += i64::from(e.status >= 400);
+        let l: &mut i64 = last.entry(e.directory_id.as_str()).or_default();
+        *l = (*l).max(e.at);
+    }
+    (hours, last)
+}
+
+fn hour_query(dir: &str, hour: i64, requests: i64, errors: i64) -> AnyQuery<'_> {
+    sqlx::query(
+        "INSERT INTO sync_stats_hourly (directory_id, hour, requests, errors) \
+         VALUES ($1, $2, $3, $4) ON CONFLICT (directory_id, hour) DO UPDATE SET \
+         requests = sync_stats_hourly.requests + $3, errors = sync_stats_hourly.errors + $4",
+    )
+    .bind(dir)
+    .bind(hour)
+    .bind(requests)
+    .bind(errors)
+}
+
+fn last_request_query(dir: &str, at: i64) -> AnyQuery<'_> {
+    sqlx::query(
+        "UPDATE directories SET last_request_at = $1 \
+         WHERE id = $2 AND (last_request_at IS NULL OR last_request_at < $1)",
+    )
+    .bind(at)
+    .bind(dir)
 }
 
 /// Prunes the sync log every hour, for as long as the server runs.

@@ -12,43 +12,33 @@
 //! class), so the callers' row mapping is the one the sqlx path uses.
 use std::{path::PathBuf, sync::Arc, sync::Mutex};
 
-use rusqlite::{types::ValueRef, Connection, OpenFlags};
-use sqlx::{any::AnyRow, AnyPool};
-// The row's parts are sqlx-core's semver-exempt fields: the version is pinned (`=0.8.6`)
-// and the tests below decode rows the way the store's row mappers do.
+use rusqlite::{types::ValueRef, Connection, OpenFlags, Statement};
+use sqlx::{
+    any::{AnyArguments, AnyRow},
+    query::Query,
+    Any, AnyPool, Execute,
+};
+// The row's and arguments' parts are sqlx-core's semver-exempt fields: the version is pinned
+// (`=0.8.6`) and the tests below decode rows the way the store's row mappers do.
 use sqlx_core::{
     any::{AnyColumn, AnyTypeInfo, AnyTypeInfoKind, AnyValue, AnyValueKind},
     ext::ustr::UStr,
 };
 
-use super::{scim_filter::Bind, Store};
+use super::Store;
 
-/// A borrowed parameter for a `$n` placeholder.
-#[derive(Debug, Clone, Copy)]
-pub enum Param<'a> {
-    Text(&'a str),
-    Int(i64),
-    Bool(bool),
-}
+/// A query built with sqlx's binders, as the sqlx path runs it.
+pub type AnyQuery<'q> = Query<'q, Any, AnyArguments<'q>>;
 
-impl<'a> From<&'a Bind> for Param<'a> {
-    fn from(bind: &'a Bind) -> Self {
-        match bind {
-            Bind::Text(s) => Param::Text(s),
-            Bind::Int(i) => Param::Int(*i),
-            Bind::Bool(b) => Param::Bool(*b),
-        }
-    }
-}
-
-/// Idle connections to one SQLite file. A connection is taken for one statement and put
-/// back, so there are at most as many as threads that read at once.
+/// Connections to one SQLite file: idle readers, taken for one statement and put back (so
+/// there are at most as many as threads that read at once), and one writer.
 pub struct InPlace {
     path: PathBuf,
     idle: Mutex<Vec<Connection>>,
+    writer: Mutex<Option<Connection>>,
 }
 
-/// Most idle connections kept; more are opened under load and closed when returned.
+/// Most idle readers kept; more are opened under load and closed when returned.
 const MAX_IDLE: usize = 8;
 
 impl InPlace {
@@ -56,34 +46,100 @@ impl InPlace {
         InPlace {
             path,
             idle: Mutex::new(Vec::new()),
+            writer: Mutex::new(None),
         }
     }
 
-    fn open(&self) -> rusqlite::Result<Connection> {
-        // Read-write like sqlx's connections (a read-only connection cannot rebuild a WAL
-        // index after a crash); only SELECTs run here. NO_MUTEX: one thread at a time.
+    fn open(&self, query_only: bool) -> rusqlite::Result<Connection> {
+        // Read-write even for readers, like sqlx's connections (a read-only connection cannot
+        // rebuild a WAL index after a crash); readers refuse writes with `query_only`.
+        // NO_MUTEX: a connection is used by one thread at a time.
         let conn = Connection::open_with_flags(
             &self.path,
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )?;
-        conn.execute_batch("PRAGMA busy_timeout = 10000; PRAGMA query_only = ON;")?;
+        conn.execute_batch(if query_only {
+            "PRAGMA busy_timeout = 10000; PRAGMA query_only = ON;"
+        } else {
+            "PRAGMA busy_timeout = 10000; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;"
+        })?;
         conn.set_prepared_statement_cache_capacity(64);
         Ok(conn)
     }
 
-    /// Runs one `SELECT` with `$n` parameters and returns its rows.
-    pub fn fetch_all(&self, sql: &str, params: &[Param<'_>]) -> Result<Vec<AnyRow>, sqlx::Error> {
+    /// Runs one `SELECT` and returns its rows.
+    pub fn fetch_all(&self, query: AnyQuery<'_>) -> Result<Vec<AnyRow>, sqlx::Error> {
         let taken = self.idle.lock().unwrap_or_else(|e| e.into_inner()).pop();
         let conn = match taken {
             Some(conn) => conn,
-            None => self.open().map_err(driver_error)?,
+            None => self.open(true).map_err(driver_error)?,
         };
-        let rows = fetch(&conn, sql, params).map_err(driver_error);
+        let rows = fetch(&conn, query);
         let mut idle = self.idle.lock().unwrap_or_else(|e| e.into_inner());
         if idle.len() < MAX_IDLE {
             idle.push(conn);
         }
         rows
+    }
+
+    /// Runs `f` as one write transaction (`BEGIN IMMEDIATE` … `COMMIT`, rolled back when `f`
+    /// fails) on the calling thread. `gate` is the store's write pool: holding its only
+    /// connection keeps every sqlx writer out meanwhile, so the two never wait on SQLite's
+    /// lock (whose busy handler sleeps). For short writes only: the thread is blocked.
+    pub async fn write<R, E>(
+        &self,
+        gate: &AnyPool,
+        f: impl FnOnce(&WriteTx<'_>) -> Result<R, E>,
+    ) -> Result<R, E>
+    where
+        E: From<sqlx::Error>,
+    {
+        let _gate = gate.acquire().await?;
+        let mut slot = self.writer.lock().unwrap_or_else(|e| e.into_inner());
+        let conn = match &mut *slot {
+            Some(conn) => conn,
+            empty => empty.insert(self.open(false).map_err(driver_error)?),
+        };
+        conn.execute_batch("BEGIN IMMEDIATE")
+            .map_err(driver_error)?;
+        let result = f(&WriteTx { conn });
+        let end = match &result {
+            Ok(_) => conn.execute_batch("COMMIT"),
+            Err(_) => conn.execute_batch("ROLLBACK"),
+        };
+        if let Err(err) = end {
+            // A failed COMMIT leaves the transaction open: end it before the next writer.
+            if !conn.is_autocommit() {
+                let _ = conn.execute_batch("ROLLBACK");
+            }
+            return Err(driver_error(err).into());
+        }
+        result
+    }
+}
+
+/// A write transaction of [`InPlace::write`].
+pub struct WriteTx<'c> {
+    conn: &'c Connection,
+}
+
+impl WriteTx<'_> {
+    pub fn fetch_all(&self, query: AnyQuery<'_>) -> Result<Vec<AnyRow>, sqlx::Error> {
+        fetch(self.conn, query)
+    }
+
+    /// Runs `query`, whose SQL may be several statements joined by `"; "` sharing its `$n`
+    /// arguments (as a sqlx query string on SQLite); returns the rows the last one changed.
+    pub fn execute(&self, mut query: AnyQuery<'_>) -> Result<u64, sqlx::Error> {
+        let sql = query.sql();
+        let args = arguments(&mut query)?;
+        let mut changed = 0;
+        for sql in sql.split("; ") {
+            let mut stmt = self.conn.prepare_cached(sql).map_err(driver_error)?;
+            bind(&mut stmt, &args).map_err(driver_error)?;
+            changed = stmt.raw_execute().map_err(driver_error)? as u64;
+        }
+        Ok(changed)
     }
 }
 
@@ -91,55 +147,74 @@ impl InPlace {
 pub async fn fetch_all(
     pool: &AnyPool,
     inplace: Option<&InPlace>,
-    sql: &str,
-    params: &[Param<'_>],
+    query: AnyQuery<'_>,
 ) -> Result<Vec<AnyRow>, sqlx::Error> {
-    if let Some(inplace) = inplace {
-        return inplace.fetch_all(sql, params);
+    match inplace {
+        Some(inplace) => inplace.fetch_all(query),
+        None => query.fetch_all(pool).await,
     }
-    let mut query = sqlx::query(sql);
-    for param in params {
-        query = match *param {
-            Param::Text(s) => query.bind(s),
-            Param::Int(v) => query.bind(v),
-            Param::Bool(b) => query.bind(b),
-        };
-    }
-    query.fetch_all(pool).await
 }
 
 impl Store {
     /// A primary-key or unique-index lookup: in place on a SQLite file, else on the read pool.
-    pub(super) async fn fetch_seek(
-        &self,
-        sql: &str,
-        params: &[Param<'_>],
-    ) -> Result<Vec<AnyRow>, sqlx::Error> {
-        fetch_all(&self.read, self.inplace.as_deref(), sql, params).await
+    pub(super) async fn fetch_seek(&self, query: AnyQuery<'_>) -> Result<Vec<AnyRow>, sqlx::Error> {
+        fetch_all(&self.read, self.inplace.as_deref(), query).await
     }
 }
 
 fn driver_error(err: rusqlite::Error) -> sqlx::Error {
-    sqlx::Error::AnyDriverError(Box::new(err))
+    match err {
+        rusqlite::Error::SqliteFailure(code, message) => {
+            sqlx::Error::Database(Box::new(DatabaseError {
+                code,
+                message: message.unwrap_or_else(|| code.to_string()),
+            }))
+        }
+        other => sqlx::Error::AnyDriverError(Box::new(other)),
+    }
 }
 
-fn fetch(conn: &Connection, sql: &str, params: &[Param<'_>]) -> rusqlite::Result<Vec<AnyRow>> {
-    let mut stmt = conn.prepare_cached(sql)?;
-    // `$n` names its argument; SQLite numbers parameters by first appearance.
+fn arguments<'q>(query: &mut AnyQuery<'q>) -> Result<Vec<AnyValueKind<'q>>, sqlx::Error> {
+    Ok(query
+        .take_arguments()
+        .map_err(sqlx::Error::Encode)?
+        .map(|args| args.values.0)
+        .unwrap_or_default())
+}
+
+/// Binds `$n` parameters by their number: SQLite numbers parameters by first appearance.
+fn bind(stmt: &mut Statement<'_>, args: &[AnyValueKind<'_>]) -> rusqlite::Result<()> {
     for i in 1..=stmt.parameter_count() {
         let n = stmt
             .parameter_name(i)
             .and_then(|name| name.strip_prefix('$'))
             .and_then(|n| n.parse::<usize>().ok())
             .unwrap_or(i);
-        match params.get(n - 1) {
-            Some(Param::Text(s)) => stmt.raw_bind_parameter(i, s)?,
-            Some(Param::Int(v)) => stmt.raw_bind_parameter(i, v)?,
-            Some(Param::Bool(b)) => stmt.raw_bind_parameter(i, b)?,
-            // As sqlx does: a parameter without an argument is NULL.
-            None => stmt.raw_bind_parameter(i, rusqlite::types::Null)?,
+        match args.get(n - 1) {
+            Some(AnyValueKind::Bool(v)) => stmt.raw_bind_parameter(i, v)?,
+            Some(AnyValueKind::SmallInt(v)) => stmt.raw_bind_parameter(i, v)?,
+            Some(AnyValueKind::Integer(v)) => stmt.raw_bind_parameter(i, v)?,
+            Some(AnyValueKind::BigInt(v)) => stmt.raw_bind_parameter(i, v)?,
+            Some(AnyValueKind::Real(v)) => stmt.raw_bind_parameter(i, f64::from(*v))?,
+            Some(AnyValueKind::Double(v)) => stmt.raw_bind_parameter(i, v)?,
+            Some(AnyValueKind::Text(v)) => stmt.raw_bind_parameter(i, v.as_ref())?,
+            Some(AnyValueKind::Blob(v)) => stmt.raw_bind_parameter(i, v.as_ref())?,
+            // As sqlx does: a parameter without an argument (or a NULL) is NULL.
+            _ => stmt.raw_bind_parameter(i, rusqlite::types::Null)?,
         }
     }
+    Ok(())
+}
+
+fn fetch(conn: &Connection, mut query: AnyQuery<'_>) -> Result<Vec<AnyRow>, sqlx::Error> {
+    let args = arguments(&mut query)?;
+    let mut stmt = conn.prepare_cached(query.sql()).map_err(driver_error)?;
+    bind(&mut stmt, &args).map_err(driver_error)?;
+    rows(stmt).map_err(driver_error)
+}
+
+/// The statement's rows, typed by each value's storage class as sqlx's SQLite driver does.
+fn rows(mut stmt: rusqlite::CachedStatement<'_>) -> rusqlite::Result<Vec<AnyRow>> {
     let columns: Vec<AnyColumn> = stmt
         .column_names()
         .into_iter()
@@ -183,6 +258,58 @@ fn fetch(conn: &Connection, sql: &str, params: &[Param<'_>]) -> rusqlite::Result
     Ok(out)
 }
 
+/// A SQLite error in sqlx's form, so callers classify it as they do sqlx's own
+/// (`is_unique_violation`).
+#[derive(Debug)]
+struct DatabaseError {
+    code: rusqlite::ffi::Error,
+    message: String,
+}
+
+impl std::fmt::Display for DatabaseError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for DatabaseError {}
+
+impl sqlx::error::DatabaseError for DatabaseError {
+    fn message(&self) -> &str {
+        &self.message
+    }
+
+    fn code(&self) -> Option<std::borrow::Cow<'_, str>> {
+        Some(self.code.extended_code.to_string().into())
+    }
+
+    fn as_error(&self) -> &(dyn std::error::Error + Send + Sync + 'static) {
+        self
+    }
+
+    fn as_error_mut(&mut self) -> &mut (dyn std::error::Error + Send + Sync + 'static) {
+        self
+    }
+
+    fn into_error(self: Box<Self>) -> Box<dyn std::error::Error + Send + Sync + 'static> {
+        self
+    }
+
+    fn kind(&self) -> sqlx::error::ErrorKind {
+        use rusqlite::ffi;
+        use sqlx::error::ErrorKind;
+        match self.code.extended_code {
+            ffi::SQLITE_CONSTRAINT_UNIQUE | ffi::SQLITE_CONSTRAINT_PRIMARYKEY => {
+                ErrorKind::UniqueViolation
+            }
+            ffi::SQLITE_CONSTRAINT_FOREIGNKEY => ErrorKind::ForeignKeyViolation,
+            ffi::SQLITE_CONSTRAINT_NOTNULL => ErrorKind::NotNullViolation,
+            ffi::SQLITE_CONSTRAINT_CHECK => ErrorKind::CheckViolation,
+            _ => ErrorKind::Other,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use sqlx::Row;
@@ -208,8 +335,9 @@ mod tests {
         // `$2` appears first, so SQLite numbers it 1.
         let rows = db
             .fetch_all(
-                "SELECT id FROM t WHERE n = $2 AND id = $1",
-                &[Param::Text("b"), Param::Int(2)],
+                sqlx::query("SELECT id FROM t WHERE n = $2 AND id = $1")
+                    .bind("b")
+                    .bind(2i64),
             )
             .unwrap();
         assert_eq!(rows.len(), 1);
@@ -221,8 +349,11 @@ mod tests {
         let (_dir, db) = database();
         let rows = db
             .fetch_all(
-                "SELECT id, n, flag, note FROM t WHERE flag = $1 OR n > $2 ORDER BY id",
-                &[Param::Bool(true), Param::Int(1)],
+                sqlx::query(
+                    "SELECT id, n, flag, note FROM t WHERE flag = $1 OR n > $2 ORDER BY id",
+                )
+                .bind(true)
+                .bind(1i64),
             )
             .unwrap();
         assert_eq!(rows.len(), 2);
@@ -238,9 +369,115 @@ mod tests {
     #[test]
     fn errors_are_errors_and_connections_are_reused() {
         let (_dir, db) = database();
-        assert!(db.fetch_all("SELECT nope FROM t", &[]).is_err());
-        assert!(db.fetch_all("DELETE FROM t", &[]).is_err(), "query_only");
-        db.fetch_all("SELECT 1", &[]).unwrap();
+        assert!(db.fetch_all(sqlx::query("SELECT nope FROM t")).is_err());
+        assert!(
+            db.fetch_all(sqlx::query("DELETE FROM t")).is_err(),
+            "query_only"
+        );
+        db.fetch_all(sqlx::query("SELECT 1")).unwrap();
         assert_eq!(db.idle.lock().unwrap().len(), 1);
+    }
+
+    /// The store's gate: a one-connection sqlx pool on the same file.
+    async fn gate(dir: &tempfile::TempDir) -> AnyPool {
+        sqlx::any::install_default_drivers();
+        sqlx::any::AnyPoolOptions::new()
+            .max_connections(1)
+            .connect(&format!("sqlite://{}", dir.path().join("t.db").display()))
+            .await
+            .unwrap()
+    }
+
+    fn count(db: &InPlace) -> i64 {
+        db.fetch_all(sqlx::query("SELECT COUNT(*) FROM t")).unwrap()[0]
+            .try_get(0)
+            .unwrap()
+    }
+
+    #[tokio::test]
+    async fn a_write_commits_or_rolls_back_as_a_whole() {
+        let (dir, db) = database();
+        let gate = gate(&dir).await;
+        let failed: Result<(), sqlx::Error> = db
+            .write(&gate, |tx| {
+                tx.execute(
+                    sqlx::query(
+                        "INSERT INTO t (id, n) VALUES ($1, 3); DELETE FROM t WHERE id = 'a'",
+                    )
+                    .bind("c"),
+                )?;
+                Err(sqlx::Error::RowNotFound)
+            })
+            .await;
+        assert!(failed.is_err());
+        assert_eq!(count(&db), 2, "rolled back");
+        db.write(&gate, |tx| {
+            tx.execute(
+                sqlx::query("INSERT INTO t (id, n) VALUES ($1, 3); DELETE FROM t WHERE id = 'a'")
+                    .bind("c"),
+            )
+        })
+        .await
+        .unwrap();
+        assert_eq!(count(&db), 2, "one in, one out");
+        let ids: Vec<String> = db
+            .fetch_all(sqlx::query("SELECT id FROM t ORDER BY id"))
+            .unwrap()
+            .iter()
+            .map(|r| r.try_get("id").unwrap())
+            .collect();
+        assert_eq!(ids, ["b", "c"]);
+    }
+
+    #[tokio::test]
+    async fn unique_violations_read_as_sqlx_ones() {
+        let (dir, db) = database();
+        let gate = gate(&dir).await;
+        let err = db
+            .write(&gate, |tx| {
+                tx.execute(sqlx::query("INSERT INTO t (id) VALUES ($1)").bind("a"))
+            })
+            .await
+            .unwrap_err();
+        assert!(crate::store::is_unique_violation(&err), "{err:?}");
+        // The writer is usable after the failure.
+        db.write(&gate, |tx| {
+            tx.execute(sqlx::query("INSERT INTO t (id) VALUES ($1)").bind("z"))
+        })
+        .await
+        .unwrap();
+        assert_eq!(count(&db), 3);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn writers_take_turns_with_sqlx_writers() {
+        let (dir, db) = database();
+        let gate = gate(&dir).await;
+        let db = Arc::new(db);
+        let mut tasks = Vec::new();
+        for i in 0..40 {
+            let (db, gate) = (db.clone(), gate.clone());
+            tasks.push(tokio::spawn(async move {
+                let id = format!("w{i}");
+                if i % 2 == 0 {
+                    db.write(&gate, |tx| {
+                        tx.execute(sqlx::query("INSERT INTO t (id) VALUES ($1)").bind(id.as_str()))
+                    })
+                    .await
+                    .map(|_| ())
+                } else {
+                    let mut tx = gate.begin().await?;
+                    sqlx::query("INSERT INTO t (id) VALUES ($1)")
+                        .bind(id.as_str())
+                        .execute(&mut *tx)
+                        .await?;
+                    tx.commit().await
+                }
+            }));
+        }
+        for task in tasks {
+            task.await.unwrap().unwrap();
+        }
+        assert_eq!(count(&db), 42);
     }
 }

@@ -9,7 +9,6 @@ use serde_json::Value;
 use sqlx::{any::AnyRow, Any, Row, Transaction};
 
 use super::{
-    inplace::Param,
     is_unique_violation, new_id, now_millis,
     scim_common::{parse_doc, ListQuery, StoredResource, WriteError},
     scim_users::{list, lock_row},
@@ -252,7 +251,7 @@ impl Store {
         id: &str,
     ) -> Result<Option<StoredResource>, sqlx::Error> {
         let sql = format!("SELECT {COLUMNS} FROM groups g WHERE g.directory_id = $1 AND g.id = $2");
-        self.fetch_seek(&sql, &[Param::Text(directory_id), Param::Text(id)])
+        self.fetch_seek(sqlx::query(&sql).bind(directory_id).bind(id))
             .await?
             .first()
             .map(from_row)

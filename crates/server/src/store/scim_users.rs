@@ -11,11 +11,10 @@ use sqlx::{
 
 use super::{
     access::record_user_access_change,
-    inplace::{fetch_all, InPlace, Param},
+    inplace::{fetch_all, InPlace},
     is_unique_violation, new_id, now_millis,
     org_users::email_domain,
     scim_common::{bind_all, order_clause, parse_doc, ListQuery, StoredResource, WriteError},
-    scim_filter::Bind,
     Backend, Store,
 };
 
@@ -201,6 +200,118 @@ fn primary_email(fields: &UserFields) -> Option<String> {
     fields.primary_email().map(|e| e.value.clone())
 }
 
+/// A new user's stored form.
+fn created(id: String, doc: &Value, now: i64) -> StoredResource {
+    StoredResource {
+        id,
+        doc: doc.clone(),
+        version: 1,
+        created_at: now,
+        updated_at: now,
+        member_count: 0,
+    }
+}
+
+/// The row an update starts from, and whether the user was active; `if_match` must name its
+/// version.
+fn current_user(
+    row: Option<&AnyRow>,
+    if_match: Option<i64>,
+) -> Result<(StoredResource, bool), WriteError> {
+    let row = row.ok_or(WriteError::NotFound)?;
+    let current = from_row(row)?;
+    let was_active = row.try_get::<i64, _>("active")? != 0;
+    if if_match.is_some_and(|v| v != current.version) {
+        return Err(WriteError::PreconditionFailed);
+    }
+    Ok((current, was_active))
+}
+
+/// What an update of a user writes besides the row: the counters' move and the access
+/// change it records.
+struct UserChange {
+    /// +1 reactivated, -1 deactivated, 0 neither (the deactivated counter moves opposite).
+    active_delta: i64,
+    access_change: Option<&'static str>,
+    now: i64,
+}
+
+impl UserChange {
+    fn new(was_active: bool, fields: &UserFields) -> UserChange {
+        let (active_delta, access_change) = match (was_active, fields.active) {
+            (true, false) => (-1, Some("user.deactivated")),
+            (false, true) => (1, Some("user.reactivated")),
+            _ => (0, None),
+        };
+        UserChange {
+            active_delta,
+            access_change,
+            now: now_millis(),
+        }
+    }
+
+    /// The `UPDATE`; with `single`, followed by the emails and counters in the same string.
+    fn sql(&self, fields: &UserFields, single: bool) -> String {
+        // The version predicate makes a concurrent writer (PostgreSQL) lose cleanly instead of
+        // overwriting. SQLite has one writer, and this transaction read the version: there,
+        // the rows of one string are written together and the predicate cannot miss.
+        let mut sql = String::from(
+            "UPDATE users SET user_name = $1, user_name_lower = $2, external_id = $3, \
+             display_name = $4, given_name = $5, family_name = $6, primary_email = $7, \
+             primary_email_lower = $8, active = $9, doc = $10, version = version + 1, \
+             updated_at = $11, primary_email_domain = $14 WHERE id = $12 AND version = $13",
+        );
+        if single {
+            sql.push_str("; DELETE FROM user_emails WHERE user_id = $12");
+            if !fields.emails.is_empty() {
+                sql.push_str("; ");
+                sql.push_str(&emails_insert_sql(12, 15, 16, fields.emails.len()));
+            }
+            if let Some(count) = count_user_sql(15, self.active_delta, -self.active_delta) {
+                sql.push_str("; ");
+                sql.push_str(&count);
+            }
+        }
+        sql
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn bind<'q>(
+        &self,
+        sql: &'q str,
+        fields: &'q UserFields,
+        email: &'q Option<String>,
+        doc: &Value,
+        directory_id: &'q str,
+        id: &'q str,
+        version: i64,
+        single: bool,
+    ) -> Query<'q, Any, AnyArguments<'q>> {
+        let query = bind_user_columns(sqlx::query(sql), fields, email, doc)
+            .bind(self.now)
+            .bind(id)
+            .bind(version)
+            // Access model (issue 5): the email's domain decides managed vs external.
+            .bind(email.as_deref().and_then(email_domain));
+        if single {
+            bind_emails(query.bind(directory_id), 0, &fields.emails)
+        } else {
+            query
+        }
+    }
+
+    fn updated(&self, id: &str, doc: Value, current: &StoredResource) -> StoredResource {
+        StoredResource {
+            id: id.to_owned(),
+            doc,
+            version: current.version + 1,
+            created_at: current.created_at,
+            updated_at: self.now,
+            member_count: 0,
+        }
+    }
+}
+
 impl Store {
     /// Creates a user from a normalised document.
     pub async fn create_user(
@@ -241,6 +352,15 @@ impl Store {
         } else {
             query
         };
+        if let (true, Some(inplace)) = (single, self.inplace.as_deref()) {
+            inplace
+                .write(&self.write, |tx| {
+                    tx.execute(query)
+                        .map_err(|e| conflict(e, &fields.user_name))
+                })
+                .await?;
+            return Ok(created(id, doc, now));
+        }
         let mut tx = self.write.begin().await?;
         query
             .execute(&mut *tx)
@@ -251,14 +371,7 @@ impl Store {
             count_user(&mut tx, directory_id, a, d).await?;
         }
         tx.commit().await?;
-        Ok(StoredResource {
-            id,
-            doc: doc.clone(),
-            version: 1,
-            created_at: now,
-            updated_at: now,
-            member_count: 0,
-        })
+        Ok(created(id, doc, now))
     }
 
     pub async fn get_user(
@@ -267,7 +380,7 @@ impl Store {
         id: &str,
     ) -> Result<Option<StoredResource>, sqlx::Error> {
         let sql = format!("SELECT {COLUMNS} FROM users u WHERE u.directory_id = $1 AND u.id = $2");
-        self.fetch_seek(&sql, &[Param::Text(directory_id), Param::Text(id)])
+        self.fetch_seek(sqlx::query(&sql).bind(directory_id).bind(id))
             .await?
             .first()
             .map(from_row)
@@ -288,7 +401,7 @@ impl Store {
              WHERE u.directory_id = $1 AND u.id = $2 ORDER BY g.id"
         );
         let rows = self
-            .fetch_seek(&sql, &[Param::Text(directory_id), Param::Text(id)])
+            .fetch_seek(sqlx::query(&sql).bind(directory_id).bind(id))
             .await?;
         let Some(first) = rows.first() else {
             return Ok(None);
@@ -308,75 +421,85 @@ impl Store {
     /// Replaces a user's document (PUT, and PATCH after the core applied it). `update`
     /// receives the current row inside the write transaction and returns the new document and
     /// its fields, or an error that aborts the write. `if_match` is an expected version.
+    /// `update` may be called twice (SQLite: when the in-place attempt hands over to sqlx).
     pub async fn update_user<E>(
         &self,
         directory_id: &str,
         id: &str,
         if_match: Option<i64>,
-        update: impl FnOnce(&StoredResource) -> Result<(Value, UserFields), E>,
+        mut update: impl FnMut(&StoredResource) -> Result<(Value, UserFields), E>,
     ) -> Result<Result<StoredResource, E>, WriteError> {
+        let current_sql = format!(
+            "SELECT {COLUMNS}, {ACTIVE} FROM users u WHERE u.directory_id = $1 AND u.id = $2"
+        );
+        if let Some(inplace) = self.inplace.as_deref() {
+            // The whole transaction on this thread; a change of access (which writes the
+            // audit log) or a user with very many emails goes the general way below.
+            let done = inplace
+                .write(
+                    &self.write,
+                    |tx| -> Result<Option<Result<_, E>>, WriteError> {
+                        let rows =
+                            tx.fetch_all(sqlx::query(&current_sql).bind(directory_id).bind(id))?;
+                        let (current, was_active) = current_user(rows.first(), if_match)?;
+                        let (doc, fields) = match update(&current) {
+                            Ok(v) => v,
+                            Err(e) => return Ok(Some(Err(e))),
+                        };
+                        let change = UserChange::new(was_active, &fields);
+                        if change.access_change.is_some() || !one_string(self.backend, &fields) {
+                            return Ok(None);
+                        }
+                        let email = primary_email(&fields);
+                        let sql = change.sql(&fields, true);
+                        let query = change.bind(
+                            &sql,
+                            &fields,
+                            &email,
+                            &doc,
+                            directory_id,
+                            id,
+                            current.version,
+                            true,
+                        );
+                        tx.execute(query)
+                            .map_err(|e| conflict(e, &fields.user_name))?;
+                        Ok(Some(Ok(change.updated(id, doc, &current))))
+                    },
+                )
+                .await?;
+            if let Some(done) = done {
+                return Ok(done);
+            }
+        }
         let mut tx = self.write.begin().await?;
         if self.backend == Backend::Postgres {
             lock_row(&mut tx, "users", directory_id, id).await?;
         }
-        let row = sqlx::query(&format!(
-            "SELECT {COLUMNS}, {ACTIVE} FROM users u WHERE u.directory_id = $1 AND u.id = $2"
-        ))
-        .bind(directory_id)
-        .bind(id)
-        .fetch_optional(&mut *tx)
-        .await?;
-        let Some(row) = row else {
-            return Err(WriteError::NotFound);
-        };
-        let current = from_row(&row)?;
-        let was_active = row.try_get::<i64, _>("active")? != 0;
-        if if_match.is_some_and(|v| v != current.version) {
-            return Err(WriteError::PreconditionFailed);
-        }
+        let row = sqlx::query(&current_sql)
+            .bind(directory_id)
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?;
+        let (current, was_active) = current_user(row.as_ref(), if_match)?;
         let (doc, fields) = match update(&current) {
             Ok(v) => v,
             Err(e) => return Ok(Err(e)),
         };
-        let now = now_millis();
-        let email = primary_email(&fields);
-        let (a, d, access_change) = match (was_active, fields.active) {
-            (true, false) => (-1, 1, Some("user.deactivated")),
-            (false, true) => (1, -1, Some("user.reactivated")),
-            _ => (0, 0, None),
-        };
+        let change = UserChange::new(was_active, &fields);
         let single = one_string(self.backend, &fields);
-        // The version predicate makes a concurrent writer (PostgreSQL) lose cleanly instead of
-        // overwriting. SQLite has one writer, and this transaction read the version: there,
-        // the rows of one string are written together and the predicate cannot miss.
-        let mut sql = String::from(
-            "UPDATE users SET user_name = $1, user_name_lower = $2, external_id = $3, \
-             display_name = $4, given_name = $5, family_name = $6, primary_email = $7, \
-             primary_email_lower = $8, active = $9, doc = $10, version = version + 1, \
-             updated_at = $11, primary_email_domain = $14 WHERE id = $12 AND version = $13",
+        let email = primary_email(&fields);
+        let sql = change.sql(&fields, single);
+        let query = change.bind(
+            &sql,
+            &fields,
+            &email,
+            &doc,
+            directory_id,
+            id,
+            current.version,
+            single,
         );
-        if single {
-            sql.push_str("; DELETE FROM user_emails WHERE user_id = $12");
-            if !fields.emails.is_empty() {
-                sql.push_str("; ");
-                sql.push_str(&emails_insert_sql(12, 15, 16, fields.emails.len()));
-            }
-            if let Some(count) = count_user_sql(15, a, d) {
-                sql.push_str("; ");
-                sql.push_str(&count);
-            }
-        }
-        let query = bind_user_columns(sqlx::query(&sql), &fields, &email, &doc)
-            .bind(now)
-            .bind(id)
-            .bind(current.version)
-            // Access model (issue 5): the email's domain decides managed vs external.
-            .bind(email.as_deref().and_then(email_domain));
-        let query = if single {
-            bind_emails(query.bind(directory_id), 0, &fields.emails)
-        } else {
-            query
-        };
         let updated = query
             .execute(&mut *tx)
             .await
@@ -386,20 +509,19 @@ impl Store {
                 return Err(WriteError::PreconditionFailed);
             }
             write_emails(&mut tx, directory_id, id, &fields).await?;
-            count_user(&mut tx, directory_id, a, d).await?;
+            count_user(
+                &mut tx,
+                directory_id,
+                change.active_delta,
+                -change.active_delta,
+            )
+            .await?;
         }
-        if let Some(action) = access_change {
+        if let Some(action) = change.access_change {
             record_user_access_change(&mut tx, directory_id, id, action).await?;
         }
         tx.commit().await?;
-        Ok(Ok(StoredResource {
-            id: id.to_owned(),
-            doc,
-            version: current.version + 1,
-            created_at: current.created_at,
-            updated_at: now,
-            member_count: 0,
-        }))
+        Ok(Ok(change.updated(id, doc, &current)))
     }
 
     /// Deletes a user and their memberships (group member counts follow). Returns the
@@ -534,7 +656,8 @@ pub(super) async fn list(
             }
         };
         if let Some(inplace) = inplace {
-            for row in inplace.fetch_all(&sql, &params(directory_id, binds, &[]))? {
+            let query = bind_all(sqlx::query(&sql).bind(directory_id), binds);
+            for row in inplace.fetch_all(query)? {
                 take(from_row(&row)?);
             }
         } else {
@@ -547,7 +670,8 @@ pub(super) async fn list(
     }
     let count = || async {
         let count_sql = format!("SELECT COUNT(*) FROM {table} WHERE {where_}");
-        let rows = fetch_all(pool, inplace, &count_sql, &params(directory_id, binds, &[])).await?;
+        let query = bind_all(sqlx::query(&count_sql).bind(directory_id), binds);
+        let rows = fetch_all(pool, inplace, query).await?;
         let row = rows.first().ok_or(sqlx::Error::RowNotFound)?;
         Ok::<u64, sqlx::Error>(row.try_get::<i64, _>(0)? as u64)
     };
@@ -559,8 +683,10 @@ pub(super) async fn list(
         "SELECT {columns} FROM {table} WHERE {where_} {order} LIMIT ${n} OFFSET ${}",
         n + 1
     );
-    let window = [q.count as i64, offset as i64];
-    let rows = fetch_all(pool, inplace, &sql, &params(directory_id, binds, &window)).await?;
+    let query = bind_all(sqlx::query(&sql).bind(directory_id), binds)
+        .bind(q.count as i64)
+        .bind(offset as i64);
+    let rows = fetch_all(pool, inplace, query).await?;
     let page = rows.iter().map(from_row).collect::<Result<Vec<_>, _>>()?;
     // A page that is not full and starts inside the results ends them: the total is known
     // without counting. An IdP's lookup before each create (`userName eq`, 0 or 1 results)
@@ -571,13 +697,4 @@ pub(super) async fn list(
         count().await?
     };
     Ok((total, page))
-}
-
-/// `$1` the directory, then a compiled filter's values, then `tail`.
-fn params<'a>(directory_id: &'a str, binds: &'a [Bind], tail: &[i64]) -> Vec<Param<'a>> {
-    let mut out = Vec::with_capacity(1 + binds.len() + tail.len());
-    out.push(Param::Text(directory_id));
-    out.extend(binds.iter().map(Param::from));
-    out.extend(tail.iter().map(|&v| Param::Int(v)));
-    out
 }
