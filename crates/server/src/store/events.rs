@@ -1,15 +1,16 @@
 //! Recording the sync log. Every SCIM request yields one event; writing each on its own would
-//! put a write on every read, so events go through a channel to one background task that
-//! inserts them in batches, together with the hourly counters and the directory's
+//! put a write on every read, so events are queued for one background task that inserts
+//! them in batches, together with the hourly counters and the directory's
 //! last-request time. A crash loses at most the last fraction of a second of the log, never
 //! provisioning data.
 use std::{
     collections::{BTreeMap, BTreeSet},
+    sync::{Arc, Mutex},
     time::Duration,
 };
 
 use sqlx::Row;
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::{oneshot, Notify};
 
 use super::{
     inplace::AnyQuery,
@@ -45,83 +46,91 @@ pub struct SyncEventRecord {
     pub detail: Option<String>,
 }
 
-enum Message {
-    Event(Box<SyncEventRecord>),
-    Flush(oneshot::Sender<()>),
-}
-
 /// Handle for recording events; cheap to clone.
 #[derive(Clone)]
 pub struct EventSink {
-    tx: mpsc::Sender<Message>,
+    shared: Arc<Shared>,
+}
+
+/// What requests and the writer task share. Recording an event only pushes it: waking the
+/// writer for each one would cost every request a thread wake-up. The first event of a
+/// batch wakes it; it then waits [`FLUSH_EVERY`] for more unless the batch fills or a
+/// flush asks.
+#[derive(Default)]
+struct Shared {
+    queue: Mutex<Vec<SyncEventRecord>>,
+    /// Flushes waiting for everything recorded before them to be written.
+    flushes: Mutex<Vec<oneshot::Sender<()>>>,
+    wake: Notify,
 }
 
 impl EventSink {
     /// Starts the writer task for `store`.
     pub fn start(store: Store) -> EventSink {
-        let (tx, rx) = mpsc::channel(QUEUE);
-        tokio::spawn(writer(store, rx));
-        EventSink { tx }
+        let shared = Arc::new(Shared::default());
+        tokio::spawn(writer(store, shared.clone()));
+        EventSink { shared }
     }
 
     /// Queues an event; drops it (with a warning) if the writer is far behind.
     pub fn record(&self, event: SyncEventRecord) {
-        if self.tx.try_send(Message::Event(Box::new(event))).is_err() {
-            tracing::warn!("sync log queue full; an event was dropped");
+        let queued = {
+            let mut queue = lock(&self.shared.queue);
+            if queue.len() >= QUEUE {
+                None
+            } else {
+                queue.push(event);
+                Some(queue.len())
+            }
+        };
+        match queued {
+            None => tracing::warn!("sync log queue full; an event was dropped"),
+            Some(1 | BATCH) => self.shared.wake.notify_one(),
+            Some(_) => {}
         }
     }
 
     /// Waits until every event recorded so far is written (tests, shutdown).
     pub async fn flush(&self) {
         let (done, wait) = oneshot::channel();
-        if self.tx.send(Message::Flush(done)).await.is_ok() {
-            let _ = wait.await;
-        }
+        lock(&self.shared.flushes).push(done);
+        self.shared.wake.notify_one();
+        let _ = wait.await;
     }
 }
 
-async fn writer(store: Store, mut rx: mpsc::Receiver<Message>) {
-    let mut batch: Vec<SyncEventRecord> = Vec::new();
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+async fn writer(store: Store, shared: Arc<Shared>) {
+    let urgent = || !lock(&shared.flushes).is_empty() || lock(&shared.queue).len() >= BATCH;
     loop {
-        let message = if batch.is_empty() {
-            rx.recv().await
-        } else {
-            match tokio::time::timeout(FLUSH_EVERY, rx.recv()).await {
-                Ok(m) => m,
-                Err(_) => {
-                    write_batch(&store, &mut batch).await;
-                    continue;
-                }
+        shared.wake.notified().await;
+        if !urgent() {
+            tokio::select! {
+                _ = tokio::time::sleep(FLUSH_EVERY) => {}
+                _ = shared.wake.notified() => {}
             }
-        };
-        match message {
-            Some(Message::Event(e)) => {
-                batch.push(*e);
-                if batch.len() >= BATCH {
-                    write_batch(&store, &mut batch).await;
-                }
-            }
-            Some(Message::Flush(done)) => {
-                write_batch(&store, &mut batch).await;
-                let _ = done.send(());
-            }
-            None => {
-                write_batch(&store, &mut batch).await;
-                return;
-            }
+        }
+        // Flushes first, then the queue: every event recorded before a flush was queued
+        // before the flush was, so the queue taken next holds it.
+        let flushes = std::mem::take(&mut *lock(&shared.flushes));
+        let events = std::mem::take(&mut *lock(&shared.queue));
+        for batch in events.chunks(BATCH) {
+            write_batch(&store, batch).await;
+        }
+        for done in flushes {
+            let _ = done.send(());
         }
     }
 }
 
-async fn write_batch(store: &Store, batch: &mut Vec<SyncEventRecord>) {
-    if batch.is_empty() {
-        return;
-    }
+async fn write_batch(store: &Store, batch: &[SyncEventRecord]) {
     if let Err(err) = store.insert_sync_events(batch).await {
         // A deleted directory's events fail their foreign key; nothing else is expected.
         tracing::warn!(error = %err, events = batch.len(), "could not write sync events");
     }
-    batch.clear();
 }
 
 impl Store {
@@ -366,4 +375,80 @@ pub fn spawn_pruner(store: Store, retention: Duration) {
             }
         }
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    async fn store_with_directory() -> (tempfile::TempDir, Store, String) {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}/r.db", dir.path().display());
+        let store = Store::connect(&url).await.unwrap();
+        store.bootstrap("Org", "a@example.com", "x").await.unwrap();
+        let org: String = sqlx::query_scalar("SELECT id FROM organizations")
+            .fetch_one(&store.read)
+            .await
+            .unwrap();
+        let (directory, _) = store
+            .create_directory(&org, "IdP", 1_000_000)
+            .await
+            .unwrap();
+        (dir, store, directory)
+    }
+
+    fn event(directory_id: &str, status: u16) -> SyncEventRecord {
+        SyncEventRecord {
+            directory_id: directory_id.to_owned(),
+            at: now_millis(),
+            method: "GET".into(),
+            path: "/Users".into(),
+            operation: "list".into(),
+            status,
+            changed: vec!["name".into(), "title".into()],
+            ..Default::default()
+        }
+    }
+
+    async fn counted(store: &Store, sql: &str) -> i64 {
+        sqlx::query_scalar(sql)
+            .fetch_one(&store.read)
+            .await
+            .unwrap()
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_flush_writes_every_event_recorded_before_it() {
+        let (_dir, store, directory) = store_with_directory().await;
+        let sink = EventSink::start(store.clone());
+        // More than two batches, some of them errors, and events of a directory that is gone.
+        for i in 0..(2 * BATCH + 7) {
+            sink.record(event(&directory, if i % 10 == 0 { 409 } else { 200 }));
+            sink.record(event("deleted-directory", 200));
+        }
+        sink.flush().await;
+        let n = (2 * BATCH + 7) as i64;
+        assert_eq!(counted(&store, "SELECT COUNT(*) FROM sync_events").await, n);
+        assert_eq!(
+            counted(&store, "SELECT SUM(requests) FROM sync_stats_hourly").await,
+            n
+        );
+        assert_eq!(
+            counted(&store, "SELECT SUM(errors) FROM sync_stats_hourly").await,
+            (n + 9) / 10
+        );
+        let changed: String = sqlx::query_scalar("SELECT changed FROM sync_events LIMIT 1")
+            .fetch_one(&store.read)
+            .await
+            .unwrap();
+        assert_eq!(changed, "name,title");
+        // A flush with nothing recorded returns too, and later events are written.
+        sink.flush().await;
+        sink.record(event(&directory, 200));
+        sink.flush().await;
+        assert_eq!(
+            counted(&store, "SELECT COUNT(*) FROM sync_events").await,
+            n + 1
+        );
+    }
 }
