@@ -9,7 +9,8 @@
 //! 1. splits Trunk's input wasm into a main module and chunks;
 //! 2. runs the real, pinned wasm-bindgen on the main module, with Trunk's arguments (plus
 //!    `--keep-lld-exports`, which keeps the exports the chunks link against);
-//! 3. puts the splitter's loader (`split.js`) and the chunks, each through `wasm-opt -Oz`, into
+//! 3. shortens the names the main module and its JS glue know each other by ([`names`]);
+//! 4. puts the splitter's loader (`split.js`) and the chunks, each through `wasm-opt -Oz`, into
 //!    `snippets/roster-split-<hash>/` of wasm-bindgen's output folder. Trunk copies that folder
 //!    into `dist/` as it does wasm-bindgen's own JS snippets.
 //!
@@ -28,6 +29,8 @@ use std::process::Command;
 use anyhow::{bail, Context, Result};
 
 use crate::process::{self, run};
+
+mod names;
 
 /// Stands for the bindgen JS's module path in `split.js` until [`link_loader`] replaces it.
 const MAIN_MODULE_PLACEHOLDER: &str = "./__roster_bindgen_js__";
@@ -116,7 +119,28 @@ pub fn run_wrapper() -> Result<()> {
     bindgen_args.push("--keep-lld-exports".into());
     run(Command::new(&real).args(&bindgen_args))?;
 
-    // (3) The loader and the optimized chunks where Trunk copies snippets from.
+    // (3) Short names between the main module and its glue; the loader reads exports by name.
+    let out_name = args
+        .iter()
+        .find_map(|arg| arg.to_str()?.strip_prefix("--out-name="))
+        .context("wasm-bindgen was called without --out-name=")?;
+    let bg_wasm = out_dir.join(format!("{out_name}_bg.wasm"));
+    let glue = out_dir.join(format!("{out_name}.js"));
+    let keep = std::fs::read_to_string(&loader)
+        .with_context(|| format!("could not read {}", loader.display()))?;
+    let (wasm, js, renamed) = names::shorten(
+        &std::fs::read(&bg_wasm)
+            .with_context(|| format!("could not read {}", bg_wasm.display()))?,
+        &std::fs::read_to_string(&glue)
+            .with_context(|| format!("could not read {}", glue.display()))?,
+        &format!("./{out_name}_bg.js"),
+        &keep,
+    )?;
+    std::fs::write(&bg_wasm, wasm)
+        .with_context(|| format!("could not write {}", bg_wasm.display()))?;
+    std::fs::write(&glue, js).with_context(|| format!("could not write {}", glue.display()))?;
+
+    // (4) The loader and the optimized chunks where Trunk copies snippets from.
     let snippets = out_dir.join("snippets");
     if let Ok(entries) = std::fs::read_dir(&snippets) {
         for entry in entries.flatten() {
@@ -146,7 +170,8 @@ pub fn run_wrapper() -> Result<()> {
     }
     let _ = std::fs::remove_dir_all(&stage);
     println!(
-        "split the console into a main module and {} lazily loaded chunks in snippets/{folder}",
+        "split the console into a main module and {} lazily loaded chunks in snippets/{folder}; \
+         shortened {renamed} import and export names",
         split.split_modules.len()
     );
     Ok(())
