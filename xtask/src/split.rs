@@ -161,9 +161,10 @@ pub fn run_wrapper() -> Result<()> {
         .with_context(|| format!("could not copy {}", loader.display()))?;
     for chunk in &split.split_modules {
         let name = chunk.file_name().context("a chunk without a file name")?;
-        // The PATH Trunk got has the pinned wasm-opt on it.
+        // The PATH Trunk got has the pinned wasm-opt on it. `--low-memory-unused` as for the
+        // main module (see `index.html`): the chunks share its memory.
         run(Command::new("wasm-opt")
-            .arg("-Oz")
+            .args(["-Oz", "--low-memory-unused"])
             .arg(chunk)
             .arg("-o")
             .arg(dest.join(name)))?;
