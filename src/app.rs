@@ -71,10 +71,21 @@ pub fn Console(config: RuntimeConfig) -> impl IntoView {
     let base = config.router_base();
     let auth = provide_console_state(config, Auth::Checking);
     check_session(use_client(), auth);
+    start_landing_data(&base);
     view! {
         <Router base>
             <Shell/>
         </Router>
+    }
+}
+
+/// When the console opens on the directories list, where a signed-in admin lands, asks for the
+/// list while the session is checked, rather than after (see [`api::early`]).
+fn start_landing_data(router_base: &str) {
+    let path = web_sys::window().and_then(|w| w.location().pathname().ok());
+    let route = path.as_deref().and_then(|p| p.strip_prefix(router_base));
+    if matches!(route, Some("/directories" | "/directories/")) {
+        use_client().start_early("/directories");
     }
 }
 
