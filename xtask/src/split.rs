@@ -38,6 +38,8 @@ const MAIN_MODULE_PLACEHOLDER: &str = "./__roster_bindgen_js__";
 const FOLDER_PREFIX: &str = "roster-split-";
 /// The loader's file name inside that folder.
 const LOADER: &str = "split.js";
+/// The loader script's attribute naming the split loader, empty until [`link_loader`].
+const SPLIT_ATTRIBUTE: &str = "data-roster-split=\"\"";
 /// Tells the wrapper where the real wasm-bindgen is.
 const REAL_BINDGEN_ENV: &str = "ROSTER_REAL_WASM_BINDGEN";
 
@@ -179,16 +181,17 @@ pub fn run_wrapper() -> Result<()> {
 }
 
 /// Points each `dist/snippets/roster-split-*/split.js` at the bindgen JS that `index.html`
-/// loads (Trunk names it after wasm-bindgen ran). Returns how many loaders it linked: 0 for a
-/// build without split points.
+/// loads (Trunk names it after wasm-bindgen ran), and names the loader in `index.html`'s
+/// `data-roster-split=""`, so the page fetches it together with the bindgen JS rather than after
+/// it. Returns how many loaders it linked: 0 for a build without split points.
 pub fn link_loader(dist: &Path) -> Result<usize> {
     let index = dist.join("index.html");
-    let html = std::fs::read_to_string(&index)
+    let mut html = std::fs::read_to_string(&index)
         .with_context(|| format!("could not read {}", index.display()))?;
     let js = html
         .split_once("data-roster-js=\"")
         .and_then(|(_, rest)| rest.split_once('"'))
-        .map(|(name, _)| name)
+        .map(|(name, _)| name.to_owned())
         .context("index.html names no data-roster-js")?;
     let mut linked = 0;
     let snippets = dist.join("snippets");
@@ -215,7 +218,13 @@ pub fn link_loader(dist: &Path) -> Result<usize> {
         std::fs::write(&loader, text)
             .with_context(|| format!("could not write {}", loader.display()))?;
         linked += 1;
+        let named = format!(
+            "data-roster-split=\"snippets/{}/{LOADER}\"",
+            entry.file_name().to_string_lossy()
+        );
+        html = html.replacen(SPLIT_ATTRIBUTE, &named, 1);
     }
+    std::fs::write(&index, html).with_context(|| format!("could not write {}", index.display()))?;
     Ok(linked)
 }
 
@@ -238,7 +247,7 @@ mod tests {
         std::fs::create_dir_all(&folder).unwrap();
         std::fs::write(
             dist.join("index.html"),
-            r#"<script type="module" data-roster-js="app-9.js" data-roster-wasm="app-9_bg.wasm">"#,
+            r#"<script type="module" data-roster-js="app-9.js" data-roster-split="">"#,
         )
         .unwrap();
         std::fs::write(
@@ -249,6 +258,13 @@ mod tests {
         assert_eq!(link_loader(&dist).unwrap(), 1);
         let linked = std::fs::read_to_string(folder.join(LOADER)).unwrap();
         assert_eq!(linked, "import { initSync } from \"../../app-9.js\";\n");
+        let html = std::fs::read_to_string(dist.join("index.html")).unwrap();
+        assert!(
+            html.contains(&format!(
+                "data-roster-split=\"snippets/{FOLDER_PREFIX}0123/{LOADER}\""
+            )),
+            "{html}"
+        );
         // Linking twice finds no placeholder: a loader is never left half-linked silently.
         assert!(link_loader(&dist).is_err());
         std::fs::remove_dir_all(&dist).unwrap();
