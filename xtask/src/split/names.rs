@@ -1,10 +1,10 @@
 //! Short names between the initial module and its JS glue. wasm-bindgen names every JS function
 //! the wasm imports `__wbg_<name>_<16 hex digits>` and exports closures under their full Rust
 //! paths (`wasm_bindgen_<hash>___convert__closures_____invoke___…`); the glue spells each name
-//! once more. Hex hashes do not compress, and the names were 5 of the first download's 205 KiB
-//! gzip. [`shorten`] renames them to `a`, `b`, … in both files, as a JS minifier would rename
-//! identifiers, leaving alone what other code reads by name (the split loader's exports, the
-//! glue's own JS exports such as `mount`).
+//! once more. Hex hashes do not compress: the names took about 7 KiB of the first download's
+//! 205 KiB gzip. [`shorten`] renames them to `a`, `b`, … in both files, as a JS minifier would
+//! rename identifiers, leaving alone what other code reads by name (the split loader's exports,
+//! the glue's own JS exports such as `mount`).
 //!
 //! Only two spellings in the glue are rewritten: an import as a key of the import object
 //! (`__wbg_x_0123…: function(…)`) and an export as a member of the instance's exports
