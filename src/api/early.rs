@@ -2,7 +2,8 @@
 //! session while the wasm is still downloading, and the console asks for its landing page's
 //! data while the session is checked, so the first page does not wait for one round trip after
 //! another. [`Client::request`](super::Client::request) takes such an answer, once, instead of
-//! asking again; one nobody took within [`FRESH_MS`] is dropped, so a page never shows an old one.
+//! asking again; one nobody took within [`FRESH_MS`] is dropped, so a page never shows an old
+//! one.
 use std::cell::RefCell;
 
 use wasm_bindgen::closure::Closure;
@@ -11,9 +12,11 @@ use wasm_bindgen::{JsCast, JsValue};
 /// How long a started request stays usable for the page it was started for.
 const FRESH_MS: f64 = 10_000.0;
 
+/// A GET on its way: its URL, its `fetch` promise, when it started (ms since the epoch).
+type Started = (String, js_sys::Promise, f64);
+
 thread_local! {
-    /// (URL, the `fetch` promise, when it started).
-    static STARTED: RefCell<Vec<(String, js_sys::Promise, f64)>> = const { RefCell::new(Vec::new()) };
+    static STARTED: RefCell<Vec<Started>> = const { RefCell::new(Vec::new()) };
     /// Handles a rejection nobody else will: a request that fails before anyone takes it must
     /// not surface as an unhandled rejection.
     static IGNORE: Closure<dyn FnMut(JsValue)> = Closure::new(|_: JsValue| {});
