@@ -10,7 +10,7 @@ use roster_api_types::Session;
 use crate::api;
 use crate::components::{set_page_title, BusyButton, ErrorBanner};
 use crate::lazy::lazy_page;
-use crate::pages::{DirectoriesPage, HomePage, NotFoundPage, ShownOncePage, SignInPage};
+use crate::pages::{DirectoriesPage, HomePage, NotFoundPage, SignInPage};
 use crate::state::use_navigate;
 use crate::state::{
     check_session, provide_console_state, use_auth, use_client, use_config, use_href,
@@ -71,10 +71,21 @@ pub fn Console(config: RuntimeConfig) -> impl IntoView {
     let base = config.router_base();
     let auth = provide_console_state(config, Auth::Checking);
     check_session(use_client(), auth);
+    start_landing_data(&base);
     view! {
         <Router base>
             <Shell/>
         </Router>
+    }
+}
+
+/// When the console opens on the directories list, where a signed-in admin lands, asks for the
+/// list while the session is checked, rather than after (see [`api::early`]).
+fn start_landing_data(router_base: &str) {
+    let path = web_sys::window().and_then(|w| w.location().pathname().ok());
+    let route = path.as_deref().and_then(|p| p.strip_prefix(router_base));
+    if matches!(route, Some("/directories" | "/directories/")) {
+        use_client().start_early("/directories");
     }
 }
 
@@ -158,8 +169,46 @@ fn MainContent() -> impl IntoView {
     let shown_once = use_shown_once();
     focus_heading_on_navigation();
     move || match shown_once.get() {
-        Some(creds) => view! { <ShownOncePage creds/> }.into_any(),
+        Some(_) => shown_once_page(),
         None => view! { <AppRoutes/> }.into_any(),
+    }
+}
+
+/// The shown-once screen for the pending credentials. Only the directory pages issue
+/// credentials, so in split builds its code is in their chunk (`crate::lazy`), which has always
+/// arrived by the time it shows.
+#[cfg(not(roster_split))]
+fn shown_once_page() -> AnyView {
+    shown_once_view()
+}
+
+#[cfg(roster_split)]
+fn shown_once_page() -> AnyView {
+    Suspend::new(async {
+        shown_once_chunk::shown_once_chunk()
+            .await
+            .unwrap_or_else(|_| view! { <crate::lazy::PageLoadError/> }.into_any())
+    })
+    .into_any()
+}
+
+/// A split point passes nothing across the chunk boundary: the page reads the credentials from
+/// context, where they stay until the admin confirms.
+#[cfg(roster_split)]
+mod shown_once_chunk {
+    use leptos::prelude::*;
+    use leptos::wasm_split::{wasm_split, SplitLoaderError};
+
+    #[wasm_split(directory, wasm_split_path = ::leptos::wasm_split, fallible)]
+    pub(crate) fn shown_once_chunk() -> Result<AnyView, SplitLoaderError> {
+        Ok(super::shown_once_view())
+    }
+}
+
+fn shown_once_view() -> AnyView {
+    match use_shown_once().get_untracked() {
+        Some(creds) => view! { <crate::pages::ShownOncePage creds/> }.into_any(),
+        None => ().into_any(),
     }
 }
 

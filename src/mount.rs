@@ -15,7 +15,9 @@ use crate::state::RuntimeConfig;
 /// Mounts the console as the whole page into `<body>`. `config_json` is the text of the
 /// `config.json` the loader found (`None`: there was none, use the defaults); its folder is the
 /// document's base URL, which is where the routes live unless the file says otherwise.
-pub fn mount_page(config_json: Option<String>) {
+/// `started` maps the URLs of API requests the loader already sent to their `fetch` promises
+/// (see [`crate::api::early`]).
+pub fn mount_page(config_json: Option<String>, started: JsValue) {
     let Some(body) = web_sys::window()
         .and_then(|w| w.document())
         .and_then(|d| d.body())
@@ -30,6 +32,7 @@ pub fn mount_page(config_json: Option<String>) {
             ..RuntimeConfig::default()
         }),
     };
+    crate::api::early::adopt(&started);
     dom::set_mount(&body, true);
     mount_to(body, move || view! { <App config page=true/> }.into_any()).forget();
 }

@@ -251,6 +251,9 @@ pub fn check_session(client: Client, auth: RwSignal<Auth>) {
             Err(e) if e.status() == Some(401) => Auth::SignedOut(SignedOutReason::None),
             Err(e) => Auth::SignedOut(SignedOutReason::CheckFailed(e)),
         };
+        if !matches!(next, Auth::SignedIn(_)) {
+            api::early::forget();
+        }
         auth.try_set(next);
     });
 }

@@ -10,6 +10,7 @@ mod access;
 mod audit;
 mod directories;
 mod domains;
+pub mod early;
 mod groups;
 mod query;
 mod session;
@@ -182,6 +183,14 @@ impl Client {
         Request {
             exchange,
             decode: decode_success::<T>,
+        }
+    }
+
+    /// Starts a GET of `path` now, for a page that will ask for it soon (see [`early`]).
+    pub fn start_early(&self, path: &str) {
+        let url = self.url(path);
+        if let Ok(promise) = send(Method::Get, &url, None, None, None) {
+            early::keep(url, promise);
         }
     }
 
@@ -393,7 +402,38 @@ impl Abort {
     }
 }
 
-/// The browser `fetch`, with the options every admin call shares.
+/// Sends one request with the options every admin call shares.
+fn send(
+    method: Method,
+    url: &str,
+    body: Option<&str>,
+    csrf: Option<&str>,
+    signal: Option<&web_sys::AbortSignal>,
+) -> Result<js_sys::Promise, JsValue> {
+    let window = web_sys::window().ok_or_else(|| JsValue::from_str("no window"))?;
+    let headers = web_sys::Headers::new()?;
+    headers.set("Accept", "application/json, application/problem+json")?;
+    let init = web_sys::RequestInit::new();
+    init.set_method(method.as_str());
+    // `include` rather than the default `same-origin`: the console may be served from a CDN
+    // while the API (and its session cookie) lives elsewhere.
+    init.set_credentials(web_sys::RequestCredentials::Include);
+    if let Some(body) = body {
+        headers.set("Content-Type", "application/json")?;
+        init.set_body(&JsValue::from_str(body));
+    }
+    if let Some(token) = csrf {
+        headers.set(CSRF_HEADER, token)?;
+    }
+    init.set_headers(&headers);
+    if let Some(signal) = signal {
+        init.set_signal(Some(signal));
+    }
+    Ok(window.fetch_with_str_and_init(url, &init))
+}
+
+/// The browser `fetch`, with the options every admin call shares; a GET already on its way
+/// (see [`early`]) is taken instead of sent again.
 async fn fetch(
     method: Method,
     url: &str,
@@ -402,30 +442,15 @@ async fn fetch(
     signal: Option<web_sys::AbortSignal>,
 ) -> Result<RawAnswer, ApiError> {
     let network = |e: JsValue| ApiError::Network(js_error_text(&e));
-    let window = web_sys::window().ok_or_else(|| ApiError::Network("no window".to_owned()))?;
-    let headers = web_sys::Headers::new().map_err(network)?;
-    headers
-        .set("Accept", "application/json, application/problem+json")
-        .map_err(network)?;
-    let init = web_sys::RequestInit::new();
-    init.set_method(method.as_str());
-    // `include` rather than the default `same-origin`: the console may be served from a CDN
-    // while the API (and its session cookie) lives elsewhere.
-    init.set_credentials(web_sys::RequestCredentials::Include);
-    if let Some(body) = body {
-        headers
-            .set("Content-Type", "application/json")
-            .map_err(network)?;
-        init.set_body(&JsValue::from_str(body));
-    }
-    if let Some(token) = csrf {
-        headers.set(CSRF_HEADER, token).map_err(network)?;
-    }
-    init.set_headers(&headers);
-    if let Some(signal) = &signal {
-        init.set_signal(Some(signal));
-    }
-    let response: web_sys::Response = JsFuture::from(window.fetch_with_str_and_init(url, &init))
+    let started = match method {
+        Method::Get => early::take(url),
+        _ => None,
+    };
+    let promise = match started {
+        Some(promise) => promise,
+        None => send(method, url, body, csrf, signal.as_ref()).map_err(network)?,
+    };
+    let response: web_sys::Response = JsFuture::from(promise)
         .await
         .map_err(network)?
         .dyn_into()

@@ -17,8 +17,9 @@ use flate2::Compression;
 
 /// Hard limit for the initial transfer, gzip -9 (issue 7, "Size and speed").
 pub const LIMIT: u64 = 250 * 1024;
-/// What we aim for; printed next to the number so the distance stays visible.
-pub const GOAL: u64 = 200 * 1024;
+/// What we aim for, issue 8's benchmark target of 200 kB (1000-byte kB, as `cargo xtask bench`
+/// counts it); printed next to the number so the distance stays visible.
+pub const GOAL: u64 = 200_000;
 
 /// One file of the initial transfer.
 pub struct Asset {
@@ -155,10 +156,9 @@ pub fn report(dist: &Path) -> Result<u64> {
     let (raw, gzip) = print_table("initial transfer", &initial_transfer(dist)?);
     let mark = if gzip <= LIMIT { "within" } else { "OVER" };
     println!(
-        "budget: {} gzip, {mark} the {} budget (goal {})",
+        "budget: {} gzip ({gzip} B), {mark} the {} budget (goal {GOAL} B)",
         kib(gzip),
         kib(LIMIT),
-        kib(GOAL)
     );
     let chunks = lazy_chunks(dist)?;
     let (chunks_raw, chunks_gzip) = print_table("loaded on first visit of a page", &chunks);

@@ -9,7 +9,8 @@
 //! 1. splits Trunk's input wasm into a main module and chunks;
 //! 2. runs the real, pinned wasm-bindgen on the main module, with Trunk's arguments (plus
 //!    `--keep-lld-exports`, which keeps the exports the chunks link against);
-//! 3. puts the splitter's loader (`split.js`) and the chunks, each through `wasm-opt -Oz`, into
+//! 3. shortens the names the main module and its JS glue know each other by ([`names`]);
+//! 4. puts the splitter's loader (`split.js`) and the chunks, each through `wasm-opt -Oz`, into
 //!    `snippets/roster-split-<hash>/` of wasm-bindgen's output folder. Trunk copies that folder
 //!    into `dist/` as it does wasm-bindgen's own JS snippets.
 //!
@@ -29,12 +30,16 @@ use anyhow::{bail, Context, Result};
 
 use crate::process::{self, run};
 
+mod names;
+
 /// Stands for the bindgen JS's module path in `split.js` until [`link_loader`] replaces it.
 const MAIN_MODULE_PLACEHOLDER: &str = "./__roster_bindgen_js__";
 /// The folder below `snippets/` holding the loader and the chunks, before the hash.
 const FOLDER_PREFIX: &str = "roster-split-";
 /// The loader's file name inside that folder.
 const LOADER: &str = "split.js";
+/// The loader script's attribute naming the split loader, empty until [`link_loader`].
+const SPLIT_ATTRIBUTE: &str = "data-roster-split=\"\"";
 /// Tells the wrapper where the real wasm-bindgen is.
 const REAL_BINDGEN_ENV: &str = "ROSTER_REAL_WASM_BINDGEN";
 
@@ -116,7 +121,28 @@ pub fn run_wrapper() -> Result<()> {
     bindgen_args.push("--keep-lld-exports".into());
     run(Command::new(&real).args(&bindgen_args))?;
 
-    // (3) The loader and the optimized chunks where Trunk copies snippets from.
+    // (3) Short names between the main module and its glue; the loader reads exports by name.
+    let out_name = args
+        .iter()
+        .find_map(|arg| arg.to_str()?.strip_prefix("--out-name="))
+        .context("wasm-bindgen was called without --out-name=")?;
+    let bg_wasm = out_dir.join(format!("{out_name}_bg.wasm"));
+    let glue = out_dir.join(format!("{out_name}.js"));
+    let keep = std::fs::read_to_string(&loader)
+        .with_context(|| format!("could not read {}", loader.display()))?;
+    let (wasm, js, renamed) = names::shorten(
+        &std::fs::read(&bg_wasm)
+            .with_context(|| format!("could not read {}", bg_wasm.display()))?,
+        &std::fs::read_to_string(&glue)
+            .with_context(|| format!("could not read {}", glue.display()))?,
+        &format!("./{out_name}_bg.js"),
+        &keep,
+    )?;
+    std::fs::write(&bg_wasm, wasm)
+        .with_context(|| format!("could not write {}", bg_wasm.display()))?;
+    std::fs::write(&glue, js).with_context(|| format!("could not write {}", glue.display()))?;
+
+    // (4) The loader and the optimized chunks where Trunk copies snippets from.
     let snippets = out_dir.join("snippets");
     if let Ok(entries) = std::fs::read_dir(&snippets) {
         for entry in entries.flatten() {
@@ -137,32 +163,35 @@ pub fn run_wrapper() -> Result<()> {
         .with_context(|| format!("could not copy {}", loader.display()))?;
     for chunk in &split.split_modules {
         let name = chunk.file_name().context("a chunk without a file name")?;
-        // The PATH Trunk got has the pinned wasm-opt on it.
+        // The PATH Trunk got has the pinned wasm-opt on it. `--low-memory-unused` as for the
+        // main module (see `index.html`): the chunks share its memory.
         run(Command::new("wasm-opt")
-            .arg("-Oz")
+            .args(["-Oz", "--low-memory-unused"])
             .arg(chunk)
             .arg("-o")
             .arg(dest.join(name)))?;
     }
     let _ = std::fs::remove_dir_all(&stage);
     println!(
-        "split the console into a main module and {} lazily loaded chunks in snippets/{folder}",
+        "split the console into a main module and {} lazily loaded chunks in snippets/{folder}; \
+         shortened {renamed} import and export names",
         split.split_modules.len()
     );
     Ok(())
 }
 
 /// Points each `dist/snippets/roster-split-*/split.js` at the bindgen JS that `index.html`
-/// loads (Trunk names it after wasm-bindgen ran). Returns how many loaders it linked: 0 for a
-/// build without split points.
+/// loads (Trunk names it after wasm-bindgen ran), and names the loader in `index.html`'s
+/// `data-roster-split=""`, so the page fetches it together with the bindgen JS rather than after
+/// it. Returns how many loaders it linked: 0 for a build without split points.
 pub fn link_loader(dist: &Path) -> Result<usize> {
     let index = dist.join("index.html");
-    let html = std::fs::read_to_string(&index)
+    let mut html = std::fs::read_to_string(&index)
         .with_context(|| format!("could not read {}", index.display()))?;
     let js = html
         .split_once("data-roster-js=\"")
         .and_then(|(_, rest)| rest.split_once('"'))
-        .map(|(name, _)| name)
+        .map(|(name, _)| name.to_owned())
         .context("index.html names no data-roster-js")?;
     let mut linked = 0;
     let snippets = dist.join("snippets");
@@ -189,7 +218,13 @@ pub fn link_loader(dist: &Path) -> Result<usize> {
         std::fs::write(&loader, text)
             .with_context(|| format!("could not write {}", loader.display()))?;
         linked += 1;
+        let named = format!(
+            "data-roster-split=\"snippets/{}/{LOADER}\"",
+            entry.file_name().to_string_lossy()
+        );
+        html = html.replacen(SPLIT_ATTRIBUTE, &named, 1);
     }
+    std::fs::write(&index, html).with_context(|| format!("could not write {}", index.display()))?;
     Ok(linked)
 }
 
@@ -212,7 +247,7 @@ mod tests {
         std::fs::create_dir_all(&folder).unwrap();
         std::fs::write(
             dist.join("index.html"),
-            r#"<script type="module" data-roster-js="app-9.js" data-roster-wasm="app-9_bg.wasm">"#,
+            r#"<script type="module" data-roster-js="app-9.js" data-roster-split="">"#,
         )
         .unwrap();
         std::fs::write(
@@ -223,6 +258,13 @@ mod tests {
         assert_eq!(link_loader(&dist).unwrap(), 1);
         let linked = std::fs::read_to_string(folder.join(LOADER)).unwrap();
         assert_eq!(linked, "import { initSync } from \"../../app-9.js\";\n");
+        let html = std::fs::read_to_string(dist.join("index.html")).unwrap();
+        assert!(
+            html.contains(&format!(
+                "data-roster-split=\"snippets/{FOLDER_PREFIX}0123/{LOADER}\""
+            )),
+            "{html}"
+        );
         // Linking twice finds no placeholder: a loader is never left half-linked silently.
         assert!(link_loader(&dist).is_err());
         std::fs::remove_dir_all(&dist).unwrap();
