@@ -3,6 +3,12 @@ use std::process::ExitCode;
 
 use roster_server::config::{Cli, Command};
 
+/// Serving a SCIM request allocates a few hundred small blocks across two threads; glibc's
+/// allocator spent a fifth of the server's CPU on them (`perf`, GET by id), mimalloc a
+/// fraction of that.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> ExitCode {
     let (command, config) = match Cli::load() {

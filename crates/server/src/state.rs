@@ -7,8 +7,12 @@ use crate::{
     store::{events::EventSink, Store},
 };
 
+/// Cloned by every layer and extractor of every request: one reference count, not one per
+/// field.
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Shared>);
+
+pub struct Shared {
     pub store: Store,
     pub config: Arc<Config>,
     /// A valid argon2 hash of a random password: sign-in verifies against it when the email
@@ -23,13 +27,24 @@ pub struct AppState {
 impl AppState {
     pub async fn new(store: Store, config: Config) -> anyhow::Result<AppState> {
         let decoy_hash = crate::auth::password::hash(crate::auth::random_token(24)).await?;
-        Ok(AppState {
+        Ok(AppState(Arc::new(Shared {
             events: EventSink::start(store.clone()),
             scim_limiter: RateLimiter::new(config.scim_rate_limit, config.scim_rate_burst),
             store,
             config: Arc::new(config),
             decoy_hash: decoy_hash.into(),
-        })
+        })))
+    }
+
+    /// The same state under another configuration (tests change settings read per request).
+    pub fn with_config(&self, config: Config) -> AppState {
+        AppState(Arc::new(Shared {
+            store: self.store.clone(),
+            config: Arc::new(config),
+            decoy_hash: self.decoy_hash.clone(),
+            events: self.events.clone(),
+            scim_limiter: self.scim_limiter.clone(),
+        }))
     }
 
     /// The URL clients reach this server at, without a trailing slash.
@@ -38,5 +53,13 @@ impl AppState {
             Some(url) => url.clone(),
             None => format!("http://{}", self.config.listen),
         }
+    }
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.0
     }
 }

@@ -318,7 +318,7 @@ backend_tests! {
 fn set_resolver(app: &mut crate::common::TestApp, addr: SocketAddr) {
     let mut config = (*app.state.config).clone();
     config.dns_resolver = Some(addr);
-    app.state.config = Arc::new(config);
+    app.state = app.state.with_config(config);
     app.router = roster_server::app(app.state.clone());
 }
 
