@@ -434,6 +434,12 @@ fn scale(
         measured["peak_rss_kb"] = json!(server.hwm());
         steps.push(measured);
     }
+    let side_by_side = match (&directory, steps.first(), steps.last()) {
+        (Some((id, key)), Some(first), Some(last)) if steps.len() > 1 => {
+            side_by_side(plan, &server, &db, (id, key), first, last, out_dir, backend)?
+        }
+        _ => Value::Null,
+    };
     if backend == "sqlite" {
         if let Some(last) = steps.last() {
             results["memory"]["largest_scale_users"] = last["users"].clone();
@@ -441,7 +447,83 @@ fn scale(
             results["memory"]["largest_scale_peak_kb"] = last["peak_rss_kb"].clone();
         }
     }
-    Ok(json!({"backend": backend, "steps": steps}))
+    Ok(json!({"backend": backend, "steps": steps, "side_by_side": side_by_side}))
+}
+
+/// Flatness measured in one minute rather than across the run: a second directory of the
+/// smallest size is loaded into the same database, and the two directories' indexed lookups
+/// are probed in turn, three times each. The curve's ratio compares p50s taken minutes
+/// apart, between which a shared machine's speed moves by more than the effect measured.
+#[allow(clippy::too_many_arguments)]
+fn side_by_side(
+    plan: &Plan,
+    server: &Server,
+    db: &str,
+    large: (&String, &String),
+    first: &Value,
+    last: &Value,
+    out_dir: &Path,
+    backend: &str,
+) -> Result<Value> {
+    let small_users = first["users"].as_u64().unwrap_or(0);
+    let large_users = last["users"].as_u64().unwrap_or(0);
+    println!("loading a second directory of {small_users} users beside the {large_users}");
+    let loaded = loadgen_owned(&[
+        "load".into(),
+        "--database-url".into(),
+        db.into(),
+        "--users".into(),
+        small_users.to_string(),
+    ])?;
+    let small_json = out_dir.join(format!("load-{backend}-side-{small_users}.json"));
+    std::fs::write(&small_json, loaded.to_string())?;
+    let large_json = out_dir.join(format!("load-{backend}-{large_users}.json"));
+    let small = (
+        str_of(&loaded["directory_id"]).to_string(),
+        str_of(&loaded["api_key"]).to_string(),
+    );
+    let probe = |(id, key): (&String, &String), json: &Path, users: u64| {
+        loadgen_owned(&[
+            "probe".into(),
+            "--base-url".into(),
+            format!("{}/scim/directory/{id}", server.url),
+            "--token".into(),
+            key.clone(),
+            "--load-json".into(),
+            json.display().to_string(),
+            "--users".into(),
+            users.to_string(),
+            "--seconds".into(),
+            plan.probe_seconds.to_string(),
+            "--lookups-only".into(),
+        ])
+    };
+    let (mut smalls, mut larges) = (Vec::new(), Vec::new());
+    for _ in 0..3 {
+        smalls.push(probe((&small.0, &small.1), &small_json, small_users)?);
+        larges.push(probe(large, &large_json, large_users)?);
+    }
+    let median = |runs: &[Value], query: &str| {
+        let mut p50s: Vec<f64> = runs
+            .iter()
+            .filter_map(|r| r["queries"][query]["p50_ms"].as_f64())
+            .collect();
+        p50s.sort_by(f64::total_cmp);
+        p50s.get(p50s.len() / 2).copied()
+    };
+    let mut queries = serde_json::Map::new();
+    for query in ["userName_eq", "externalId_eq", "work_email_eq"] {
+        queries.insert(
+            query.into(),
+            json!({"small_p50_ms": median(&smalls, query), "large_p50_ms": median(&larges, query)}),
+        );
+    }
+    Ok(json!({
+        "small_users": small_users,
+        "large_users": large_users,
+        "rounds": 3,
+        "queries": queries,
+    }))
 }
 
 fn postgres(plan: &Plan, base: &str, out_dir: &Path, results: &mut Value) -> Result<Value> {

@@ -32,6 +32,9 @@ pub struct ProbeArgs {
     /// Also probe the groups named in the loader's output.
     #[arg(long)]
     pub groups: bool,
+    /// Only the indexed lookups (`eq` on userName, externalId, work email): no scans.
+    #[arg(long)]
+    pub lookups_only: bool,
 }
 
 struct Bound {
@@ -133,6 +136,9 @@ pub async fn run(args: ProbeArgs) -> Result<Value> {
         ))
     })
     .await?;
+    if args.lookups_only {
+        return Ok(json!({"users": args.users, "queries": rec.to_json(Duration::from_secs(1))}));
+    }
     repeat(&scim, &bound, "userName_co", &mut rec, |_| {
         get(format!("userName co \"{:07}@\"", rng.below(n)))
     })
