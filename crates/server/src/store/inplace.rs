@@ -102,7 +102,11 @@ impl InPlace {
         };
         conn.execute_batch("BEGIN IMMEDIATE")
             .map_err(driver_error)?;
+        // Rolls back if `f` panics: the next writer, in place or sqlx, must not find the
+        // database locked.
+        let open = OpenTransaction(conn);
         let result = f(&WriteTx { conn });
+        std::mem::forget(open);
         let end = match &result {
             Ok(_) => conn.execute_batch("COMMIT"),
             Err(_) => conn.execute_batch("ROLLBACK"),
@@ -115,6 +119,18 @@ impl InPlace {
             return Err(driver_error(err).into());
         }
         result
+    }
+}
+
+/// Rolls back the transaction it guards when dropped (only on unwinding: the normal path
+/// ends the transaction itself and forgets the guard).
+struct OpenTransaction<'c>(&'c Connection);
+
+impl Drop for OpenTransaction<'_> {
+    fn drop(&mut self) {
+        if !self.0.is_autocommit() {
+            let _ = self.0.execute_batch("ROLLBACK");
+        }
     }
 }
 
@@ -479,5 +495,41 @@ mod tests {
             task.await.unwrap().unwrap();
         }
         assert_eq!(count(&db), 42);
+    }
+
+    #[tokio::test]
+    async fn a_panicking_write_leaves_nothing_behind() {
+        let (dir, db) = database();
+        let gate = gate(&dir).await;
+        let db = Arc::new(db);
+        let (db2, gate2) = (db.clone(), gate.clone());
+        let panicked = tokio::spawn(async move {
+            db2.write(&gate2, |tx| -> Result<(), sqlx::Error> {
+                tx.execute(sqlx::query("INSERT INTO t (id) VALUES ($1)").bind("p"))?;
+                panic!("a bug");
+            })
+            .await
+        })
+        .await;
+        assert!(panicked.is_err());
+        // A sqlx writer finds the database unlocked at once (its busy timeout is 5 s).
+        let started = std::time::Instant::now();
+        sqlx::query("INSERT INTO t (id) VALUES ('s')")
+            .execute(&gate)
+            .await
+            .unwrap();
+        assert!(started.elapsed() < std::time::Duration::from_secs(1));
+        db.write(&gate, |tx| {
+            tx.execute(sqlx::query("INSERT INTO t (id) VALUES ($1)").bind("q"))
+        })
+        .await
+        .unwrap();
+        let ids: Vec<String> = db
+            .fetch_all(sqlx::query("SELECT id FROM t ORDER BY id"))
+            .unwrap()
+            .iter()
+            .map(|r| r.try_get("id").unwrap())
+            .collect();
+        assert_eq!(ids, ["a", "b", "q", "s"]);
     }
 }
