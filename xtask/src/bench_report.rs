@@ -499,11 +499,11 @@ fn markdown(r: &Value) -> String {
     let _ = writeln!(
         s,
         "\n### 4. Durability cost\n\nPOST /Users during the first sync: {:.0} creates/s at concurrency {} (p50 {:.2} ms, p99 {:.2} ms), \
-         each its own transaction, with SQLite as shipped: `journal_mode=WAL`, `synchronous=NORMAL`, one writer connection. \
-         In WAL mode NORMAL does not fsync on commit, only at checkpoints. A crash of the Roster process (panic, OOM kill, \
-         `kill -9`) loses nothing that was answered 2xx: the commit is in the WAL file in the OS page cache. A power loss or \
-         kernel crash can lose the last transactions committed since the previous WAL sync (checkpoint), but never corrupts the \
-         database; the IdP then re-sends, and its filter-then-POST finds the missing users. `synchronous=FULL` would close that \
+         each its own transaction, with SQLite as shipped: `journal_mode=WAL`, `synchronous=NORMAL`, one writer at a time. \
+         In WAL mode NORMAL does not fsync on commit, only at checkpoints, which a background thread runs every second. \
+         A crash of the Roster process (panic, OOM kill, `kill -9`) loses nothing that was answered 2xx: the commit is in \
+         the WAL file in the OS page cache. A power loss or kernel crash can lose the transactions of about the last second \
+         (those since the previous checkpoint), but never corrupts the database; the IdP then re-sends, and its filter-then-POST finds the missing users. `synchronous=FULL` would close that \
          window at the price of one fsync per write.",
         f(&u["rps"]), r["plan"]["concurrency"], f(&u["p50_ms"]), f(&u["p99_ms"])
     );

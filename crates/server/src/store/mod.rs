@@ -69,6 +69,9 @@ impl Store {
                 .map(|path| std::sync::Arc::new(inplace::InPlace::new(path))),
         };
         backend::migrate(&store.write, store.backend).await?;
+        if let Some(inplace) = &store.inplace {
+            inplace.start_checkpoints();
+        }
         Ok(store)
     }
 
