@@ -69,6 +69,13 @@ enum Command {
         #[arg(long)]
         base: String,
     },
+    /// Drops a schema `pg-schema` created, with everything in it.
+    PgDropSchema {
+        #[arg(long)]
+        base: String,
+        #[arg(long)]
+        schema: String,
+    },
 }
 
 #[tokio::main]
@@ -95,6 +102,7 @@ async fn run(command: Command) -> Result<()> {
         Command::Load(args) => load::run(args).await?,
         Command::Probe(args) => probe::run(args).await?,
         Command::PgSchema { base } => pg_schema(&base).await?,
+        Command::PgDropSchema { base, schema } => pg_drop_schema(&base, &schema).await?,
         Command::Directory {
             url,
             email,
@@ -153,6 +161,28 @@ async fn hammer(
         all.merge(task.await??);
     }
     Ok(stats::phase_json(&all, started.elapsed()))
+}
+
+/// `DROP SCHEMA … CASCADE` of a schema [`pg_schema`] made (its name is checked, so nothing
+/// else can be dropped this way).
+async fn pg_drop_schema(base: &str, schema: &str) -> Result<Value> {
+    let ours = schema
+        .strip_prefix("bench_")
+        .is_some_and(|rest| rest.len() == 32 && rest.bytes().all(|b| b.is_ascii_hexdigit()));
+    if !ours {
+        anyhow::bail!("{schema} is not a schema pg-schema made");
+    }
+    sqlx::any::install_default_drivers();
+    let pool = sqlx::any::AnyPoolOptions::new()
+        .max_connections(1)
+        .connect(base)
+        .await
+        .context("cannot connect to PostgreSQL")?;
+    sqlx::query(&format!("DROP SCHEMA {schema} CASCADE"))
+        .execute(&pool)
+        .await?;
+    pool.close().await;
+    Ok(json!({"dropped": schema}))
 }
 
 /// `CREATE SCHEMA bench_<random>` and the base URL with `search_path` pointing at it, as the

@@ -33,10 +33,15 @@ pub async fn fresh_database(db: Db) -> Option<(String, Option<tempfile::TempDir>
         }
         Db::Postgres => {
             let base = std::env::var("ROSTER_TEST_DATABASE_URL").ok()?;
-            let schema = format!("t_{}", uuid::Uuid::new_v4().simple());
+            let now = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .expect("clock")
+                .as_secs();
+            let schema = format!("t_{now}_{}", uuid::Uuid::new_v4().simple());
             let pool = sqlx::PgPool::connect(&base)
                 .await
                 .expect("connect to test PostgreSQL");
+            drop_stale_schemas(&pool, now).await;
             sqlx::query(&format!("CREATE SCHEMA {schema}"))
                 .execute(&pool)
                 .await
@@ -49,6 +54,34 @@ pub async fn fresh_database(db: Db) -> Option<(String, Option<tempfile::TempDir>
             ))
         }
     }
+}
+
+/// Drops, once per test run, the schemas of runs that started over an hour ago: a test
+/// cannot drop its own (it ends without an async drop), and thousands of leftover schemas
+/// slow every later run's PostgreSQL.
+async fn drop_stale_schemas(pool: &sqlx::PgPool, now: u64) {
+    static ONCE: tokio::sync::OnceCell<()> = tokio::sync::OnceCell::const_new();
+    ONCE.get_or_init(|| async {
+        let names: Vec<String> =
+            sqlx::query_scalar("SELECT nspname FROM pg_namespace WHERE nspname LIKE 't\\_%'")
+                .fetch_all(pool)
+                .await
+                .unwrap_or_default();
+        for name in names {
+            // `t_<unix seconds>_<uuid>`; older names (`t_<uuid>`) carry no time and go too.
+            let started = name
+                .strip_prefix("t_")
+                .and_then(|rest| rest.split_once('_'))
+                .and_then(|(secs, _)| secs.parse::<u64>().ok())
+                .unwrap_or(0);
+            if started + 3600 < now {
+                let _ = sqlx::query(&format!("DROP SCHEMA IF EXISTS {name} CASCADE"))
+                    .execute(pool)
+                    .await;
+            }
+        }
+    })
+    .await;
 }
 
 /// An app under test with a signed-out client.
