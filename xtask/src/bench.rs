@@ -33,6 +33,10 @@ pub struct Options {
     /// Skip the console timings in Chromium.
     #[arg(long)]
     no_console: bool,
+    /// Measure nothing: rewrite BENCHMARKS.md and the charts from the last run's
+    /// `target/bench/results.json` (after editing `bench/profile.md`, say).
+    #[arg(long)]
+    report: bool,
 }
 
 /// The sizes of one run.
@@ -91,6 +95,16 @@ pub fn run_bench(options: Options) -> Result<()> {
     let started = Instant::now();
     let plan = Plan::new(options.quick);
     let out_dir = process::target_dir().join("bench");
+    if options.report {
+        let json_path = out_dir.join("results.json");
+        let text = std::fs::read_to_string(&json_path)
+            .with_context(|| format!("no results to report: {}", json_path.display()))?;
+        let results: Value = serde_json::from_str(&text)?;
+        println!("{}", bench_report::table(&results));
+        bench_report::write_docs(process::root(), &results)?;
+        println!("Wrote BENCHMARKS.md and bench/*.svg from {}.", json_path.display());
+        return Ok(());
+    }
     std::fs::create_dir_all(&out_dir)?;
     let mut timings = Timings::default();
     banner("Building Roster and the load generator (release)");
