@@ -163,6 +163,15 @@ async fn hammer(
     Ok(stats::phase_json(&all, started.elapsed()))
 }
 
+async fn connect_pg(base: &str) -> Result<sqlx::AnyPool> {
+    sqlx::any::install_default_drivers();
+    sqlx::any::AnyPoolOptions::new()
+        .max_connections(1)
+        .connect(base)
+        .await
+        .context("cannot connect to PostgreSQL")
+}
+
 /// `DROP SCHEMA … CASCADE` of a schema [`pg_schema`] made (its name is checked, so nothing
 /// else can be dropped this way).
 async fn pg_drop_schema(base: &str, schema: &str) -> Result<Value> {
@@ -172,12 +181,7 @@ async fn pg_drop_schema(base: &str, schema: &str) -> Result<Value> {
     if !ours {
         anyhow::bail!("{schema} is not a schema pg-schema made");
     }
-    sqlx::any::install_default_drivers();
-    let pool = sqlx::any::AnyPoolOptions::new()
-        .max_connections(1)
-        .connect(base)
-        .await
-        .context("cannot connect to PostgreSQL")?;
+    let pool = connect_pg(base).await?;
     sqlx::query(&format!("DROP SCHEMA {schema} CASCADE"))
         .execute(&pool)
         .await?;
@@ -188,12 +192,7 @@ async fn pg_drop_schema(base: &str, schema: &str) -> Result<Value> {
 /// `CREATE SCHEMA bench_<random>` and the base URL with `search_path` pointing at it, as the
 /// server's PostgreSQL tests do.
 async fn pg_schema(base: &str) -> Result<Value> {
-    sqlx::any::install_default_drivers();
-    let pool = sqlx::any::AnyPoolOptions::new()
-        .max_connections(1)
-        .connect(base)
-        .await
-        .context("cannot connect to PostgreSQL")?;
+    let pool = connect_pg(base).await?;
     let schema = format!("bench_{}", uuid::Uuid::new_v4().simple());
     sqlx::query(&format!("CREATE SCHEMA {schema}"))
         .execute(&pool)

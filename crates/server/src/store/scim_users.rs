@@ -227,31 +227,27 @@ fn current_user(
     Ok((current, was_active))
 }
 
-/// What an update of a user writes besides the row: the counters' move and the access
+/// What an update of a user writes: the statement(s), the counters' move and the access
 /// change it records.
 struct UserChange {
     /// +1 reactivated, -1 deactivated, 0 neither (the deactivated counter moves opposite).
     active_delta: i64,
     access_change: Option<&'static str>,
     now: i64,
+    /// Whether the emails and counters are written in the `UPDATE`'s string (see
+    /// [`one_string`]); otherwise the caller writes them.
+    single: bool,
+    email: Option<String>,
+    sql: String,
 }
 
 impl UserChange {
-    fn new(was_active: bool, fields: &UserFields) -> UserChange {
+    fn new(was_active: bool, fields: &UserFields, single: bool) -> UserChange {
         let (active_delta, access_change) = match (was_active, fields.active) {
             (true, false) => (-1, Some("user.deactivated")),
             (false, true) => (1, Some("user.reactivated")),
             _ => (0, None),
         };
-        UserChange {
-            active_delta,
-            access_change,
-            now: now_millis(),
-        }
-    }
-
-    /// The `UPDATE`; with `single`, followed by the emails and counters in the same string.
-    fn sql(&self, fields: &UserFields, single: bool) -> String {
         // The version predicate makes a concurrent writer (PostgreSQL) lose cleanly instead of
         // overwriting. SQLite has one writer, and this transaction read the version: there,
         // the rows of one string are written together and the predicate cannot miss.
@@ -267,33 +263,37 @@ impl UserChange {
                 sql.push_str("; ");
                 sql.push_str(&emails_insert_sql(12, 15, 16, fields.emails.len()));
             }
-            if let Some(count) = count_user_sql(15, self.active_delta, -self.active_delta) {
+            if let Some(count) = count_user_sql(15, active_delta, -active_delta) {
                 sql.push_str("; ");
                 sql.push_str(&count);
             }
         }
-        sql
+        UserChange {
+            active_delta,
+            access_change,
+            now: now_millis(),
+            single,
+            email: primary_email(fields),
+            sql,
+        }
     }
 
-    #[allow(clippy::too_many_arguments)]
-    fn bind<'q>(
-        &self,
-        sql: &'q str,
+    /// The update of the user at `version`, bound.
+    fn query<'q>(
+        &'q self,
         fields: &'q UserFields,
-        email: &'q Option<String>,
         doc: &Value,
         directory_id: &'q str,
         id: &'q str,
         version: i64,
-        single: bool,
     ) -> Query<'q, Any, AnyArguments<'q>> {
-        let query = bind_user_columns(sqlx::query(sql), fields, email, doc)
+        let query = bind_user_columns(sqlx::query(&self.sql), fields, &self.email, doc)
             .bind(self.now)
             .bind(id)
             .bind(version)
             // Access model (issue 5): the email's domain decides managed vs external.
-            .bind(email.as_deref().and_then(email_domain));
-        if single {
+            .bind(self.email.as_deref().and_then(email_domain));
+        if self.single {
             bind_emails(query.bind(directory_id), 0, &fields.emails)
         } else {
             query
@@ -446,22 +446,14 @@ impl Store {
                             Ok(v) => v,
                             Err(e) => return Ok(Some(Err(e))),
                         };
-                        let change = UserChange::new(was_active, &fields);
-                        if change.access_change.is_some() || !one_string(self.backend, &fields) {
+                        if !one_string(self.backend, &fields) {
                             return Ok(None);
                         }
-                        let email = primary_email(&fields);
-                        let sql = change.sql(&fields, true);
-                        let query = change.bind(
-                            &sql,
-                            &fields,
-                            &email,
-                            &doc,
-                            directory_id,
-                            id,
-                            current.version,
-                            true,
-                        );
+                        let change = UserChange::new(was_active, &fields, true);
+                        if change.access_change.is_some() {
+                            return Ok(None);
+                        }
+                        let query = change.query(&fields, &doc, directory_id, id, current.version);
                         tx.execute(query)
                             .map_err(|e| conflict(e, &fields.user_name))?;
                         Ok(Some(Ok(change.updated(id, doc, &current))))
@@ -486,25 +478,13 @@ impl Store {
             Ok(v) => v,
             Err(e) => return Ok(Err(e)),
         };
-        let change = UserChange::new(was_active, &fields);
-        let single = one_string(self.backend, &fields);
-        let email = primary_email(&fields);
-        let sql = change.sql(&fields, single);
-        let query = change.bind(
-            &sql,
-            &fields,
-            &email,
-            &doc,
-            directory_id,
-            id,
-            current.version,
-            single,
-        );
+        let change = UserChange::new(was_active, &fields, one_string(self.backend, &fields));
+        let query = change.query(&fields, &doc, directory_id, id, current.version);
         let updated = query
             .execute(&mut *tx)
             .await
             .map_err(|e| conflict(e, &fields.user_name))?;
-        if !single {
+        if !change.single {
             if updated.rows_affected() == 0 {
                 return Err(WriteError::PreconditionFailed);
             }
