@@ -102,7 +102,10 @@ pub fn run_bench(options: Options) -> Result<()> {
         let results: Value = serde_json::from_str(&text)?;
         println!("{}", bench_report::table(&results));
         bench_report::write_docs(process::root(), &results)?;
-        println!("Wrote BENCHMARKS.md and bench/*.svg from {}.", json_path.display());
+        println!(
+            "Wrote BENCHMARKS.md and bench/*.svg from {}.",
+            json_path.display()
+        );
         return Ok(());
     }
     std::fs::create_dir_all(&out_dir)?;
