@@ -392,6 +392,8 @@ fn scale(
     let mut steps = Vec::new();
     let mut directory: Option<(String, String)> = None;
     let mut groups_loaded = false;
+    // The largest step's loader output, probed again side by side at the end.
+    let mut last_load_json: Option<std::path::PathBuf> = None;
     for &size in plan.scale.iter().filter(|s| **s <= max) {
         // Groups go in at the first step with room for spare users beside the largest group.
         let load_groups = size > largest_group && !groups_loaded;
@@ -424,26 +426,16 @@ fn scale(
         let Some((id, key)) = &directory else {
             bail!("no directory")
         };
-        let load_json = out_dir.join(format!("load-{backend}-{size}.json"));
-        std::fs::write(&load_json, loaded.to_string())?;
-        let base = format!("{}/scim/directory/{id}", server.url);
-        let mut probe = vec![
-            "probe".to_string(),
-            "--base-url".into(),
-            base,
-            "--token".into(),
-            key.clone(),
-            "--load-json".into(),
-            load_json.display().to_string(),
-            "--users".into(),
-            size.to_string(),
-            "--seconds".into(),
-            plan.probe_seconds.to_string(),
-        ];
-        if load_groups {
-            probe.push("--groups".into());
-        }
-        let mut measured = loadgen_owned(&probe)?;
+        let load_json = last_load_json.insert(out_dir.join(format!("load-{backend}-{size}.json")));
+        std::fs::write(&*load_json, loaded.to_string())?;
+        let target = Probed {
+            id,
+            key,
+            load_json,
+            users: size,
+        };
+        let extra: &[&str] = if load_groups { &["--groups"] } else { &[] };
+        let mut measured = target.probe(plan, &server, extra)?;
         measured["load_seconds"] = loaded["users_seconds"].clone();
         measured["load_users_added"] = loaded["users_added"].clone();
         measured["group_load_seconds"] = loaded["groups_seconds"].clone();
@@ -451,9 +443,16 @@ fn scale(
         measured["peak_rss_kb"] = json!(server.hwm());
         steps.push(measured);
     }
-    let side_by_side = match (&directory, steps.first(), steps.last()) {
-        (Some((id, key)), Some(first), Some(last)) if steps.len() > 1 => {
-            side_by_side(plan, &server, &db, (id, key), first, last, out_dir, backend)?
+    let side_by_side = match (&directory, &last_load_json, steps.first(), steps.last()) {
+        (Some((id, key)), Some(load_json), Some(first), Some(last)) if steps.len() > 1 => {
+            let small_users = first["users"].as_u64().unwrap_or(0);
+            let large = Probed {
+                id,
+                key,
+                load_json,
+                users: last["users"].as_u64().unwrap_or(0),
+            };
+            side_by_side(plan, &server, &db, &large, small_users, out_dir, backend)?
         }
         _ => Value::Null,
     };
@@ -467,24 +466,53 @@ fn scale(
     Ok(json!({"backend": backend, "steps": steps, "side_by_side": side_by_side}))
 }
 
-/// Flatness measured in one minute rather than across the run: a second directory of the
-/// smallest size is loaded into the same database, and the two directories' indexed lookups
-/// are probed in turn, three times each. The curve's ratio compares p50s taken minutes
-/// apart, between which a shared machine's speed moves by more than the effect measured.
-#[allow(clippy::too_many_arguments)]
+/// A loaded directory to probe: its id and key, the loader's output and its size.
+struct Probed<'a> {
+    id: &'a str,
+    key: &'a str,
+    load_json: &'a Path,
+    users: u64,
+}
+
+impl Probed<'_> {
+    /// `roster-loadgen probe` against this directory, with `extra` flags.
+    fn probe(&self, plan: &Plan, server: &Server, extra: &[&str]) -> Result<Value> {
+        let mut args = vec![
+            "probe".to_string(),
+            "--base-url".into(),
+            format!("{}/scim/directory/{}", server.url, self.id),
+            "--token".into(),
+            self.key.into(),
+            "--load-json".into(),
+            self.load_json.display().to_string(),
+            "--users".into(),
+            self.users.to_string(),
+            "--seconds".into(),
+            plan.probe_seconds.to_string(),
+        ];
+        args.extend(extra.iter().map(|flag| flag.to_string()));
+        loadgen_owned(&args)
+    }
+}
+
+/// Flatness measured in one minute rather than across the run: a second directory of
+/// `small_users` is loaded into the same database beside `large`, and the two directories'
+/// indexed lookups are probed in turn, three times each. The curve's ratio compares p50s
+/// taken minutes apart, between which a shared machine's speed moves by more than the
+/// effect measured.
 fn side_by_side(
     plan: &Plan,
     server: &Server,
     db: &str,
-    large: (&String, &String),
-    first: &Value,
-    last: &Value,
+    large: &Probed<'_>,
+    small_users: u64,
     out_dir: &Path,
     backend: &str,
 ) -> Result<Value> {
-    let small_users = first["users"].as_u64().unwrap_or(0);
-    let large_users = last["users"].as_u64().unwrap_or(0);
-    println!("loading a second directory of {small_users} users beside the {large_users}");
+    println!(
+        "loading a second directory of {small_users} users beside the {}",
+        large.users
+    );
     let loaded = loadgen_owned(&[
         "load".into(),
         "--database-url".into(),
@@ -494,31 +522,16 @@ fn side_by_side(
     ])?;
     let small_json = out_dir.join(format!("load-{backend}-side-{small_users}.json"));
     std::fs::write(&small_json, loaded.to_string())?;
-    let large_json = out_dir.join(format!("load-{backend}-{large_users}.json"));
-    let small = (
-        str_of(&loaded["directory_id"]).to_string(),
-        str_of(&loaded["api_key"]).to_string(),
-    );
-    let probe = |(id, key): (&String, &String), json: &Path, users: u64| {
-        loadgen_owned(&[
-            "probe".into(),
-            "--base-url".into(),
-            format!("{}/scim/directory/{id}", server.url),
-            "--token".into(),
-            key.clone(),
-            "--load-json".into(),
-            json.display().to_string(),
-            "--users".into(),
-            users.to_string(),
-            "--seconds".into(),
-            plan.probe_seconds.to_string(),
-            "--lookups-only".into(),
-        ])
+    let small = Probed {
+        id: str_of(&loaded["directory_id"]),
+        key: str_of(&loaded["api_key"]),
+        load_json: &small_json,
+        users: small_users,
     };
     let (mut smalls, mut larges) = (Vec::new(), Vec::new());
     for _ in 0..3 {
-        smalls.push(probe((&small.0, &small.1), &small_json, small_users)?);
-        larges.push(probe(large, &large_json, large_users)?);
+        smalls.push(small.probe(plan, server, &["--lookups-only"])?);
+        larges.push(large.probe(plan, server, &["--lookups-only"])?);
     }
     let median = |runs: &[Value], query: &str| {
         let mut p50s: Vec<f64> = runs
@@ -537,7 +550,7 @@ fn side_by_side(
     }
     Ok(json!({
         "small_users": small_users,
-        "large_users": large_users,
+        "large_users": large.users,
         "rounds": 3,
         "queries": queries,
     }))
