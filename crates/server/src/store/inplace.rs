@@ -1,15 +1,18 @@
-//! SQLite point reads on the calling thread.
+//! SQLite on the calling thread: the hot reads and writes, and the checkpointer.
 //!
 //! sqlx runs each SQLite connection on a thread of its own and hands every statement to it
 //! over a channel: two thread switches per statement, which cost an index lookup many times
-//! what the lookup itself does. The reads an IdP makes most (a user by id, a `userName eq`
-//! lookup before each create) are index seeks of a few microseconds, so they run here, on
-//! the caller's thread, through a small pool of `rusqlite` connections to the same file.
+//! what the lookup itself does. The requests an IdP makes most (a user by id, a `userName
+//! eq` lookup before each create, the create itself) are a few index seeks and writes, so
+//! they run here, on the caller's thread, through `rusqlite` connections to the same file:
+//! a small stack of readers, and one writer whose transactions take turns with sqlx's
+//! writer ([`InPlace::write`]).
 //!
-//! Only bounded reads may come here: a statement blocks the async worker that runs it.
-//! Scans (`co` searches, deep pages, big groups' members) stay on sqlx's threads. Rows come
-//! back as sqlx [`AnyRow`]s typed as sqlx's SQLite driver types them (by the value's storage
-//! class), so the callers' row mapping is the one the sqlx path uses.
+//! Only bounded work may come here: a statement blocks the async worker that runs it.
+//! Scans (`co` searches, deep pages, big groups' members) stay on sqlx's threads. Queries
+//! are built with sqlx's binders, and rows come back as sqlx [`AnyRow`]s typed as sqlx's
+//! SQLite driver types them (by the value's storage class), so the callers' SQL and row
+//! mapping are the ones the sqlx path uses.
 use std::{path::PathBuf, sync::Arc, sync::Mutex};
 
 use rusqlite::{types::ValueRef, Connection, OpenFlags, Statement};
@@ -438,6 +441,14 @@ mod tests {
             .unwrap()
     }
 
+    fn ids(db: &InPlace) -> Vec<String> {
+        db.fetch_all(sqlx::query("SELECT id FROM t ORDER BY id"))
+            .unwrap()
+            .iter()
+            .map(|r| r.try_get("id").unwrap())
+            .collect()
+    }
+
     fn count(db: &InPlace) -> i64 {
         db.fetch_all(sqlx::query("SELECT COUNT(*) FROM t")).unwrap()[0]
             .try_get(0)
@@ -470,13 +481,7 @@ mod tests {
         .await
         .unwrap();
         assert_eq!(count(&db), 2, "one in, one out");
-        let ids: Vec<String> = db
-            .fetch_all(sqlx::query("SELECT id FROM t ORDER BY id"))
-            .unwrap()
-            .iter()
-            .map(|r| r.try_get("id").unwrap())
-            .collect();
-        assert_eq!(ids, ["b", "c"]);
+        assert_eq!(ids(&db), ["b", "c"]);
     }
 
     #[tokio::test]
@@ -558,13 +563,7 @@ mod tests {
         })
         .await
         .unwrap();
-        let ids: Vec<String> = db
-            .fetch_all(sqlx::query("SELECT id FROM t ORDER BY id"))
-            .unwrap()
-            .iter()
-            .map(|r| r.try_get("id").unwrap())
-            .collect();
-        assert_eq!(ids, ["a", "b", "q", "s"]);
+        assert_eq!(ids(&db), ["a", "b", "q", "s"]);
     }
 
     #[tokio::test]
