@@ -91,46 +91,47 @@ impl Projection {
         }
     }
 
-    /// Projects a full output resource (normalised JSON plus `id`, `meta`, `members`…).
-    pub fn apply(&self, resource: &Value) -> Value {
+    /// Projects a full output resource (normalised JSON plus `id`, `meta`, `members`…). It
+    /// takes the resource by value: kept attributes move, nothing is copied.
+    pub fn apply(&self, resource: Value) -> Value {
         let Value::Object(obj) = resource else {
-            return resource.clone();
+            return resource;
         };
         let core = self.kind.schema();
         let mut out = Map::new();
         for (key, value) in obj {
             if key == "schemas" {
-                out.insert(key.clone(), value.clone());
+                out.insert(key, value);
                 continue;
             }
-            if let Some(ext) = self.kind.extension(key) {
+            if let Some(ext) = self.kind.extension(&key) {
                 let Value::Object(inner) = value else {
                     continue;
                 };
                 let mut kept = Map::new();
                 for (k, v) in inner {
-                    if let Some(attr) = ext.attribute(k) {
+                    if let Some(attr) = ext.attribute(&k) {
                         if let Some(v) = self.project(ext, attr, v) {
-                            kept.insert(k.clone(), v);
+                            kept.insert(k, v);
                         }
                     }
                 }
                 if !kept.is_empty() {
-                    out.insert(key.clone(), Value::Object(kept));
+                    out.insert(key, Value::Object(kept));
                 }
                 continue;
             }
-            let attr = core.attribute(key).or_else(|| common_attribute(key));
+            let attr = core.attribute(&key).or_else(|| common_attribute(&key));
             match attr {
                 Some(attr) => {
                     if let Some(v) = self.project(core, attr, value) {
-                        out.insert(key.clone(), v);
+                        out.insert(key, v);
                     }
                 }
                 // Keys outside the schema are not Roster's to return by name.
                 None => {
                     if self.mode == Mode::Default || matches!(self.mode, Mode::Exclude(_)) {
-                        out.insert(key.clone(), value.clone());
+                        out.insert(key, value);
                     }
                 }
             }
@@ -142,7 +143,7 @@ impl Projection {
         &self,
         schema: &'static Schema,
         attr: &'static Attribute,
-        value: &Value,
+        value: Value,
     ) -> Option<Value> {
         let keep_sub = |sub: &Attribute, named: bool| match sub.returned {
             Returned::Never => false,
@@ -216,25 +217,23 @@ fn named(
 }
 
 /// Keeps the sub-attributes of a complex value (or of each element) that pass `keep`.
-fn filter_subs(attr: &Attribute, value: &Value, keep: impl Fn(&Attribute) -> bool + Copy) -> Value {
+fn filter_subs(attr: &Attribute, value: Value, keep: impl Fn(&Attribute) -> bool + Copy) -> Value {
     if attr.sub_attributes.is_empty() {
-        return value.clone();
+        return value;
     }
     match value {
-        Value::Object(obj) => Value::Object(
-            obj.iter()
-                .filter(|(k, _)| attr.sub_attribute(k).is_none_or(keep))
-                .map(|(k, v)| (k.clone(), v.clone()))
-                .collect(),
-        ),
+        Value::Object(mut obj) => {
+            obj.retain(|k, _| attr.sub_attribute(k).is_none_or(keep));
+            Value::Object(obj)
+        }
         Value::Array(items) => Value::Array(
             items
-                .iter()
+                .into_iter()
                 .map(|v| filter_subs(attr, v, keep))
                 .filter(|v| !matches!(v, Value::Object(o) if o.is_empty()))
                 .collect(),
         ),
-        other => other.clone(),
+        other => other,
     }
 }
 
@@ -268,7 +267,7 @@ mod tests {
     fn project(attrs: Option<&str>, excluded: Option<&str>) -> Value {
         Projection::parse(ResourceKind::User, attrs, excluded)
             .unwrap()
-            .apply(&user())
+            .apply(user())
     }
 
     #[test]
@@ -334,7 +333,7 @@ mod tests {
         assert!(p.wants("id"));
         let g = json!({"schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"], "id": "g", "displayName": "x", "members": [{"value": "u"}]});
         assert_eq!(
-            p.apply(&g),
+            p.apply(g.clone()),
             json!({"schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"], "id": "g", "displayName": "x"})
         );
         let p = Projection::parse(ResourceKind::Group, Some("displayName"), None).unwrap();
@@ -347,14 +346,14 @@ mod tests {
     fn member_display_only_when_asked_for() {
         let g = json!({"id": "g", "displayName": "x",
             "members": [{"value": "u", "display": "U", "type": "User"}]});
-        let default = Projection::default_for(ResourceKind::Group).apply(&g);
+        let default = Projection::default_for(ResourceKind::Group).apply(g.clone());
         assert_eq!(default["members"], json!([{"value": "u", "type": "User"}]));
         let p = Projection::parse(ResourceKind::Group, Some("members"), None).unwrap();
         assert_eq!(
-            p.apply(&g)["members"],
+            p.apply(g.clone())["members"],
             json!([{"value": "u", "type": "User"}])
         );
         let p = Projection::parse(ResourceKind::Group, Some("members.display"), None).unwrap();
-        assert_eq!(p.apply(&g)["members"], json!([{"display": "U"}]));
+        assert_eq!(p.apply(g.clone())["members"], json!([{"display": "U"}]));
     }
 }

@@ -18,10 +18,12 @@ pub fn random_token(bytes: usize) -> String {
 /// Hex SHA-256 of a high-entropy token: how session tokens are found at rest. (Passwords,
 /// which have little entropy, use argon2 instead.)
 pub fn hash_token(token: &str) -> String {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
     let digest = Sha256::digest(token.as_bytes());
     let mut out = String::with_capacity(64);
     for b in digest {
-        out.push_str(&format!("{b:02x}"));
+        out.push(HEX[usize::from(b >> 4)] as char);
+        out.push(HEX[usize::from(b & 0xf)] as char);
     }
     out
 }

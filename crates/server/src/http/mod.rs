@@ -65,9 +65,12 @@ pub fn app(state: AppState) -> Router {
         None => router.fallback(not_found::not_found),
     };
 
-    let cors = cors_layer(&state_cors);
+    // Without configured origins there is no CORS layer at all: browsers keep the
+    // same-origin rule, and responses carry no `Vary` for headers nothing varies on.
+    if let Some(cors) = cors_layer(&state_cors) {
+        router = router.layer(cors);
+    }
     router
-        .layer(cors)
         .layer(
             TraceLayer::new_for_http().make_span_with(|req: &Request| {
                 let id = req
@@ -89,7 +92,7 @@ pub fn app(state: AppState) -> Router {
 /// CORS for a console served from another origin (static hosting): only the configured
 /// origins, with credentials (the session cookie) and the CSRF header. Without configured
 /// origins no CORS headers are sent and browsers keep the same-origin rule.
-fn cors_layer(origins: &[String]) -> CorsLayer {
+fn cors_layer(origins: &[String]) -> Option<CorsLayer> {
     let allowed: Vec<HeaderValue> = origins
         .iter()
         .map(|o| o.trim().trim_end_matches('/'))
@@ -97,9 +100,9 @@ fn cors_layer(origins: &[String]) -> CorsLayer {
         .filter_map(|o| HeaderValue::from_str(o).ok())
         .collect();
     if allowed.is_empty() {
-        return CorsLayer::new();
+        return None;
     }
-    CorsLayer::new()
+    let cors = CorsLayer::new()
         .allow_origin(AllowOrigin::list(allowed))
         .allow_credentials(true)
         .allow_methods([
@@ -114,5 +117,6 @@ fn cors_layer(origins: &[String]) -> CorsLayer {
             HeaderName::from_static("x-csrf-token"),
         ])
         .expose_headers([header::LOCATION, header::RETRY_AFTER])
-        .max_age(Duration::from_secs(3600))
+        .max_age(Duration::from_secs(3600));
+    Some(cors)
 }

@@ -274,7 +274,7 @@ async fn search_kind(
     )?;
     // Residual filters are decided on the full resource, as the core defines them.
     let keep = |r: &StoredResource| {
-        filter.is_none_or(|f| f.matches(&super::render::resource(dir, kind, r, None)))
+        filter.is_none_or(|f| f.matches(&super::render::resource(dir, kind, r.clone(), None)))
     };
     let (total, rows) = match kind {
         ResourceKind::User => state.store.list_users(&dir.id, &query, keep).await?,
@@ -287,14 +287,14 @@ async fn search_kind(
     if projection.wants("groups") && !rows.is_empty() {
         let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
         let memberships = state.store.groups_of_users(&ids).await?;
-        for r in &rows {
+        for r in rows {
             let groups: Vec<Value> = memberships
                 .iter()
                 .filter(|(uid, _, _)| *uid == r.id)
                 .map(|(_, gid, name)| super::render::reference(dir, ResourceKind::Group, gid, name))
                 .collect();
             let extra = (!groups.is_empty()).then_some(("groups", Value::Array(groups)));
-            resources.push(projection.apply(&super::render::resource(dir, kind, r, extra)));
+            resources.push(projection.apply(super::render::resource(dir, kind, r, extra)));
         }
     } else {
         for r in &rows {

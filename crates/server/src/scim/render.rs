@@ -78,12 +78,11 @@ pub fn location(dir: &ScimDirectory, kind: ResourceKind, id: &str) -> String {
 pub fn resource(
     dir: &ScimDirectory,
     kind: ResourceKind,
-    r: &StoredResource,
+    r: StoredResource,
     extra: Option<(&str, Value)>,
 ) -> Value {
-    let mut doc = r.doc.clone();
+    let mut doc = r.doc;
     if let Value::Object(obj) = &mut doc {
-        obj.insert("id".into(), Value::String(r.id.clone()));
         obj.insert(
             "meta".into(),
             json!({
@@ -97,6 +96,7 @@ pub fn resource(
         if let Some((name, value)) = extra {
             obj.insert(name.into(), value);
         }
+        obj.insert("id".into(), Value::String(r.id));
     }
     doc
 }

@@ -50,10 +50,10 @@ async fn write_group(
     out: &mut Vec<u8>,
 ) -> ScimApiResult<bool> {
     let sample = render::reference(dir, ResourceKind::User, "", "");
-    let head = projection.apply(&render::resource(
+    let head = projection.apply(render::resource(
         dir,
         ResourceKind::Group,
-        r,
+        r.clone(),
         Some(("members", Value::Array(vec![sample]))),
     ));
     let Value::Object(head) = head else {

@@ -46,7 +46,7 @@ impl From<Value> for Body {
 impl From<Body> for axum::body::Body {
     fn from(body: Body) -> axum::body::Body {
         match body {
-            Body::Json(v) => v.to_string().into(),
+            Body::Json(v) => serde_json::to_vec(&v).unwrap_or_default().into(),
             Body::Serialized(bytes) => bytes.into(),
         }
     }
@@ -125,7 +125,7 @@ pub async fn render(
                 .into_iter()
                 .map(|(_, gid, name)| (gid, name))
                 .collect();
-            return Ok(render_user(dir, r, &groups, projection));
+            return Ok(render_user(dir, r.clone(), &groups, projection));
         }
         ResourceKind::Group if projection.wants("members") && r.member_count > 0 => {
             let mut members = Vec::with_capacity(r.member_count.max(0) as usize);
@@ -141,7 +141,7 @@ pub async fn render(
         }
         _ => None,
     };
-    Ok(projection.apply(&render::resource(dir, kind, r, extra)))
+    Ok(projection.apply(render::resource(dir, kind, r.clone(), extra)))
 }
 
 /// Like [`render`], as a response body. A group whose members are returned is written
@@ -162,7 +162,7 @@ pub async fn render_body(
 /// A user with the groups already read (see [`crate::store::Store::get_user_with_groups`]).
 fn render_user(
     dir: &ScimDirectory,
-    r: &StoredResource,
+    r: StoredResource,
     groups: &[(String, String)],
     projection: &Projection,
 ) -> Value {
@@ -171,7 +171,7 @@ fn render_user(
         .map(|(gid, name)| render::reference(dir, ResourceKind::Group, gid, name))
         .collect();
     let extra = (!list.is_empty()).then_some(("groups", Value::Array(list)));
-    projection.apply(&render::resource(dir, ResourceKind::User, r, extra))
+    projection.apply(render::resource(dir, ResourceKind::User, r, extra))
 }
 
 fn user_fields(doc: &Value) -> ScimApiResult<UserFields> {
@@ -206,22 +206,24 @@ pub async fn create(
                 .await?
         }
     };
+    let headers = render::resource_headers(dir, kind, &stored);
+    let note = SyncNote {
+        operation: op_name(kind, "createUser", "createGroup"),
+        resource_type: Some(kind.name()),
+        resource_id: Some(stored.id.clone()),
+        resource_label: label(kind, &stored.doc),
+        changed: top_level_keys(&stored.doc),
+        ignored: parsed.ignored,
+    };
     let body = match kind {
         // A user just created is in no group yet: no need to ask.
-        ResourceKind::User => render_user(dir, &stored, &[], projection).into(),
+        ResourceKind::User => render_user(dir, stored, &[], projection).into(),
         ResourceKind::Group => render_body(state, dir, kind, &stored, projection).await?,
     };
     Ok(Outcome {
         status: StatusCode::CREATED,
-        headers: render::resource_headers(dir, kind, &stored),
-        note: SyncNote {
-            operation: op_name(kind, "createUser", "createGroup"),
-            resource_type: Some(kind.name()),
-            resource_id: Some(stored.id.clone()),
-            resource_label: label(kind, &stored.doc),
-            changed: top_level_keys(&stored.doc),
-            ignored: parsed.ignored,
-        },
+        headers,
+        note,
         body: Some(body),
     })
 }
@@ -290,7 +292,7 @@ pub async fn get(
         });
     }
     let body = match &groups {
-        Some(groups) => render_user(dir, &stored, groups, projection).into(),
+        Some(groups) => render_user(dir, stored, groups, projection).into(),
         None => render_body(state, dir, kind, &stored, projection).await?,
     };
     Ok(Outcome {
