@@ -151,7 +151,7 @@ async fn hammer(
                 if Instant::now() >= deadline {
                     break;
                 }
-                scim.send(&mut rec, "get", Method::GET, &path, None).await?;
+                scim.get_unparsed(&mut rec, "get", &path).await?;
             }
             Ok::<_, anyhow::Error>(rec)
         }));

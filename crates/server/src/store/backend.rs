@@ -124,7 +124,7 @@ async fn sqlite_pool(url: &str, max: u32) -> anyhow::Result<AnyPool> {
             Box::pin(async move {
                 // WAL lets readers run beside the single writer; NORMAL syncs at checkpoints,
                 // so a process crash loses nothing and a power loss at most the last commits.
-                // Checkpoints run every second in the background (`InPlace::start_checkpoints`);
+                // Checkpoints run every 100 ms in the background (`InPlace::start_checkpoints`);
                 // a writer checkpoints itself only if the WAL reaches 10,000 pages (40 MB).
                 conn.execute(
                     "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \

@@ -13,11 +13,17 @@
 //! are built with sqlx's binders, and rows come back as sqlx [`AnyRow`]s typed as sqlx's
 //! SQLite driver types them (by the value's storage class), so the callers' SQL and row
 //! mapping are the ones the sqlx path uses.
-use std::{path::PathBuf, sync::Arc, sync::Mutex};
+use std::{
+    path::PathBuf,
+    sync::atomic::{AtomicUsize, Ordering},
+    sync::{Arc, Mutex},
+    time::{Duration, Instant},
+};
 
 use rusqlite::{types::ValueRef, Connection, OpenFlags, Statement};
 use sqlx::{
     any::{AnyArguments, AnyRow},
+    pool::PoolConnection,
     query::Query,
     Any, AnyPool, Execute,
 };
@@ -39,12 +45,28 @@ pub struct InPlace {
     path: PathBuf,
     idle: Mutex<Vec<Connection>>,
     writer: Mutex<Option<Connection>>,
+    /// Writers in place take turns here, and the first of a run of them takes the sqlx
+    /// write pool's connection for all of them ([`InPlace::write`]).
+    baton: tokio::sync::Mutex<Option<Baton>>,
+    /// Writers waiting for `baton`.
+    waiting: AtomicUsize,
 }
+
+/// The sqlx write pool's connection, held for a run of writers in place.
+struct Baton {
+    _gate: PoolConnection<Any>,
+    since: Instant,
+}
+
+/// Longest a run of writers in place keeps the pool's connection from sqlx's writers.
+const BATON_HOLD: Duration = Duration::from_millis(10);
 
 /// Most idle readers kept; more are opened under load and closed when returned.
 const MAX_IDLE: usize = 8;
-/// How often committed writes reach the disk (see [`InPlace::start_checkpoints`]).
-pub const CHECKPOINT_EVERY: std::time::Duration = std::time::Duration::from_secs(1);
+/// How often committed writes reach the disk (see [`InPlace::start_checkpoints`]). Often
+/// enough that a burst of writes rarely grows the WAL to the writers' own checkpoint, which
+/// would stall them for its fsyncs; a checkpoint with nothing to copy syncs nothing.
+pub const CHECKPOINT_EVERY: Duration = Duration::from_millis(100);
 
 impl InPlace {
     pub fn new(path: PathBuf) -> InPlace {
@@ -52,6 +74,8 @@ impl InPlace {
             path,
             idle: Mutex::new(Vec::new()),
             writer: Mutex::new(None),
+            baton: tokio::sync::Mutex::new(None),
+            waiting: AtomicUsize::new(0),
         }
     }
 
@@ -77,18 +101,24 @@ impl InPlace {
     /// WAL frames into the database file and syncs both (`wal_checkpoint(PASSIVE)`, which
     /// waits for no reader or writer). With `synchronous=NORMAL` a commit is synced at the
     /// next checkpoint, so this bounds what a power loss can take to about that long, at any
-    /// write rate; and no request pays for a checkpoint's fsyncs. The writers' own
-    /// auto-checkpoint stays as a backstop at a size this never reaches in normal use. The
-    /// thread ends when the store is dropped.
+    /// write rate, and requests rarely pay for a checkpoint's fsyncs. The writers' own
+    /// auto-checkpoint stays as a backstop for a WAL of 10,000 pages, which only a long
+    /// burst of writes reaches (the WAL starts over only when a writer finds it fully
+    /// checkpointed). The thread also hands back a stale baton ([`InPlace::write`]), and
+    /// ends when the store is dropped.
     pub fn start_checkpoints(self: &Arc<Self>) {
         let this = Arc::downgrade(self);
+        // Handing a pool connection back spawns a task: it needs the runtime.
+        let runtime = tokio::runtime::Handle::try_current().ok();
         let spawned = std::thread::Builder::new()
             .name("sqlite-checkpoint".into())
             .spawn(move || {
+                let _runtime = runtime.as_ref().map(tokio::runtime::Handle::enter);
                 let mut conn = None;
                 loop {
                     std::thread::sleep(CHECKPOINT_EVERY);
                     let Some(this) = this.upgrade() else { return };
+                    this.release_stale_baton();
                     if conn.is_none() {
                         conn = this.open(false).ok();
                     }
@@ -123,6 +153,11 @@ impl InPlace {
     /// fails) on the calling thread. `gate` is the store's write pool: holding its only
     /// connection keeps every sqlx writer out meanwhile, so the two never wait on SQLite's
     /// lock (whose busy handler sleeps). For short writes only: the thread is blocked.
+    ///
+    /// Writers in place queue for a baton, and a run of them shares one hold of the pool's
+    /// connection: sqlx pings a connection each time it goes back to the pool, two thread
+    /// switches the next writer would wait for. The hold ends when no writer in place
+    /// waits, or after [`BATON_HOLD`] so sqlx's writers get their turn.
     pub async fn write<R, E>(
         &self,
         gate: &AnyPool,
@@ -131,7 +166,48 @@ impl InPlace {
     where
         E: From<sqlx::Error>,
     {
-        let _gate = gate.acquire().await?;
+        let waiting = Waiting::new(&self.waiting);
+        let mut baton = self.baton.lock().await;
+        drop(waiting);
+        if baton.is_none() {
+            *baton = Some(Baton {
+                _gate: gate.acquire().await?,
+                since: Instant::now(),
+            });
+        }
+        let unwinding = HandBackOnPanic(&mut baton);
+        let result = self.transaction(f);
+        drop(unwinding);
+        if self.waiting.load(Ordering::SeqCst) == 0
+            || baton
+                .as_ref()
+                .is_some_and(|b| b.since.elapsed() >= BATON_HOLD)
+        {
+            *baton = None;
+        }
+        result
+    }
+
+    /// Hands the pool's connection back when a run of writers in place left it held with
+    /// no one to use it: the last writer saw a waiter that was then cancelled.
+    fn release_stale_baton(&self) {
+        if self.waiting.load(Ordering::SeqCst) != 0 {
+            return;
+        }
+        if let Ok(mut baton) = self.baton.try_lock() {
+            if baton
+                .as_ref()
+                .is_some_and(|b| b.since.elapsed() >= BATON_HOLD)
+            {
+                *baton = None;
+            }
+        }
+    }
+
+    fn transaction<R, E>(&self, f: impl FnOnce(&WriteTx<'_>) -> Result<R, E>) -> Result<R, E>
+    where
+        E: From<sqlx::Error>,
+    {
         let mut slot = self.writer.lock().unwrap_or_else(|e| e.into_inner());
         let conn = match &mut *slot {
             Some(conn) => conn,
@@ -156,6 +232,33 @@ impl InPlace {
             return Err(driver_error(err).into());
         }
         result
+    }
+}
+
+/// Hands the pool's connection back if `f` panics: sqlx's writers must not wait for it.
+struct HandBackOnPanic<'a, 'b>(&'a mut tokio::sync::MutexGuard<'b, Option<Baton>>);
+
+impl Drop for HandBackOnPanic<'_, '_> {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            **self.0 = None;
+        }
+    }
+}
+
+/// Counts a writer waiting for the baton while it lives, cancelled or not.
+struct Waiting<'a>(&'a AtomicUsize);
+
+impl<'a> Waiting<'a> {
+    fn new(count: &'a AtomicUsize) -> Self {
+        count.fetch_add(1, Ordering::SeqCst);
+        Waiting(count)
+    }
+}
+
+impl Drop for Waiting<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
     }
 }
 
@@ -537,6 +640,43 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn the_write_pool_is_free_after_writes_in_place() {
+        let (dir, db) = database();
+        let gate = gate(&dir).await;
+        for id in ["x", "y"] {
+            db.write(&gate, |tx| {
+                tx.execute(sqlx::query("INSERT INTO t (id) VALUES ($1)").bind(id))
+            })
+            .await
+            .unwrap();
+        }
+        // No writer in place waits: the pool's connection went back with the last one.
+        let conn = tokio::time::timeout(std::time::Duration::from_secs(1), gate.acquire()).await;
+        assert!(conn.is_ok_and(|c| c.is_ok()));
+    }
+
+    #[tokio::test]
+    async fn a_baton_left_with_no_writer_goes_back_to_the_pool() {
+        let (dir, db) = database();
+        let gate = gate(&dir).await;
+        let db = Arc::new(db);
+        // What a waiter cancelled after the last writer saw it leaves: the pool's connection
+        // held, no one queued.
+        *db.baton.lock().await = Some(Baton {
+            _gate: gate.acquire().await.unwrap(),
+            since: Instant::now(),
+        });
+        db.start_checkpoints();
+        let started = Instant::now();
+        sqlx::query("INSERT INTO t (id) VALUES ('s')")
+            .execute(&gate)
+            .await
+            .unwrap();
+        assert!(started.elapsed() < BATON_HOLD + 5 * CHECKPOINT_EVERY);
+        assert!(db.baton.lock().await.is_none());
+    }
+
+    #[tokio::test]
     async fn a_panicking_write_leaves_nothing_behind() {
         let (dir, db) = database();
         let gate = gate(&dir).await;
@@ -571,7 +711,6 @@ mod tests {
         let (dir, db) = database();
         let gate = gate(&dir).await;
         let db = Arc::new(db);
-        db.start_checkpoints();
         db.write(&gate, |tx| {
             tx.execute(sqlx::query("INSERT INTO t (id) VALUES ($1)").bind("late"))
         })
@@ -591,6 +730,7 @@ mod tests {
             matches!(n, Ok(1))
         };
         assert!(!in_file(), "not before a checkpoint");
+        db.start_checkpoints();
         let deadline = std::time::Instant::now() + 5 * CHECKPOINT_EVERY;
         while !in_file() {
             assert!(std::time::Instant::now() < deadline, "not checkpointed");
