@@ -285,8 +285,10 @@ async fn steady(
                         {"op": "replace", "path": "name.givenName", "value": format!("Renamed{i}")}]});
                     scim.send(&mut rec, "patch_user", Method::PATCH, &format!("/Users/{}", ids[u]), Some(&patch)).await?;
                 } else {
-                    // Remove one member and add it back: the group's size stays put.
-                    let g = &gids[rng.below(gids.len() as u64) as usize];
+                    // Remove one member from its group and add it back: the group's size and
+                    // the user's groups stay put (user u is in group u mod G, see 1b). A random
+                    // group would add the user to ever more groups as the mix runs.
+                    let g = &gids[u % gids.len()];
                     let user = &ids[u];
                     let patch = json!({"schemas": [PATCH_SCHEMA], "Operations": [
                         {"op": "remove", "path": format!("members[value eq \"{user}\"]")},

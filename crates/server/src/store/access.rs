@@ -5,7 +5,7 @@
 //!
 //! Every question is a join over indexed rows: `access_grants (site_product_id, group_id)`,
 //! `access_grants_group (group_id, ...)`, `group_members (group_id, user_id)` and
-//! `group_members_user (user_id)`. Nothing loops over users in Rust.
+//! `group_members_user (user_id, group_id)`. Nothing loops over users in Rust.
 use roster_api_types::{
     access::{AccessGroup, AccessRole, ProductUser, UserRef},
     directory::Page,

@@ -398,9 +398,11 @@ fn rows(mut stmt: rusqlite::CachedStatement<'_>) -> rusqlite::Result<Vec<AnyRow>
                 ValueRef::Null => AnyValueKind::Null(AnyTypeInfoKind::Null),
                 ValueRef::Integer(v) => AnyValueKind::BigInt(v),
                 ValueRef::Real(v) => AnyValueKind::Double(v),
-                ValueRef::Text(t) => {
-                    AnyValueKind::Text(String::from_utf8_lossy(t).into_owned().into())
-                }
+                // SQLite text is UTF-8 unless written as bytes; validating is the fast path.
+                ValueRef::Text(t) => AnyValueKind::Text(match std::str::from_utf8(t) {
+                    Ok(text) => text.to_owned().into(),
+                    Err(_) => String::from_utf8_lossy(t).into_owned().into(),
+                }),
                 ValueRef::Blob(b) => AnyValueKind::Blob(b.to_vec().into()),
             };
             values.push(AnyValue { kind });

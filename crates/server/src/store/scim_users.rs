@@ -398,7 +398,7 @@ impl Store {
             "SELECT {COLUMNS}, g.id AS group_id, g.display_name AS group_name FROM users u \
              LEFT JOIN group_members gm ON gm.user_id = u.id \
              LEFT JOIN groups g ON g.id = gm.group_id \
-             WHERE u.directory_id = $1 AND u.id = $2 ORDER BY g.id"
+             WHERE u.directory_id = $1 AND u.id = $2"
         );
         let rows = self
             .fetch_seek(sqlx::query(&sql).bind(directory_id).bind(id))
@@ -415,6 +415,8 @@ impl Store {
                 groups.push((group_id, name));
             }
         }
+        // Sorted here: an `ORDER BY` costs SQLite a temporary b-tree, a third of the query.
+        groups.sort_unstable();
         Ok(Some((user, groups)))
     }
 
@@ -575,7 +577,8 @@ impl Store {
         .await
     }
 
-    /// The groups of each user in `user_ids` (for the read-only `groups` attribute).
+    /// The groups of each user in `user_ids` (for the read-only `groups` attribute), in
+    /// group id order. A chunk is one index seek per user: in place on SQLite.
     pub async fn groups_of_users(
         &self,
         user_ids: &[String],
@@ -585,17 +588,18 @@ impl Store {
             let params: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
             let sql = format!(
                 "SELECT gm.user_id, g.id, g.display_name FROM group_members gm \
-                 JOIN groups g ON g.id = gm.group_id WHERE gm.user_id IN ({}) ORDER BY g.id",
+                 JOIN groups g ON g.id = gm.group_id WHERE gm.user_id IN ({})",
                 params.join(", ")
             );
             let mut query = sqlx::query(&sql);
             for id in chunk {
                 query = query.bind(id.as_str());
             }
-            for row in query.fetch_all(&self.read).await? {
+            for row in self.fetch_seek(query).await? {
                 out.push((row.try_get(0)?, row.try_get(1)?, row.try_get(2)?));
             }
         }
+        out.sort_unstable_by(|a: &(String, String, String), b| a.1.cmp(&b.1));
         Ok(out)
     }
 }
