@@ -604,6 +604,9 @@ impl Store {
     }
 }
 
+/// The furthest end (`startIndex - 1 + count`) of a page read in place.
+const IN_PLACE_PAGE_END: u64 = 10_000;
+
 /// Runs a list query over `table` (aliased `alias`) in a directory: a count and a page, or,
 /// for residual filters, one pass that counts and keeps the page. An index seek (an IdP's
 /// `userName eq` lookup) runs in place on SQLite; anything else on `pool`, streamed.
@@ -624,9 +627,18 @@ pub(super) async fn list(
         Some(f) => (f.sql.as_str(), &f.binds, f.residual),
         None => ("1 = 1", &empty, false),
     };
-    let inplace = inplace.filter(|_| q.filter.as_ref().is_some_and(|f| f.seek));
-    let order = order_clause(q, &format!("{alias}.id"));
     let offset = q.start_index.saturating_sub(1);
+    // A page in id order and without a filter walks the `(directory_id, id)` index for
+    // `offset + count` entries: bounded when that is, so it may run in place too (an IdP's
+    // import walks /Users that way). Its count visits the whole directory: never in place.
+    let page_inplace = inplace.filter(|_| {
+        q.filter.is_none()
+            && q.order_by.is_none()
+            && offset.saturating_add(q.count) <= IN_PLACE_PAGE_END
+    });
+    let inplace = inplace.filter(|_| q.filter.as_ref().is_some_and(|f| f.seek));
+    let page_inplace = inplace.or(page_inplace);
+    let order = order_clause(q, &format!("{alias}.id"));
     let where_ = format!("{alias}.directory_id = $1 AND {cond}");
     if residual {
         let sql = format!("SELECT {columns} FROM {table} WHERE {where_} {order}");
@@ -670,7 +682,7 @@ pub(super) async fn list(
     let query = bind_all(sqlx::query(&sql).bind(directory_id), binds)
         .bind(q.count as i64)
         .bind(offset as i64);
-    let rows = fetch_all(pool, inplace, query).await?;
+    let rows = fetch_all(pool, page_inplace, query).await?;
     let page = rows.iter().map(from_row).collect::<Result<Vec<_>, _>>()?;
     // A page that is not full and starts inside the results ends them: the total is known
     // without counting. An IdP's lookup before each create (`userName eq`, 0 or 1 results)
