@@ -206,23 +206,52 @@ impl Store {
     ) -> Result<StoredResource, WriteError> {
         let id = new_id();
         let now = now_millis();
+        let (name_lower, text) = (fields.display_name.to_lowercase(), doc.to_string());
+        let insert = || {
+            sqlx::query(
+                "INSERT INTO groups (id, org_id, directory_id, display_name, display_name_lower, \
+                 external_id, doc, version, member_count, created_at, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, 1, 0, $8, $8)",
+            )
+            .bind(id.as_str())
+            .bind(org_id)
+            .bind(directory_id)
+            .bind(fields.display_name.as_str())
+            .bind(name_lower.as_str())
+            .bind(fields.external_id.as_deref())
+            .bind(text.as_str())
+            .bind(now)
+        };
+        let count_it = || {
+            sqlx::query("UPDATE directories SET group_count = group_count + 1 WHERE id = $1")
+                .bind(directory_id)
+        };
+        let created = |member_count| StoredResource {
+            id: id.clone(),
+            doc: doc.clone(),
+            version: 1,
+            created_at: now,
+            updated_at: now,
+            member_count,
+        };
+        // A group created empty (Okta and Entra create, then PATCH members) is two rows
+        // written: in place on SQLite.
+        if let (Some(inplace), true) = (self.inplace.as_deref(), members.is_empty()) {
+            inplace
+                .write(&self.write, |tx| -> Result<(), WriteError> {
+                    tx.execute(insert())
+                        .map_err(|e| conflict(e, &fields.display_name))?;
+                    tx.execute(count_it())?;
+                    Ok(())
+                })
+                .await?;
+            return Ok(created(0));
+        }
         let mut tx = self.write.begin().await?;
-        sqlx::query(
-            "INSERT INTO groups (id, org_id, directory_id, display_name, display_name_lower, \
-             external_id, doc, version, member_count, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, 1, 0, $8, $8)",
-        )
-        .bind(&id)
-        .bind(org_id)
-        .bind(directory_id)
-        .bind(&fields.display_name)
-        .bind(fields.display_name.to_lowercase())
-        .bind(&fields.external_id)
-        .bind(doc.to_string())
-        .bind(now)
-        .execute(&mut *tx)
-        .await
-        .map_err(|e| conflict(e, &fields.display_name))?;
+        insert()
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| conflict(e, &fields.display_name))?;
         check_members(&mut tx, directory_id, members).await?;
         let count = add_members(&mut tx, &id, members).await?;
         sqlx::query("UPDATE groups SET member_count = $1 WHERE id = $2")
@@ -230,19 +259,9 @@ impl Store {
             .bind(&id)
             .execute(&mut *tx)
             .await?;
-        sqlx::query("UPDATE directories SET group_count = group_count + 1 WHERE id = $1")
-            .bind(directory_id)
-            .execute(&mut *tx)
-            .await?;
+        count_it().execute(&mut *tx).await?;
         tx.commit().await?;
-        Ok(StoredResource {
-            id,
-            doc: doc.clone(),
-            version: 1,
-            created_at: now,
-            updated_at: now,
-            member_count: count,
-        })
+        Ok(created(count))
     }
 
     pub async fn get_group(
