@@ -54,26 +54,17 @@ impl Scim {
         path: &str,
         body: Option<&Value>,
     ) -> Result<Answer> {
-        let mut req = self.http.request(method, format!("{}{path}", self.base));
-        if let Some(token) = &self.token {
-            req = req.bearer_auth(token);
-        }
+        let mut req = self.request(method, path);
         if let Some(body) = body {
             req = req
                 .header("content-type", SCIM_JSON)
                 .body(serde_json::to_vec(body)?);
         }
-        let started = Instant::now();
-        let response = req.send().await.with_context(|| format!("{kind} {path}"))?;
-        let status = response.status();
-        let bytes = response.bytes().await?;
-        rec.record(kind, started.elapsed(), status.is_success());
-        let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+        let (status, bytes) = exchange(rec, kind, path, req).await?;
+        let body = serde_json::from_slice(bytes.as_ref()).unwrap_or(Value::Null);
         Ok(Answer { status, body })
     }
-}
 
-impl Scim {
     /// A GET whose body is read but not parsed, as `wrk` does: the hammer measures the
     /// server, so the client spends the same on a 150-byte body as on a 1 KB one.
     pub async fn get_unparsed(
@@ -82,17 +73,32 @@ impl Scim {
         kind: &'static str,
         path: &str,
     ) -> Result<()> {
-        let mut req = self.http.get(format!("{}{path}", self.base));
-        if let Some(token) = &self.token {
-            req = req.bearer_auth(token);
-        }
-        let started = Instant::now();
-        let response = req.send().await.with_context(|| format!("{kind} {path}"))?;
-        let status = response.status();
-        response.bytes().await?;
-        rec.record(kind, started.elapsed(), status.is_success());
+        exchange(rec, kind, path, self.request(Method::GET, path)).await?;
         Ok(())
     }
+
+    fn request(&self, method: Method, path: &str) -> reqwest::RequestBuilder {
+        let req = self.http.request(method, format!("{}{path}", self.base));
+        match &self.token {
+            Some(token) => req.bearer_auth(token),
+            None => req,
+        }
+    }
+}
+
+/// Sends `req` and reads its whole body, timed into `rec` under `kind`.
+async fn exchange(
+    rec: &mut Recorder,
+    kind: &'static str,
+    path: &str,
+    req: reqwest::RequestBuilder,
+) -> Result<(StatusCode, impl AsRef<[u8]>)> {
+    let started = Instant::now();
+    let response = req.send().await.with_context(|| format!("{kind} {path}"))?;
+    let status = response.status();
+    let bytes = response.bytes().await?;
+    rec.record(kind, started.elapsed(), status.is_success());
+    Ok((status, bytes))
 }
 
 /// Refuses any target that is not on this machine's loopback.

@@ -58,6 +58,13 @@ struct Baton {
     since: Instant,
 }
 
+impl Baton {
+    /// Whether the run has kept the pool's connection from sqlx's writers long enough.
+    fn expired(&self) -> bool {
+        self.since.elapsed() >= BATON_HOLD
+    }
+}
+
 /// Longest a run of writers in place keeps the pool's connection from sqlx's writers.
 const BATON_HOLD: Duration = Duration::from_millis(10);
 
@@ -178,11 +185,7 @@ impl InPlace {
         let unwinding = HandBackOnPanic(&mut baton);
         let result = self.transaction(f);
         drop(unwinding);
-        if self.waiting.load(Ordering::SeqCst) == 0
-            || baton
-                .as_ref()
-                .is_some_and(|b| b.since.elapsed() >= BATON_HOLD)
-        {
+        if self.waiting.load(Ordering::SeqCst) == 0 || baton.as_ref().is_some_and(Baton::expired) {
             *baton = None;
         }
         result
@@ -195,10 +198,7 @@ impl InPlace {
             return;
         }
         if let Ok(mut baton) = self.baton.try_lock() {
-            if baton
-                .as_ref()
-                .is_some_and(|b| b.since.elapsed() >= BATON_HOLD)
-            {
+            if baton.as_ref().is_some_and(Baton::expired) {
                 *baton = None;
             }
         }
@@ -312,7 +312,8 @@ pub async fn fetch_all(
 }
 
 impl Store {
-    /// A primary-key or unique-index lookup: in place on a SQLite file, else on the read pool.
+    /// An index lookup of a few rows (a key, a unique name, one seek per listed id): in place
+    /// on a SQLite file, else on the read pool.
     pub(super) async fn fetch_seek(&self, query: AnyQuery<'_>) -> Result<Vec<AnyRow>, sqlx::Error> {
         fetch_all(&self.read, self.inplace.as_deref(), query).await
     }

@@ -36,6 +36,20 @@ pub struct StoredResource {
     pub member_count: i64,
 }
 
+impl StoredResource {
+    /// A row just inserted: version 1, created and modified `now`.
+    pub fn created(id: String, doc: &Value, now: i64, member_count: i64) -> StoredResource {
+        StoredResource {
+            id,
+            doc: doc.clone(),
+            version: 1,
+            created_at: now,
+            updated_at: now,
+            member_count,
+        }
+    }
+}
+
 /// How to list: the compiled filter, order and window (SCIM `startIndex` is 1-based).
 #[derive(Debug, Clone)]
 pub struct ListQuery {

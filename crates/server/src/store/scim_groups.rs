@@ -226,14 +226,6 @@ impl Store {
             sqlx::query("UPDATE directories SET group_count = group_count + 1 WHERE id = $1")
                 .bind(directory_id)
         };
-        let created = |member_count| StoredResource {
-            id: id.clone(),
-            doc: doc.clone(),
-            version: 1,
-            created_at: now,
-            updated_at: now,
-            member_count,
-        };
         // A group created empty (Okta and Entra create, then PATCH members) is two rows
         // written: in place on SQLite.
         if let (Some(inplace), true) = (self.inplace.as_deref(), members.is_empty()) {
@@ -245,7 +237,7 @@ impl Store {
                     Ok(())
                 })
                 .await?;
-            return Ok(created(0));
+            return Ok(StoredResource::created(id, doc, now, 0));
         }
         let mut tx = self.write.begin().await?;
         insert()
@@ -261,7 +253,7 @@ impl Store {
             .await?;
         count_it().execute(&mut *tx).await?;
         tx.commit().await?;
-        Ok(created(count))
+        Ok(StoredResource::created(id, doc, now, count))
     }
 
     pub async fn get_group(

@@ -200,18 +200,6 @@ fn primary_email(fields: &UserFields) -> Option<String> {
     fields.primary_email().map(|e| e.value.clone())
 }
 
-/// A new user's stored form.
-fn created(id: String, doc: &Value, now: i64) -> StoredResource {
-    StoredResource {
-        id,
-        doc: doc.clone(),
-        version: 1,
-        created_at: now,
-        updated_at: now,
-        member_count: 0,
-    }
-}
-
 /// The row an update starts from, and whether the user was active; `if_match` must name its
 /// version.
 fn current_user(
@@ -359,7 +347,7 @@ impl Store {
                         .map_err(|e| conflict(e, &fields.user_name))
                 })
                 .await?;
-            return Ok(created(id, doc, now));
+            return Ok(StoredResource::created(id, doc, now, 0));
         }
         let mut tx = self.write.begin().await?;
         query
@@ -371,7 +359,7 @@ impl Store {
             count_user(&mut tx, directory_id, a, d).await?;
         }
         tx.commit().await?;
-        Ok(created(id, doc, now))
+        Ok(StoredResource::created(id, doc, now, 0))
     }
 
     pub async fn get_user(
@@ -608,8 +596,9 @@ impl Store {
 const IN_PLACE_PAGE_END: u64 = 10_000;
 
 /// Runs a list query over `table` (aliased `alias`) in a directory: a count and a page, or,
-/// for residual filters, one pass that counts and keeps the page. An index seek (an IdP's
-/// `userName eq` lookup) runs in place on SQLite; anything else on `pool`, streamed.
+/// for residual filters, one pass that counts and keeps the page. On SQLite an index seek (an
+/// IdP's `userName eq` lookup) runs in place, and so does a short page in id order; anything
+/// else runs on `pool`, streamed.
 #[allow(clippy::too_many_arguments)]
 pub(super) async fn list(
     pool: &sqlx::AnyPool,
@@ -628,16 +617,16 @@ pub(super) async fn list(
         None => ("1 = 1", &empty, false),
     };
     let offset = q.start_index.saturating_sub(1);
-    // A page in id order and without a filter walks the `(directory_id, id)` index for
-    // `offset + count` entries: bounded when that is, so it may run in place too (an IdP's
-    // import walks /Users that way). Its count visits the whole directory: never in place.
-    let page_inplace = inplace.filter(|_| {
-        q.filter.is_none()
-            && q.order_by.is_none()
-            && offset.saturating_add(q.count) <= IN_PLACE_PAGE_END
-    });
-    let inplace = inplace.filter(|_| q.filter.as_ref().is_some_and(|f| f.seek));
-    let page_inplace = inplace.or(page_inplace);
+    // An index seek runs in place whole. A page in id order and without a filter walks the
+    // `(directory_id, id)` index for `offset + count` entries: bounded when that is, so the
+    // page may run in place too (an IdP's import walks /Users that way), but not its count,
+    // which visits the whole directory.
+    let seek = q.filter.as_ref().is_some_and(|f| f.seek);
+    let walk = q.filter.is_none()
+        && q.order_by.is_none()
+        && offset.saturating_add(q.count) <= IN_PLACE_PAGE_END;
+    let page_inplace = inplace.filter(|_| seek || walk);
+    let inplace = inplace.filter(|_| seek);
     let order = order_clause(q, &format!("{alias}.id"));
     let where_ = format!("{alias}.directory_id = $1 AND {cond}");
     if residual {
