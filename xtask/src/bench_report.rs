@@ -500,7 +500,7 @@ fn markdown(r: &Value) -> String {
     let _ = writeln!(
         s,
         "\n### 4. Durability cost\n\nPOST /Users during the first sync: {:.0} creates/s at concurrency {} (p50 {:.2} ms, p99 {:.2} ms), \
-         each its own transaction, with SQLite as shipped: `journal_mode=WAL`, `synchronous=NORMAL`, one writer at a time. \
+         each its own transaction (those that queue up behind each other share one commit, each in a savepoint of it, and are answered after it), with SQLite as shipped: `journal_mode=WAL`, `synchronous=NORMAL`, one writer at a time. \
          In WAL mode NORMAL does not fsync on commit, only at checkpoints, which a background thread runs every 100 ms. \
          A crash of the Roster process (panic, OOM kill, `kill -9`) loses nothing that was answered 2xx: the commit is in \
          the WAL file in the OS page cache. A power loss or kernel crash can lose the transactions of about the last tenth of a second \

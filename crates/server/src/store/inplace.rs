@@ -6,7 +6,9 @@
 //! eq` lookup before each create, the create itself) are a few index seeks and writes, so
 //! they run here, on the caller's thread, through `rusqlite` connections to the same file:
 //! a small stack of readers, and one writer whose transactions take turns with sqlx's
-//! writer ([`InPlace::write`]).
+//! writer ([`InPlace::write`]). Writes that queue up behind each other share one commit
+//! (group commit): a commit is a sixth of a create's cost, and writes arriving together
+//! mostly dirty the same pages.
 //!
 //! Only bounded work may come here: a statement blocks the async worker that runs it.
 //! Scans (`co` searches, deep pages, big groups' members) stay on sqlx's threads. Queries
@@ -19,6 +21,8 @@ use std::{
     sync::{Arc, Mutex},
     time::{Duration, Instant},
 };
+
+use tokio::sync::watch;
 
 use rusqlite::{types::ValueRef, Connection, OpenFlags, Statement};
 use sqlx::{
@@ -45,11 +49,27 @@ pub struct InPlace {
     path: PathBuf,
     idle: Mutex<Vec<Connection>>,
     writer: Mutex<Option<Connection>>,
-    /// Writers in place take turns here, and the first of a run of them takes the sqlx
-    /// write pool's connection for all of them ([`InPlace::write`]).
-    baton: tokio::sync::Mutex<Option<Baton>>,
-    /// Writers waiting for `baton`.
+    /// Writers in place take turns here ([`InPlace::write`]).
+    turn: tokio::sync::Mutex<Turn>,
+    /// Writers waiting for `turn`.
     waiting: AtomicUsize,
+}
+
+/// What a run of writers in place hands from one to the next.
+#[derive(Default)]
+struct Turn {
+    /// The sqlx write pool's connection, taken by the first writer of the run.
+    baton: Option<Baton>,
+    /// The writer connection's open transaction, when the last writer left it for the next.
+    group: Option<Group>,
+}
+
+/// Writes done and not committed yet: the writer connection's open transaction. Its
+/// writers wait for [`Group::done`] before they answer.
+struct Group {
+    /// The commit's outcome once there is one; dropped unset if the transaction was lost.
+    done: watch::Sender<Option<Result<(), Arc<str>>>>,
+    writes: usize,
 }
 
 /// The sqlx write pool's connection, held for a run of writers in place.
@@ -65,8 +85,14 @@ impl Baton {
     }
 }
 
-/// Longest a run of writers in place keeps the pool's connection from sqlx's writers.
+/// Longest a run of writers in place keeps the pool's connection from sqlx's writers, and
+/// so the longest a group of writes waits for its commit.
 const BATON_HOLD: Duration = Duration::from_millis(10);
+/// Most writes committed together, so the first of them does not wait for many more.
+const MAX_GROUP: usize = 32;
+/// How long a write waits for its group's commit before committing the group itself: the
+/// writers it was left open for went away (their requests were cancelled).
+const STRANDED: Duration = Duration::from_millis(40);
 
 /// Most idle readers kept; more are opened under load and closed when returned.
 const MAX_IDLE: usize = 8;
@@ -81,7 +107,7 @@ impl InPlace {
             path,
             idle: Mutex::new(Vec::new()),
             writer: Mutex::new(None),
-            baton: tokio::sync::Mutex::new(None),
+            turn: tokio::sync::Mutex::new(Turn::default()),
             waiting: AtomicUsize::new(0),
         }
     }
@@ -156,15 +182,21 @@ impl InPlace {
         rows
     }
 
-    /// Runs `f` as one write transaction (`BEGIN IMMEDIATE` … `COMMIT`, rolled back when `f`
-    /// fails) on the calling thread. `gate` is the store's write pool: holding its only
-    /// connection keeps every sqlx writer out meanwhile, so the two never wait on SQLite's
-    /// lock (whose busy handler sleeps). For short writes only: the thread is blocked.
+    /// Runs `f` as one write transaction on the calling thread: its writes are committed
+    /// together or, when `f` fails, not at all. `gate` is the store's write pool: holding
+    /// its only connection keeps every sqlx writer out meanwhile, so the two never wait on
+    /// SQLite's lock (whose busy handler sleeps). For short writes only: the thread is
+    /// blocked.
     ///
-    /// Writers in place queue for a baton, and a run of them shares one hold of the pool's
-    /// connection: sqlx pings a connection each time it goes back to the pool, two thread
-    /// switches the next writer would wait for. The hold ends when no writer in place
-    /// waits, or after [`BATON_HOLD`] so sqlx's writers get their turn.
+    /// Writers in place take turns, and a run of them shares one hold of the pool's
+    /// connection (the baton): sqlx pings a connection each time it goes back to the pool,
+    /// two thread switches the next writer would wait for. They also share commits: a
+    /// writer that sees others waiting leaves the transaction open for them (each runs in
+    /// a savepoint of it, so a failure undoes its own writes only), and the last one
+    /// commits for all. Every writer returns only once its writes are committed, so an
+    /// answered write survives a crash of the process as before. The run, and with it the
+    /// group, ends when no writer in place waits, after [`MAX_GROUP`] writes, or after
+    /// [`BATON_HOLD`] so sqlx's writers get their turn.
     pub async fn write<R, E>(
         &self,
         gate: &AnyPool,
@@ -174,37 +206,130 @@ impl InPlace {
         E: From<sqlx::Error>,
     {
         let waiting = Waiting::new(&self.waiting);
-        let mut baton = self.baton.lock().await;
+        let mut turn = self.turn.lock().await;
         drop(waiting);
-        if baton.is_none() {
-            *baton = Some(Baton {
+        if turn.baton.is_none() {
+            turn.baton = Some(Baton {
                 _gate: gate.acquire().await?,
                 since: Instant::now(),
             });
         }
-        let unwinding = HandBackOnPanic(&mut baton);
-        let result = self.transaction(f);
+        let unwinding = HandBackOnPanic(&mut turn);
+        let result = self.transaction(unwinding.0.group.is_some(), f);
         drop(unwinding);
-        if self.waiting.load(Ordering::SeqCst) == 0 || baton.as_ref().is_some_and(Baton::expired) {
-            *baton = None;
+        let done = if !self.in_transaction() {
+            // Rolled back as a whole (the writes of a group too, if ending a savepoint
+            // failed): dropping the group tells its writers.
+            turn.group = None;
+            None
+        } else if result.is_ok() {
+            let group = turn.group.get_or_insert_with(|| Group {
+                done: watch::Sender::new(None),
+                writes: 0,
+            });
+            group.writes += 1;
+            Some(group.done.subscribe())
+        } else {
+            None
+        };
+        let expired = turn.baton.as_ref().is_some_and(Baton::expired);
+        let others = self.waiting.load(Ordering::SeqCst) > 0;
+        let full = turn.group.as_ref().is_some_and(|g| g.writes >= MAX_GROUP);
+        if !others || expired || full {
+            if let Some(group) = turn.group.take() {
+                self.commit(group);
+            }
         }
-        result
+        if !others || expired {
+            turn.baton = None;
+        }
+        drop(turn);
+        let value = result?;
+        if let Some(done) = done {
+            self.committed(done).await?;
+        }
+        Ok(value)
     }
 
-    /// Hands the pool's connection back when a run of writers in place left it held with
-    /// no one to use it: the last writer saw a waiter that was then cancelled.
-    fn release_stale_baton(&self) {
-        if self.waiting.load(Ordering::SeqCst) != 0 {
-            return;
-        }
-        if let Ok(mut baton) = self.baton.try_lock() {
-            if baton.as_ref().is_some_and(Baton::expired) {
-                *baton = None;
+    /// Waits for the commit of the group a write joined. A group whose next writers went
+    /// away is committed here, by the first of its writers to tire of waiting.
+    async fn committed(
+        &self,
+        mut done: watch::Receiver<Option<Result<(), Arc<str>>>>,
+    ) -> Result<(), sqlx::Error> {
+        loop {
+            let waited = tokio::time::timeout(STRANDED, done.wait_for(Option::is_some))
+                .await
+                .map(|outcome| outcome.map(|o| o.clone().unwrap_or(Ok(()))));
+            match waited {
+                Ok(Ok(Ok(()))) => return Ok(()),
+                Ok(Ok(Err(err))) => return Err(lost(&format!("the commit failed: {err}"))),
+                Ok(Err(_)) => {
+                    return Err(lost(
+                        "the write was rolled back with the writes committed together with it",
+                    ))
+                }
+                Err(_) => {
+                    let mut turn = self.turn.lock().await;
+                    if turn
+                        .group
+                        .as_ref()
+                        .is_some_and(|g| done.same_channel(&g.done.subscribe()))
+                    {
+                        self.end_stranded(&mut turn);
+                    }
+                }
             }
         }
     }
 
-    fn transaction<R, E>(&self, f: impl FnOnce(&WriteTx<'_>) -> Result<R, E>) -> Result<R, E>
+    /// Commits a group left open for writers that never came, and hands the pool's
+    /// connection back if no writer in place waits for it.
+    fn end_stranded(&self, turn: &mut Turn) {
+        if self.waiting.load(Ordering::SeqCst) != 0 {
+            return;
+        }
+        if let Some(group) = turn.group.take() {
+            self.commit(group);
+        }
+        turn.baton = None;
+    }
+
+    /// Hands the pool's connection back (and commits the open group) when a run of writers
+    /// in place left it held with no one to use it: the last writer saw a waiter that was
+    /// then cancelled.
+    fn release_stale_baton(&self) {
+        if let Ok(mut turn) = self.turn.try_lock() {
+            if turn.baton.as_ref().is_some_and(Baton::expired) {
+                self.end_stranded(&mut turn);
+            }
+        }
+    }
+
+    /// Commits the open transaction and tells the group's writers how it went.
+    fn commit(&self, group: Group) {
+        let mut slot = self.writer.lock().unwrap_or_else(|e| e.into_inner());
+        let outcome = match &mut *slot {
+            Some(conn) => end(conn, "COMMIT").map_err(|err| Arc::from(err.to_string())),
+            None => Err(Arc::from("no connection")),
+        };
+        group.done.send_replace(Some(outcome));
+    }
+
+    /// Whether the writer connection has a transaction open.
+    fn in_transaction(&self) -> bool {
+        let slot = self.writer.lock().unwrap_or_else(|e| e.into_inner());
+        slot.as_ref().is_some_and(|conn| !conn.is_autocommit())
+    }
+
+    /// Runs `f` in a transaction of its own (`BEGIN IMMEDIATE`), or in a savepoint of the
+    /// open one when `joining` a group, and leaves the transaction open for [`Self::commit`];
+    /// when `f` fails, its writes are rolled back.
+    fn transaction<R, E>(
+        &self,
+        joining: bool,
+        f: impl FnOnce(&WriteTx<'_>) -> Result<R, E>,
+    ) -> Result<R, E>
     where
         E: From<sqlx::Error>,
     {
@@ -213,19 +338,25 @@ impl InPlace {
             Some(conn) => conn,
             empty => empty.insert(self.open(false).map_err(driver_error)?),
         };
-        conn.execute_batch("BEGIN IMMEDIATE")
-            .map_err(driver_error)?;
+        conn.execute_batch(if joining {
+            "SAVEPOINT write"
+        } else {
+            "BEGIN IMMEDIATE"
+        })
+        .map_err(driver_error)?;
         // Rolls back if `f` panics: the next writer, in place or sqlx, must not find the
         // database locked.
         let open = OpenTransaction(conn);
         let result = f(&WriteTx { conn });
         std::mem::forget(open);
-        let end = match &result {
-            Ok(_) => conn.execute_batch("COMMIT"),
-            Err(_) => conn.execute_batch("ROLLBACK"),
+        let ended = match (&result, joining) {
+            (Ok(_), false) => Ok(()),
+            (Ok(_), true) => conn.execute_batch("RELEASE write"),
+            (Err(_), false) => end(conn, "ROLLBACK"),
+            (Err(_), true) => conn.execute_batch("ROLLBACK TO write; RELEASE write"),
         };
-        if let Err(err) = end {
-            // A failed COMMIT leaves the transaction open: end it before the next writer.
+        if let Err(err) = ended {
+            // The transaction's state is unknown: it all goes.
             if !conn.is_autocommit() {
                 let _ = conn.execute_batch("ROLLBACK");
             }
@@ -235,13 +366,30 @@ impl InPlace {
     }
 }
 
+/// Ends the connection's transaction with `COMMIT` or `ROLLBACK`; a failed `COMMIT` leaves
+/// it open, so it is rolled back before the next writer.
+fn end(conn: &Connection, how: &str) -> rusqlite::Result<()> {
+    let ended = conn.execute_batch(how);
+    if ended.is_err() && !conn.is_autocommit() {
+        let _ = conn.execute_batch("ROLLBACK");
+    }
+    ended
+}
+
+/// The error a write gets when its group's transaction did not commit.
+fn lost(why: &str) -> sqlx::Error {
+    sqlx::Error::Io(std::io::Error::other(why.to_owned()))
+}
+
 /// Hands the pool's connection back if `f` panics: sqlx's writers must not wait for it.
-struct HandBackOnPanic<'a, 'b>(&'a mut tokio::sync::MutexGuard<'b, Option<Baton>>);
+/// The transaction was rolled back, so the group's writers are told it is lost.
+struct HandBackOnPanic<'a, 'b>(&'a mut tokio::sync::MutexGuard<'b, Turn>);
 
 impl Drop for HandBackOnPanic<'_, '_> {
     fn drop(&mut self) {
         if std::thread::panicking() {
-            **self.0 = None;
+            self.0.baton = None;
+            self.0.group = None;
         }
     }
 }
@@ -665,7 +813,7 @@ mod tests {
         let db = Arc::new(db);
         // What a waiter cancelled after the last writer saw it leaves: the pool's connection
         // held, no one queued.
-        *db.baton.lock().await = Some(Baton {
+        db.turn.lock().await.baton = Some(Baton {
             _gate: gate.acquire().await.unwrap(),
             since: Instant::now(),
         });
@@ -676,7 +824,7 @@ mod tests {
             .await
             .unwrap();
         assert!(started.elapsed() < BATON_HOLD + 5 * CHECKPOINT_EVERY);
-        assert!(db.baton.lock().await.is_none());
+        assert!(db.turn.lock().await.baton.is_none());
     }
 
     #[tokio::test]
@@ -707,6 +855,135 @@ mod tests {
         .await
         .unwrap();
         assert_eq!(ids(&db), ["a", "b", "q", "s"]);
+    }
+
+    fn insert<'a>(id: &'a str) -> impl FnOnce(&WriteTx<'_>) -> Result<u64, sqlx::Error> + 'a {
+        move |tx| tx.execute(sqlx::query("INSERT INTO t (id) VALUES ($1)").bind(id))
+    }
+
+    /// Starts a write while another writer seems to queue behind it, so it leaves its
+    /// transaction open for that one; returns once the write is done and uncommitted.
+    async fn left_open(
+        db: &Arc<InPlace>,
+        gate: &AnyPool,
+        id: &'static str,
+    ) -> tokio::task::JoinHandle<Result<u64, sqlx::Error>> {
+        db.waiting.fetch_add(1, Ordering::SeqCst);
+        let (db2, gate2) = (db.clone(), gate.clone());
+        let task = tokio::spawn(async move { db2.write(&gate2, insert(id)).await });
+        let started = Instant::now();
+        while db.turn.lock().await.group.is_none() {
+            assert!(started.elapsed() < Duration::from_secs(2), "left no group");
+            tokio::time::sleep(Duration::from_millis(1)).await;
+        }
+        task
+    }
+
+    #[tokio::test]
+    async fn a_write_answers_once_its_group_is_committed() {
+        let (dir, db) = database();
+        let gate = gate(&dir).await;
+        let db = Arc::new(db);
+        let first = left_open(&db, &gate, "g1").await;
+        assert!(!ids(&db).contains(&"g1".to_string()), "not committed yet");
+        tokio::time::sleep(Duration::from_millis(5)).await;
+        assert!(!first.is_finished(), "waits for the commit");
+        // The writer it waited for fails: only its own writes are undone.
+        let failed: Result<(), sqlx::Error> = db
+            .write(&gate, |tx| {
+                insert("g2")(tx)?;
+                Err(sqlx::Error::RowNotFound)
+            })
+            .await;
+        assert!(failed.is_err());
+        db.waiting.fetch_sub(1, Ordering::SeqCst);
+        // The last writer of the run commits for all.
+        db.write(&gate, insert("g3")).await.unwrap();
+        first.await.unwrap().unwrap();
+        assert_eq!(ids(&db), ["a", "b", "g1", "g3"]);
+        assert!(db.turn.lock().await.baton.is_none());
+    }
+
+    #[tokio::test]
+    async fn a_group_left_for_a_writer_that_went_away_still_commits() {
+        let (dir, db) = database();
+        let gate = gate(&dir).await;
+        let db = Arc::new(db);
+        let first = left_open(&db, &gate, "s1").await;
+        // The queued writer is cancelled before its turn.
+        db.waiting.fetch_sub(1, Ordering::SeqCst);
+        tokio::time::timeout(Duration::from_secs(1), first)
+            .await
+            .expect("committed by its own writer")
+            .unwrap()
+            .unwrap();
+        assert!(ids(&db).contains(&"s1".to_string()));
+        let conn = tokio::time::timeout(Duration::from_secs(1), gate.acquire()).await;
+        assert!(
+            conn.is_ok_and(|c| c.is_ok()),
+            "the pool's connection is back"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_panic_in_a_group_fails_every_write_of_it() {
+        let (dir, db) = database();
+        let gate = gate(&dir).await;
+        let db = Arc::new(db);
+        let first = left_open(&db, &gate, "p1").await;
+        let (db2, gate2) = (db.clone(), gate.clone());
+        let panicked = tokio::spawn(async move {
+            db2.write(&gate2, |tx| -> Result<(), sqlx::Error> {
+                insert("p2")(tx)?;
+                panic!("a bug");
+            })
+            .await
+        })
+        .await;
+        assert!(panicked.is_err());
+        assert!(first.await.unwrap().is_err(), "its transaction was lost");
+        db.waiting.fetch_sub(1, Ordering::SeqCst);
+        assert_eq!(ids(&db), ["a", "b"]);
+        sqlx::query("INSERT INTO t (id) VALUES ('s')")
+            .execute(&gate)
+            .await
+            .unwrap();
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn concurrent_writes_are_committed_when_they_answer() {
+        let (dir, db) = database();
+        let gate = gate(&dir).await;
+        let db = Arc::new(db);
+        let mut tasks = Vec::new();
+        for i in 0..60 {
+            let (db, gate) = (db.clone(), gate.clone());
+            tasks.push(tokio::spawn(async move {
+                let id = format!("c{i:02}");
+                let wrote: Result<u64, sqlx::Error> = db
+                    .write(&gate, |tx| {
+                        let n = insert(&id)(tx)?;
+                        // Every third fails after writing.
+                        if i % 3 == 0 {
+                            return Err(sqlx::Error::RowNotFound);
+                        }
+                        Ok(n)
+                    })
+                    .await;
+                // Another connection sees an answered write at once.
+                let seen = db
+                    .fetch_all(sqlx::query("SELECT id FROM t WHERE id = $1").bind(id.as_str()))
+                    .unwrap()
+                    .len();
+                (wrote.is_ok(), seen)
+            }));
+        }
+        for (i, task) in tasks.into_iter().enumerate() {
+            let (ok, seen) = task.await.unwrap();
+            assert_eq!(ok, i % 3 != 0, "write {i}");
+            assert_eq!(seen, usize::from(ok), "write {i}");
+        }
+        assert_eq!(count(&db), 2 + 40);
     }
 
     #[tokio::test]
