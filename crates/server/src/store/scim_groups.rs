@@ -9,6 +9,7 @@ use serde_json::Value;
 use sqlx::{any::AnyRow, Any, Row, Transaction};
 
 use super::{
+    inplace::{AnyQuery, WriteTx},
     is_unique_violation, new_id, now_millis,
     scim_common::{parse_doc, ListQuery, StoredResource, WriteError},
     scim_users::{list, lock_row},
@@ -30,6 +31,66 @@ fn from_row(row: &AnyRow) -> Result<StoredResource, sqlx::Error> {
     })
 }
 
+/// The row an update starts from; `if_match` must name its version.
+fn current_group(
+    row: Option<&AnyRow>,
+    if_match: Option<i64>,
+) -> Result<StoredResource, WriteError> {
+    let current = from_row(row.ok_or(WriteError::NotFound)?)?;
+    if if_match.is_some_and(|v| v != current.version) {
+        return Err(WriteError::PreconditionFailed);
+    }
+    Ok(current)
+}
+
+/// A group's new name and document.
+fn rename<'q>(fields: &'q GroupFields, doc: &Value, id: &'q str) -> AnyQuery<'q> {
+    sqlx::query(
+        "UPDATE groups SET display_name = $1, display_name_lower = $2, external_id = $3, \
+         doc = $4 WHERE id = $5",
+    )
+    .bind(fields.display_name.as_str())
+    .bind(fields.display_name.to_lowercase())
+    .bind(fields.external_id.as_deref())
+    .bind(doc.to_string())
+    .bind(id)
+}
+
+/// Whether access is granted through the group (one row at most).
+fn grants_through(group_id: &str) -> AnyQuery<'_> {
+    sqlx::query("SELECT 1 FROM access_grants WHERE group_id = $1 LIMIT 1").bind(group_id)
+}
+
+/// Moves the member count by `net` and the version on; returns both. By the delta, so
+/// concurrent patches to one group both count.
+fn count_members(net: i64, now: i64, id: &str) -> AnyQuery<'_> {
+    sqlx::query(
+        "UPDATE groups SET member_count = member_count + $1, version = version + 1, \
+         updated_at = $2 WHERE id = $3 RETURNING version, member_count",
+    )
+    .bind(net)
+    .bind(now)
+    .bind(id)
+}
+
+/// The group as updated, from the row [`count_members`] returned.
+fn updated(
+    id: &str,
+    doc: Value,
+    current: &StoredResource,
+    now: i64,
+    counted: &AnyRow,
+) -> Result<StoredResource, sqlx::Error> {
+    Ok(StoredResource {
+        id: id.to_owned(),
+        doc,
+        version: counted.try_get("version")?,
+        created_at: current.created_at,
+        updated_at: now,
+        member_count: counted.try_get("member_count")?,
+    })
+}
+
 fn conflict(err: sqlx::Error, name: &str) -> WriteError {
     if is_unique_violation(&err) {
         WriteError::Conflict(format!("a group with displayName '{name}' already exists"))
@@ -45,37 +106,89 @@ fn placeholders(from: usize, n: usize) -> String {
         .join(", ")
 }
 
-/// Fails with the ids that are not users of the directory. Costs O(ids).
-async fn check_members(
-    tx: &mut Transaction<'static, Any>,
-    directory_id: &str,
-    ids: &[String],
-) -> Result<(), WriteError> {
-    let unique: Vec<&String> = ids.iter().collect::<HashSet<_>>().into_iter().collect();
-    let mut found = HashSet::new();
-    for chunk in unique.chunks(CHUNK) {
-        let sql = format!(
+/// The statements that change memberships, a chunk of ids at a time, for both the sqlx
+/// path and the one in place. Each is `(sql, the ids chunked as it binds them)`.
+mod member_sql {
+    use super::{placeholders, CHUNK};
+
+    /// Which of a chunk of ids (`$2`…) are users of the directory (`$1`).
+    pub fn existing(n: usize) -> String {
+        format!(
             "SELECT id FROM users WHERE directory_id = $1 AND id IN ({})",
-            placeholders(2, chunk.len())
-        );
-        let mut q = sqlx::query(&sql).bind(directory_id);
-        for id in chunk {
-            q = q.bind(id.as_str());
-        }
-        for row in q.fetch_all(&mut **tx).await? {
-            found.insert(row.try_get::<String, _>(0)?);
-        }
+            placeholders(2, n)
+        )
     }
-    let missing: Vec<String> = unique
-        .into_iter()
-        .filter(|id| !found.contains(*id))
-        .cloned()
+
+    /// Adds a chunk of ids (`$3`…) to the group (`$1`) at `$2`, ignoring those already in.
+    pub fn add(n: usize) -> String {
+        let values: Vec<String> = (0..n).map(|i| format!("($1, ${}, $2)", i + 3)).collect();
+        format!(
+            "INSERT INTO group_members (group_id, user_id, added_at) VALUES {} \
+             ON CONFLICT (group_id, user_id) DO NOTHING",
+            values.join(", ")
+        )
+    }
+
+    /// Removes a chunk of ids (`$2`…) from the group (`$1`).
+    pub fn remove(n: usize) -> String {
+        format!(
+            "DELETE FROM group_members WHERE group_id = $1 AND user_id IN ({})",
+            placeholders(2, n)
+        )
+    }
+
+    /// The ids once each, in chunks a statement takes.
+    pub fn unique(ids: &[String]) -> Vec<Vec<&str>> {
+        let unique: Vec<&str> = ids
+            .iter()
+            .map(String::as_str)
+            .collect::<std::collections::HashSet<_>>()
+            .into_iter()
+            .collect();
+        unique.chunks(CHUNK).map(<[&str]>::to_vec).collect()
+    }
+}
+
+fn bind_ids<'q>(mut q: AnyQuery<'q>, ids: &[&'q str]) -> AnyQuery<'q> {
+    for id in ids {
+        q = q.bind(*id);
+    }
+    q
+}
+
+/// The ids of `wanted` that `found` lacks, as the error for them; O(ids).
+fn unknown(wanted: &[Vec<&str>], found: &HashSet<String>) -> Result<(), WriteError> {
+    let missing: Vec<String> = wanted
+        .iter()
+        .flatten()
+        .filter(|id| !found.contains(**id))
+        .map(|id| id.to_string())
         .collect();
     if missing.is_empty() {
         Ok(())
     } else {
         Err(WriteError::UnknownMembers(missing))
     }
+}
+
+/// Fails with the ids that are not users of the directory. Costs O(ids).
+async fn check_members(
+    tx: &mut Transaction<'static, Any>,
+    directory_id: &str,
+    ids: &[String],
+) -> Result<(), WriteError> {
+    let chunks = member_sql::unique(ids);
+    let mut found = HashSet::new();
+    for chunk in &chunks {
+        let sql = member_sql::existing(chunk.len());
+        for row in bind_ids(sqlx::query(&sql).bind(directory_id), chunk)
+            .fetch_all(&mut **tx)
+            .await?
+        {
+            found.insert(row.try_get::<String, _>(0)?);
+        }
+    }
+    unknown(&chunks, &found)
 }
 
 /// Adds members, ignoring those already in; returns how many were added.
@@ -87,18 +200,9 @@ async fn add_members(
     let now = now_millis();
     let mut added = 0;
     for chunk in ids.chunks(CHUNK) {
-        let values: Vec<String> = (0..chunk.len())
-            .map(|i| format!("($1, ${}, $2)", i + 3))
-            .collect();
-        let sql = format!(
-            "INSERT INTO group_members (group_id, user_id, added_at) VALUES {} \
-             ON CONFLICT (group_id, user_id) DO NOTHING",
-            values.join(", ")
-        );
-        let mut q = sqlx::query(&sql).bind(group_id).bind(now);
-        for id in chunk {
-            q = q.bind(id.as_str());
-        }
+        let sql = member_sql::add(chunk.len());
+        let ids: Vec<&str> = chunk.iter().map(String::as_str).collect();
+        let q = bind_ids(sqlx::query(&sql).bind(group_id).bind(now), &ids);
         added += q.execute(&mut **tx).await?.rows_affected() as i64;
     }
     Ok(added)
@@ -112,17 +216,78 @@ async fn remove_members(
 ) -> Result<i64, sqlx::Error> {
     let mut removed = 0;
     for chunk in ids.chunks(CHUNK) {
-        let sql = format!(
-            "DELETE FROM group_members WHERE group_id = $1 AND user_id IN ({})",
-            placeholders(2, chunk.len())
-        );
-        let mut q = sqlx::query(&sql).bind(group_id);
-        for id in chunk {
-            q = q.bind(id.as_str());
-        }
+        let sql = member_sql::remove(chunk.len());
+        let ids: Vec<&str> = chunk.iter().map(String::as_str).collect();
+        let q = bind_ids(sqlx::query(&sql).bind(group_id), &ids);
         removed += q.execute(&mut **tx).await?.rows_affected() as i64;
     }
     Ok(removed)
+}
+
+/// A membership change by id: what IdPs' PATCHes send, and what runs in place.
+enum ById<'a> {
+    Add(&'a [String]),
+    Remove(&'a [String]),
+}
+
+/// Most member ids a write in place may name: it blocks its thread meanwhile.
+const IN_PLACE_MEMBERS: usize = 1_000;
+
+/// The changes as adds and removes by id, when they are only those and name few ids.
+fn by_id(changes: &[MemberChange]) -> Option<Vec<ById<'_>>> {
+    let mut ids = 0;
+    let mut out = Vec::with_capacity(changes.len());
+    for change in changes {
+        let (by_id, named) = match change {
+            MemberChange::Add(v) => (ById::Add(v), v.len()),
+            MemberChange::Remove(v) => (ById::Remove(v), v.len()),
+            _ => return None,
+        };
+        ids += named;
+        out.push(by_id);
+    }
+    (ids <= IN_PLACE_MEMBERS).then_some(out)
+}
+
+/// Applies membership changes by id in place (SQLite); returns how many members were
+/// added and removed.
+fn apply_in_place(
+    tx: &WriteTx<'_>,
+    directory_id: &str,
+    group_id: &str,
+    changes: &[ById<'_>],
+) -> Result<(i64, i64), WriteError> {
+    let (mut added, mut removed) = (0, 0);
+    let now = now_millis();
+    for change in changes {
+        match change {
+            ById::Add(ids) => {
+                let chunks = member_sql::unique(ids);
+                let mut found = HashSet::new();
+                for chunk in &chunks {
+                    let sql = member_sql::existing(chunk.len());
+                    let query = bind_ids(sqlx::query(&sql).bind(directory_id), chunk);
+                    for row in tx.fetch_all(query)? {
+                        found.insert(row.try_get::<String, _>(0)?);
+                    }
+                }
+                unknown(&chunks, &found)?;
+                for chunk in &chunks {
+                    let sql = member_sql::add(chunk.len());
+                    let query = bind_ids(sqlx::query(&sql).bind(group_id).bind(now), chunk);
+                    added += tx.execute(query)? as i64;
+                }
+            }
+            ById::Remove(ids) => {
+                for chunk in member_sql::unique(ids) {
+                    let sql = member_sql::remove(chunk.len());
+                    let query = bind_ids(sqlx::query(&sql).bind(group_id), &chunk);
+                    removed += tx.execute(query)? as i64;
+                }
+            }
+        }
+    }
+    Ok((added, removed))
 }
 
 /// Every member id of a group, streamed (only for full replacements and filtered removals,
@@ -271,77 +436,84 @@ impl Store {
 
     /// Updates a group's document and applies membership changes in one transaction.
     /// `update` maps the current row to the new document, its fields and the membership
-    /// changes; its error aborts the write.
+    /// changes; its error aborts the write. `update` may be called twice (SQLite: when the
+    /// in-place attempt hands over to sqlx).
     pub async fn update_group<E>(
         &self,
         directory_id: &str,
         id: &str,
         if_match: Option<i64>,
-        update: impl FnOnce(&StoredResource) -> Result<(Value, GroupFields, Vec<MemberChange>), E>,
+        mut update: impl FnMut(&StoredResource) -> Result<(Value, GroupFields, Vec<MemberChange>), E>,
     ) -> Result<Result<StoredResource, E>, WriteError> {
+        let current_sql =
+            format!("SELECT {COLUMNS} FROM groups g WHERE g.directory_id = $1 AND g.id = $2");
+        if let Some(inplace) = self.inplace.as_deref() {
+            // What IdPs send (members added or removed by id, a rename) on this thread; a
+            // change of access through the group (which writes the audit log), a
+            // replacement of all members or a filtered removal goes the general way below.
+            let done = inplace
+                .write(
+                    &self.write,
+                    |tx| -> Result<Option<Result<_, E>>, WriteError> {
+                        let rows =
+                            tx.fetch_all(sqlx::query(&current_sql).bind(directory_id).bind(id))?;
+                        let current = current_group(rows.first(), if_match)?;
+                        let (doc, fields, changes) = match update(&current) {
+                            Ok(v) => v,
+                            Err(e) => return Ok(Some(Err(e))),
+                        };
+                        let Some(changes) = by_id(&changes) else {
+                            return Ok(None);
+                        };
+                        if !changes.is_empty() && !tx.fetch_all(grants_through(id))?.is_empty() {
+                            return Ok(None);
+                        }
+                        if doc != current.doc {
+                            tx.execute(rename(&fields, &doc, id))
+                                .map_err(|e| conflict(e, &fields.display_name))?;
+                        }
+                        let (added, removed) = apply_in_place(tx, directory_id, id, &changes)?;
+                        let now = now_millis();
+                        let rows = tx.fetch_all(count_members(added - removed, now, id))?;
+                        let counted = rows.first().ok_or(sqlx::Error::RowNotFound)?;
+                        Ok(Some(Ok(updated(id, doc, &current, now, counted)?)))
+                    },
+                )
+                .await?;
+            if let Some(done) = done {
+                return Ok(done);
+            }
+        }
         let mut tx = self.write.begin().await?;
         lock_row(&mut tx, "groups", directory_id, id).await?;
-        let row = sqlx::query(&format!(
-            "SELECT {COLUMNS} FROM groups g WHERE g.directory_id = $1 AND g.id = $2"
-        ))
-        .bind(directory_id)
-        .bind(id)
-        .fetch_optional(&mut *tx)
-        .await?;
-        let Some(row) = row else {
-            return Err(WriteError::NotFound);
-        };
-        let current = from_row(&row)?;
-        if if_match.is_some_and(|v| v != current.version) {
-            return Err(WriteError::PreconditionFailed);
-        }
+        let row = sqlx::query(&current_sql)
+            .bind(directory_id)
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?;
+        let current = current_group(row.as_ref(), if_match)?;
         let (doc, fields, changes) = match update(&current) {
             Ok(v) => v,
             Err(e) => return Ok(Err(e)),
         };
-        let doc_changed = doc != current.doc;
-        if doc_changed {
-            sqlx::query(
-                "UPDATE groups SET display_name = $1, display_name_lower = $2, external_id = $3, \
-                 doc = $4 WHERE id = $5",
-            )
-            .bind(&fields.display_name)
-            .bind(fields.display_name.to_lowercase())
-            .bind(&fields.external_id)
-            .bind(doc.to_string())
-            .bind(id)
-            .execute(&mut *tx)
-            .await
-            .map_err(|e| conflict(e, &fields.display_name))?;
+        if doc != current.doc {
+            rename(&fields, &doc, id)
+                .execute(&mut *tx)
+                .await
+                .map_err(|e| conflict(e, &fields.display_name))?;
         }
         let display_of = |uid: &str| serde_json::json!({"value": uid, "type": "User"});
         let (added, removed) =
             apply_changes(&mut tx, directory_id, id, &changes, &display_of).await?;
-        let net = added - removed;
         // Access through this group changed for those users: the audit log says so.
         super::access::record_membership_change(&mut tx, directory_id, id, added, removed).await?;
         let now = now_millis();
-        // The counter moves by the delta: concurrent patches to one group both count.
-        let row = sqlx::query(
-            "UPDATE groups SET member_count = member_count + $1, version = version + 1, \
-             updated_at = $2 WHERE id = $3 RETURNING version, member_count",
-        )
-        .bind(net)
-        .bind(now)
-        .bind(id)
-        .fetch_one(&mut *tx)
-        .await?;
-        let version: i64 = row.try_get("version")?;
-        let member_count: i64 = row.try_get("member_count")?;
+        let counted = count_members(added - removed, now, id)
+            .fetch_one(&mut *tx)
+            .await?;
+        let group = updated(id, doc, &current, now, &counted)?;
         tx.commit().await?;
-        Ok(Ok(StoredResource {
-            id: id.to_owned(),
-            doc,
-            version,
-            created_at: current.created_at,
-            updated_at: now,
-            member_count,
-        }))
+        Ok(Ok(group))
     }
 
     /// Deletes a group, its memberships and the grants made through it. Returns the deleted
