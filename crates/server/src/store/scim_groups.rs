@@ -12,7 +12,7 @@ use super::{
     inplace::{AnyQuery, WriteTx},
     is_unique_violation, new_id, now_millis,
     scim_common::{parse_doc, ListQuery, StoredResource, WriteError},
-    scim_users::{list, lock_row},
+    scim_users::{list, lock_row, Listed},
     Store,
 };
 
@@ -564,12 +564,15 @@ impl Store {
         list(
             &self.read,
             self.inplace.as_deref(),
-            "groups g",
-            "g",
-            COLUMNS,
+            &Listed {
+                table: "groups g",
+                alias: "g",
+                columns: COLUMNS,
+                total: "SELECT group_count FROM directories WHERE id = $1",
+                from_row,
+            },
             directory_id,
             q,
-            from_row,
             keep,
         )
         .await

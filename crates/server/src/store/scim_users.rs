@@ -554,12 +554,15 @@ impl Store {
         list(
             &self.read,
             self.inplace.as_deref(),
-            "users u",
-            "u",
-            COLUMNS,
+            &Listed {
+                table: "users u",
+                alias: "u",
+                columns: COLUMNS,
+                total: "SELECT active_users + deactivated_users FROM directories WHERE id = $1",
+                from_row,
+            },
             directory_id,
             q,
-            from_row,
             keep,
         )
         .await
@@ -595,22 +598,37 @@ impl Store {
 /// The furthest end (`startIndex - 1 + count`) of a page read in place.
 const IN_PLACE_PAGE_END: u64 = 10_000;
 
-/// Runs a list query over `table` (aliased `alias`) in a directory: a count and a page, or,
-/// for residual filters, one pass that counts and keeps the page. On SQLite an index seek (an
-/// IdP's `userName eq` lookup) runs in place, and so does a short page in id order; anything
-/// else runs on `pool`, streamed.
-#[allow(clippy::too_many_arguments)]
+/// What [`list`] lists: a directory's users or groups.
+pub(super) struct Listed {
+    /// The table, aliased `alias`.
+    pub table: &'static str,
+    pub alias: &'static str,
+    pub columns: &'static str,
+    /// The directory's (`$1`) rows in all, from its counters: an unfiltered list's total
+    /// without visiting every row.
+    pub total: &'static str,
+    pub from_row: fn(&AnyRow) -> Result<StoredResource, sqlx::Error>,
+}
+
+/// Runs a list query in a directory: a count and a page, or, for residual filters, one pass
+/// that counts and keeps the page. On SQLite an index seek (an IdP's `userName eq` lookup)
+/// runs in place, and so does a short page in id order and an unfiltered list's total;
+/// anything else runs on `pool`, streamed.
 pub(super) async fn list(
     pool: &sqlx::AnyPool,
     inplace: Option<&InPlace>,
-    table: &str,
-    alias: &str,
-    columns: &str,
+    listed: &Listed,
     directory_id: &str,
     q: &ListQuery,
-    from_row: fn(&AnyRow) -> Result<StoredResource, sqlx::Error>,
     keep: impl Fn(&StoredResource) -> bool,
 ) -> Result<(u64, Vec<StoredResource>), sqlx::Error> {
+    let Listed {
+        table,
+        alias,
+        columns,
+        from_row,
+        ..
+    } = *listed;
     let empty = Vec::new();
     let (cond, binds, residual) = match &q.filter {
         Some(f) => (f.sql.as_str(), &f.binds, f.residual),
@@ -625,7 +643,7 @@ pub(super) async fn list(
     let walk = q.filter.is_none()
         && q.order_by.is_none()
         && offset.saturating_add(q.count) <= IN_PLACE_PAGE_END;
-    let page_inplace = inplace.filter(|_| seek || walk);
+    let (counter_inplace, page_inplace) = (inplace, inplace.filter(|_| seek || walk));
     let inplace = inplace.filter(|_| seek);
     let order = order_clause(q, &format!("{alias}.id"));
     let where_ = format!("{alias}.directory_id = $1 AND {cond}");
@@ -654,9 +672,14 @@ pub(super) async fn list(
         return Ok((total, page));
     }
     let count = || async {
-        let count_sql = format!("SELECT COUNT(*) FROM {table} WHERE {where_}");
-        let query = bind_all(sqlx::query(&count_sql).bind(directory_id), binds);
-        let rows = fetch_all(pool, inplace, query).await?;
+        let rows = if q.filter.is_none() {
+            let query = sqlx::query(listed.total).bind(directory_id);
+            fetch_all(pool, counter_inplace, query).await?
+        } else {
+            let count_sql = format!("SELECT COUNT(*) FROM {table} WHERE {where_}");
+            let query = bind_all(sqlx::query(&count_sql).bind(directory_id), binds);
+            fetch_all(pool, inplace, query).await?
+        };
         let row = rows.first().ok_or(sqlx::Error::RowNotFound)?;
         Ok::<u64, sqlx::Error>(row.try_get::<i64, _>(0)? as u64)
     };

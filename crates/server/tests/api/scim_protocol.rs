@@ -303,6 +303,33 @@ backend_tests! {
         assert_eq!(password["mutability"], "writeOnly");
     }
 
+    async fn unfiltered_totals_follow_every_write(app) {
+        let dir = app.directory("Totals").await;
+        let other = app.directory("Elsewhere").await;
+        users(&mut app, &other, "else", 2).await;
+        let ids = users(&mut app, &dir, "total", 4).await;
+        let res = app.scim(&dir, Method::PATCH, &format!("/Users/{}", ids[0]), Some(patch_op(json!([{"op": "replace", "path": "active", "value": false}])))).await;
+        assert_eq!(res.status, StatusCode::OK, "{}", res.text());
+        let res = app.scim(&dir, Method::DELETE, &format!("/Users/{}", ids[1]), None).await;
+        assert_eq!(res.status, StatusCode::NO_CONTENT);
+        app.create_group(&dir, "Kept", &[&ids[2]]).await;
+        let gone = app.create_group(&dir, "Gone", &[]).await;
+        let res = app.scim(&dir, Method::DELETE, &format!("/Groups/{gone}"), None).await;
+        assert_eq!(res.status, StatusCode::NO_CONTENT);
+
+        // Full pages and empty ones: the total is the directory's, deactivated users included.
+        for uri in ["/Users?count=1", "/Users?startIndex=2&count=1", "/Users?count=0"] {
+            let list = app.scim(&dir, Method::GET, uri, None).await.json();
+            assert_eq!(list["totalResults"], 3, "{uri}: {list}");
+        }
+        let last = app.scim(&dir, Method::GET, "/Users?startIndex=3&count=1", None).await.json();
+        assert_eq!((last["totalResults"].as_u64(), last["itemsPerPage"].as_u64()), (Some(3), Some(1)));
+        let groups = app.scim(&dir, Method::GET, "/Groups?count=0", None).await.json();
+        assert_eq!(groups["totalResults"], 1);
+        let elsewhere = app.scim(&other, Method::GET, "/Users?count=1", None).await.json();
+        assert_eq!(elsewhere["totalResults"], 2);
+    }
+
     async fn search_with_post_on_each_endpoint_and_the_root(app) {
         let dir = app.directory("Search").await;
         let ids = users(&mut app, &dir, "alice", 3).await;
