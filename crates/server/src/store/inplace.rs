@@ -123,8 +123,10 @@ impl InPlace {
         conn.execute_batch(if query_only {
             "PRAGMA busy_timeout = 10000; PRAGMA query_only = ON;"
         } else {
+            // The savepoints of a group commit journal the pages they change; in memory,
+            // that journal costs no file writes (it holds one write's pages at a time).
             "PRAGMA busy_timeout = 10000; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; \
-             PRAGMA wal_autocheckpoint = 10000;"
+             PRAGMA wal_autocheckpoint = 10000; PRAGMA temp_store = MEMORY;"
         })?;
         conn.set_prepared_statement_cache_capacity(64);
         Ok(conn)
