@@ -467,6 +467,18 @@ impl Store {
     pub(super) async fn fetch_seek(&self, query: AnyQuery<'_>) -> Result<Vec<AnyRow>, sqlx::Error> {
         fetch_all(&self.read, self.inplace.as_deref(), query).await
     }
+
+    /// Tries a write in place on a SQLite file: `f` returns `None` to hand the write over to
+    /// the sqlx path (having written nothing), as does a store without an in-place writer.
+    pub(super) async fn write_in_place<T>(
+        &self,
+        f: impl FnOnce(&WriteTx<'_>) -> Result<Option<T>, super::scim_common::WriteError>,
+    ) -> Result<Option<T>, super::scim_common::WriteError> {
+        match self.inplace.as_deref() {
+            Some(inplace) => inplace.write(&self.write, f).await,
+            None => Ok(None),
+        }
+    }
 }
 
 fn driver_error(err: rusqlite::Error) -> sqlx::Error {
@@ -771,11 +783,7 @@ mod tests {
             tasks.push(tokio::spawn(async move {
                 let id = format!("w{i}");
                 if i % 2 == 0 {
-                    db.write(&gate, |tx| {
-                        tx.execute(sqlx::query("INSERT INTO t (id) VALUES ($1)").bind(id.as_str()))
-                    })
-                    .await
-                    .map(|_| ())
+                    db.write(&gate, insert(&id)).await.map(|_| ())
                 } else {
                     let mut tx = gate.begin().await?;
                     sqlx::query("INSERT INTO t (id) VALUES ($1)")

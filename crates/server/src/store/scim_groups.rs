@@ -447,42 +447,36 @@ impl Store {
     ) -> Result<Result<StoredResource, E>, WriteError> {
         let current_sql =
             format!("SELECT {COLUMNS} FROM groups g WHERE g.directory_id = $1 AND g.id = $2");
-        if let Some(inplace) = self.inplace.as_deref() {
-            // What IdPs send (members added or removed by id, a rename) on this thread; a
-            // change of access through the group (which writes the audit log), a
-            // replacement of all members or a filtered removal goes the general way below.
-            let done = inplace
-                .write(
-                    &self.write,
-                    |tx| -> Result<Option<Result<_, E>>, WriteError> {
-                        let rows =
-                            tx.fetch_all(sqlx::query(&current_sql).bind(directory_id).bind(id))?;
-                        let current = current_group(rows.first(), if_match)?;
-                        let (doc, fields, changes) = match update(&current) {
-                            Ok(v) => v,
-                            Err(e) => return Ok(Some(Err(e))),
-                        };
-                        let Some(changes) = by_id(&changes) else {
-                            return Ok(None);
-                        };
-                        if !changes.is_empty() && !tx.fetch_all(grants_through(id))?.is_empty() {
-                            return Ok(None);
-                        }
-                        if doc != current.doc {
-                            tx.execute(rename(&fields, &doc, id))
-                                .map_err(|e| conflict(e, &fields.display_name))?;
-                        }
-                        let (added, removed) = apply_in_place(tx, directory_id, id, &changes)?;
-                        let now = now_millis();
-                        let rows = tx.fetch_all(count_members(added - removed, now, id))?;
-                        let counted = rows.first().ok_or(sqlx::Error::RowNotFound)?;
-                        Ok(Some(Ok(updated(id, doc, &current, now, counted)?)))
-                    },
-                )
-                .await?;
-            if let Some(done) = done {
-                return Ok(done);
-            }
+        // What IdPs send (members added or removed by id, a rename) on this thread; a change
+        // of access through the group (which writes the audit log), a replacement of all
+        // members or a filtered removal goes the general way below.
+        let done = self
+            .write_in_place(|tx| -> Result<Option<Result<_, E>>, WriteError> {
+                let rows = tx.fetch_all(sqlx::query(&current_sql).bind(directory_id).bind(id))?;
+                let current = current_group(rows.first(), if_match)?;
+                let (doc, fields, changes) = match update(&current) {
+                    Ok(v) => v,
+                    Err(e) => return Ok(Some(Err(e))),
+                };
+                let Some(changes) = by_id(&changes) else {
+                    return Ok(None);
+                };
+                if !changes.is_empty() && !tx.fetch_all(grants_through(id))?.is_empty() {
+                    return Ok(None);
+                }
+                if doc != current.doc {
+                    tx.execute(rename(&fields, &doc, id))
+                        .map_err(|e| conflict(e, &fields.display_name))?;
+                }
+                let (added, removed) = apply_in_place(tx, directory_id, id, &changes)?;
+                let now = now_millis();
+                let rows = tx.fetch_all(count_members(added - removed, now, id))?;
+                let counted = rows.first().ok_or(sqlx::Error::RowNotFound)?;
+                Ok(Some(Ok(updated(id, doc, &current, now, counted)?)))
+            })
+            .await?;
+        if let Some(done) = done {
+            return Ok(done);
         }
         let mut tx = self.write.begin().await?;
         lock_row(&mut tx, "groups", directory_id, id).await?;

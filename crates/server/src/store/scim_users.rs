@@ -422,37 +422,31 @@ impl Store {
         let current_sql = format!(
             "SELECT {COLUMNS}, {ACTIVE} FROM users u WHERE u.directory_id = $1 AND u.id = $2"
         );
-        if let Some(inplace) = self.inplace.as_deref() {
-            // The whole transaction on this thread; a change of access (which writes the
-            // audit log) or a user with very many emails goes the general way below.
-            let done = inplace
-                .write(
-                    &self.write,
-                    |tx| -> Result<Option<Result<_, E>>, WriteError> {
-                        let rows =
-                            tx.fetch_all(sqlx::query(&current_sql).bind(directory_id).bind(id))?;
-                        let (current, was_active) = current_user(rows.first(), if_match)?;
-                        let (doc, fields) = match update(&current) {
-                            Ok(v) => v,
-                            Err(e) => return Ok(Some(Err(e))),
-                        };
-                        if !one_string(self.backend, &fields) {
-                            return Ok(None);
-                        }
-                        let change = UserChange::new(was_active, &fields, true);
-                        if change.access_change.is_some() {
-                            return Ok(None);
-                        }
-                        let query = change.query(&fields, &doc, directory_id, id, current.version);
-                        tx.execute(query)
-                            .map_err(|e| conflict(e, &fields.user_name))?;
-                        Ok(Some(Ok(change.updated(id, doc, &current))))
-                    },
-                )
-                .await?;
-            if let Some(done) = done {
-                return Ok(done);
-            }
+        // The whole transaction on this thread; a change of access (which writes the audit
+        // log) or a user with very many emails goes the general way below.
+        let done = self
+            .write_in_place(|tx| -> Result<Option<Result<_, E>>, WriteError> {
+                let rows = tx.fetch_all(sqlx::query(&current_sql).bind(directory_id).bind(id))?;
+                let (current, was_active) = current_user(rows.first(), if_match)?;
+                let (doc, fields) = match update(&current) {
+                    Ok(v) => v,
+                    Err(e) => return Ok(Some(Err(e))),
+                };
+                if !one_string(self.backend, &fields) {
+                    return Ok(None);
+                }
+                let change = UserChange::new(was_active, &fields, true);
+                if change.access_change.is_some() {
+                    return Ok(None);
+                }
+                let query = change.query(&fields, &doc, directory_id, id, current.version);
+                tx.execute(query)
+                    .map_err(|e| conflict(e, &fields.user_name))?;
+                Ok(Some(Ok(change.updated(id, doc, &current))))
+            })
+            .await?;
+        if let Some(done) = done {
+            return Ok(done);
         }
         let mut tx = self.write.begin().await?;
         if self.backend == Backend::Postgres {
