@@ -1,8 +1,9 @@
 //! Scenario 3's measurements over HTTP against a server on a bulk-loaded directory: the latency
 //! of single lookups (`userName eq`, `externalId eq`, `emails[type eq "work"].value eq`), a `co`
 //! search, the last page of /Users, and on groups of each loaded size: add one member, remove
-//! it, GET without members, and GET with members. One request at a time; each probe stops after
-//! `iterations` requests or `seconds`, whichever comes first (but runs at least three).
+//! it (the groups in turn, a pair each), GET without members, and GET with members. One
+//! request at a time; each probe stops after `iterations` requests or `seconds`, whichever
+//! comes first (but runs at least three).
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
@@ -163,35 +164,41 @@ pub async fn run(args: ProbeArgs) -> Result<Value> {
                     .collect()
             })
             .unwrap_or_default();
-        let mut groups = serde_json::Map::new();
-        for group in loaded["groups"].as_array().cloned().unwrap_or_default() {
-            let (Some(size), Some(id)) = (group["size"].as_u64(), group["id"].as_str()) else {
-                continue;
-            };
-            let mut rec = Recorder::default();
-            let path = format!("/Groups/{id}");
-            // Add a spare user, then remove the same one: the group keeps its size.
-            let started = Instant::now();
-            for k in 0..bound.iterations.min(100) as usize {
-                if spare.is_empty() || !bound.more(k as u32, started) {
-                    break;
-                }
-                let user = &spare[k % spare.len()];
+        let loaded_groups: Vec<(u64, String)> = loaded["groups"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|g| Some((g["size"].as_u64()?, g["id"].as_str()?.to_string())))
+            .collect();
+        let mut recs: Vec<Recorder> = loaded_groups.iter().map(|_| Recorder::default()).collect();
+        // Add a spare user, then remove the same one (the group keeps its size), one pair per
+        // group in turn: the sizes are compared over the same seconds, whatever the machine
+        // does meanwhile.
+        let started = Instant::now();
+        let pairs = Bound {
+            iterations: bound.iterations.min(100),
+            time: bound.time * loaded_groups.len().max(1) as u32,
+        };
+        for k in 0..pairs.iterations as usize {
+            if spare.is_empty() || !pairs.more(k as u32, started) {
+                break;
+            }
+            let user = &spare[k % spare.len()];
+            for ((_, id), rec) in loaded_groups.iter().zip(recs.iter_mut()) {
+                let path = format!("/Groups/{id}");
                 let add = json!({"schemas": [PATCH_SCHEMA], "Operations": [
                     {"op": "add", "path": "members", "value": [{"value": user}]}]});
-                scim.send(&mut rec, "add_member", Method::PATCH, &path, Some(&add))
+                scim.send(rec, "add_member", Method::PATCH, &path, Some(&add))
                     .await?;
                 let remove = json!({"schemas": [PATCH_SCHEMA], "Operations": [
                     {"op": "remove", "path": format!("members[value eq \"{user}\"]")}]});
-                scim.send(
-                    &mut rec,
-                    "remove_member",
-                    Method::PATCH,
-                    &path,
-                    Some(&remove),
-                )
-                .await?;
+                scim.send(rec, "remove_member", Method::PATCH, &path, Some(&remove))
+                    .await?;
             }
+        }
+        let mut groups = serde_json::Map::new();
+        for ((size, id), mut rec) in loaded_groups.into_iter().zip(recs) {
+            let path = format!("/Groups/{id}");
             repeat(&scim, &bound, "get_without_members", &mut rec, |_| {
                 (
                     Method::GET,
