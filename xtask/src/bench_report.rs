@@ -253,7 +253,7 @@ fn scale_table(scale: &Value) -> String {
         let _ = write!(
             s,
             "\nSide by side (a second directory of {} users loaded beside the {}-user one, \
-             their lookups probed in turn three times; median of the three p50s, ms):\n\n\
+             their lookups alternating request by request, three rounds; median of the three p50s, ms):\n\n\
              | query | {} users | {} users | ratio |\n|---|--:|--:|--:|\n",
             side["small_users"], side["large_users"], side["small_users"], side["large_users"]
         );

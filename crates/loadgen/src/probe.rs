@@ -36,6 +36,54 @@ pub struct ProbeArgs {
     /// Only the indexed lookups (`eq` on userName, externalId, work email): no scans.
     #[arg(long)]
     pub lookups_only: bool,
+    /// A second directory (its SCIM base URL) whose lookups alternate with these, request
+    /// by request, so the two sizes are compared over the same seconds.
+    #[arg(long, requires_all = ["beside_token", "beside_users"])]
+    pub beside_base_url: Option<String>,
+    #[arg(long)]
+    pub beside_token: Option<String>,
+    /// Users in the second directory.
+    #[arg(long)]
+    pub beside_users: Option<u64>,
+}
+
+/// The indexed lookup `kind` (0: userName, 1: externalId, 2: work email) of user `i`: its
+/// name in the results and its path.
+fn lookup(kind: usize, i: u64) -> (&'static str, String) {
+    let (name, filter) = match kind {
+        0 => ("userName_eq", format!("userName eq \"{}\"", user_name(i))),
+        1 => ("externalId_eq", format!("externalId eq \"ext-{i:07}\"")),
+        _ => (
+            "work_email_eq",
+            format!("emails[type eq \"work\"].value eq \"u{i:07}@work.bench.example\""),
+        ),
+    };
+    (name, format!("/Users?filter={}", encode(&filter)))
+}
+
+/// One directory's lookups: its client, size, user picker and latencies.
+struct Lookups {
+    scim: Scim,
+    users: u64,
+    rng: Rng,
+    rec: Recorder,
+}
+
+impl Lookups {
+    async fn send(&mut self, kind: usize, recorded: bool) -> Result<()> {
+        let (name, path) = lookup(kind, self.rng.below(self.users));
+        let mut ignored = Recorder::default();
+        let rec = if recorded {
+            &mut self.rec
+        } else {
+            &mut ignored
+        };
+        let answer = self.scim.send(rec, name, Method::GET, &path, None).await?;
+        if !answer.status.is_success() {
+            eprintln!("{name} {path}: {} {}", answer.status, answer.body);
+        }
+        Ok(())
+    }
 }
 
 struct Bound {
@@ -79,8 +127,7 @@ pub async fn run(args: ProbeArgs) -> Result<Value> {
         time: Duration::from_secs_f64(args.seconds),
     };
     let n = args.users.max(1);
-    let mut rng = Rng::new(n);
-    let mut rec = Recorder::default();
+    let mut rng = Rng::new(n.wrapping_mul(31).wrapping_add(7));
     let get = |filter: String| {
         (
             Method::GET,
@@ -88,57 +135,66 @@ pub async fn run(args: ProbeArgs) -> Result<Value> {
             None,
         )
     };
-    // A first request warms the connection and the server's statement cache.
-    scim.send(
-        &mut Recorder::default(),
-        "warm",
-        Method::GET,
-        "/Users?count=1",
-        None,
-    )
-    .await?;
-    // Then a short unrecorded pass over the indexed lookups, on other names than the
-    // measured ones: right after a bulk load the server's first reads of the new pages are
-    // cold (at 1M users the first pass measured 2-3x the warm p50), and an IdP meets a
-    // server that has been running, not one that has just been loaded.
-    let warm_bound = Bound {
-        iterations: 50,
-        time: Duration::from_millis(500),
-    };
-    let mut warm_rng = Rng::new(n.wrapping_mul(31).wrapping_add(7));
-    let mut ignored = Recorder::default();
-    repeat(&scim, &warm_bound, "warm", &mut ignored, |_| {
-        get(format!("userName eq \"{}\"", user_name(warm_rng.below(n))))
-    })
-    .await?;
-    repeat(&scim, &warm_bound, "warm", &mut ignored, |_| {
-        get(format!("externalId eq \"ext-{:07}\"", warm_rng.below(n)))
-    })
-    .await?;
-    repeat(&scim, &warm_bound, "warm", &mut ignored, |_| {
-        get(format!(
-            "emails[type eq \"work\"].value eq \"u{:07}@work.bench.example\"",
-            warm_rng.below(n)
-        ))
-    })
-    .await?;
-    repeat(&scim, &bound, "userName_eq", &mut rec, |_| {
-        get(format!("userName eq \"{}\"", user_name(rng.below(n))))
-    })
-    .await?;
-    repeat(&scim, &bound, "externalId_eq", &mut rec, |_| {
-        get(format!("externalId eq \"ext-{:07}\"", rng.below(n)))
-    })
-    .await?;
-    repeat(&scim, &bound, "work_email_eq", &mut rec, |_| {
-        get(format!(
-            "emails[type eq \"work\"].value eq \"u{:07}@work.bench.example\"",
-            rng.below(n)
-        ))
-    })
-    .await?;
+    let mut dirs = vec![Lookups {
+        scim: scim.clone(),
+        users: n,
+        rng: Rng::new(n),
+        rec: Recorder::default(),
+    }];
+    if let (Some(url), Some(users)) = (&args.beside_base_url, args.beside_users) {
+        let users = users.max(1);
+        dirs.push(Lookups {
+            scim: Scim::new(url, args.beside_token.clone(), 1)?,
+            users,
+            rng: Rng::new(users.wrapping_mul(17)),
+            rec: Recorder::default(),
+        });
+    }
+    // A first request warms the connection and the server's statement cache. Then a short
+    // unrecorded pass over the indexed lookups, on other names than the measured ones: right
+    // after a bulk load the server's first reads of the new pages are cold (at 1M users the
+    // first pass measured 2-3x the warm p50), and an IdP meets a server that has been
+    // running, not one that has just been loaded.
+    for dir in &mut dirs {
+        dir.scim
+            .send(
+                &mut Recorder::default(),
+                "warm",
+                Method::GET,
+                "/Users?count=1",
+                None,
+            )
+            .await?;
+        for kind in 0..3 {
+            let started = Instant::now();
+            for _ in 0..50 {
+                if started.elapsed() > Duration::from_millis(500) {
+                    break;
+                }
+                dir.send(kind, false).await?;
+            }
+        }
+    }
+    // The lookups, each directory's in turn request by request.
+    for kind in 0..3 {
+        let started = Instant::now();
+        let mut done = 0;
+        while bound.more(done, started) {
+            for dir in &mut dirs {
+                dir.send(kind, true).await?;
+            }
+            done += 1;
+        }
+    }
+    let mut dirs = dirs.into_iter();
+    let mut rec = dirs.next().map(|main| main.rec).unwrap_or_default();
+    let beside = dirs
+        .next()
+        .map(|b| json!({"users": b.users, "queries": b.rec.to_json(Duration::from_secs(1))}));
     if args.lookups_only {
-        return Ok(json!({"users": args.users, "queries": rec.to_json(Duration::from_secs(1))}));
+        return Ok(
+            json!({"users": args.users, "queries": rec.to_json(Duration::from_secs(1)), "beside": beside}),
+        );
     }
     repeat(&scim, &bound, "userName_co", &mut rec, |_| {
         get(format!("userName co \"{:07}@\"", rng.below(n)))
