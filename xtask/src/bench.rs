@@ -503,12 +503,17 @@ struct Probed<'a> {
 }
 
 impl Probed<'_> {
+    /// The directory's SCIM base URL on `server`.
+    fn base_url(&self, server: &Server) -> String {
+        format!("{}/scim/directory/{}", server.url, self.id)
+    }
+
     /// `roster-loadgen probe` against this directory, with `extra` flags.
     fn probe(&self, plan: &Plan, server: &Server, extra: &[&str]) -> Result<Value> {
         let mut args = vec![
             "probe".to_string(),
             "--base-url".into(),
-            format!("{}/scim/directory/{}", server.url, self.id),
+            self.base_url(server),
             "--token".into(),
             self.key.into(),
             "--load-json".into(),
@@ -557,7 +562,7 @@ fn side_by_side(
         users: small_users,
     };
     let (mut smalls, mut larges) = (Vec::new(), Vec::new());
-    let small_url = format!("{}/scim/directory/{}", server.url, small.id);
+    let small_url = small.base_url(server);
     let small_count = small.users.to_string();
     for _ in 0..3 {
         let both = large.probe(

@@ -165,13 +165,15 @@ pub async fn run(args: ProbeArgs) -> Result<Value> {
                 None,
             )
             .await?;
+        let warm = Bound {
+            iterations: 50,
+            time: Duration::from_millis(500),
+        };
         for kind in 0..3 {
-            let started = Instant::now();
-            for _ in 0..50 {
-                if started.elapsed() > Duration::from_millis(500) {
-                    break;
-                }
+            let (started, mut done) = (Instant::now(), 0);
+            while warm.more(done, started) {
                 dir.send(kind, false).await?;
+                done += 1;
             }
         }
     }

@@ -106,8 +106,8 @@ fn placeholders(from: usize, n: usize) -> String {
         .join(", ")
 }
 
-/// The statements that change memberships, a chunk of ids at a time, for both the sqlx
-/// path and the one in place. Each is `(sql, the ids chunked as it binds them)`.
+/// The membership statements for a chunk of `n` ids, for both the sqlx path and the one in
+/// place (see [`bind_ids`]).
 mod member_sql {
     use super::{placeholders, CHUNK};
 
@@ -149,9 +149,10 @@ mod member_sql {
     }
 }
 
-fn bind_ids<'q>(mut q: AnyQuery<'q>, ids: &[&'q str]) -> AnyQuery<'q> {
+/// Binds `ids` in order after the arguments `q` has.
+fn bind_ids<'q, S: AsRef<str>>(mut q: AnyQuery<'q>, ids: &'q [S]) -> AnyQuery<'q> {
     for id in ids {
-        q = q.bind(*id);
+        q = q.bind(id.as_ref());
     }
     q
 }
@@ -201,8 +202,7 @@ async fn add_members(
     let mut added = 0;
     for chunk in ids.chunks(CHUNK) {
         let sql = member_sql::add(chunk.len());
-        let ids: Vec<&str> = chunk.iter().map(String::as_str).collect();
-        let q = bind_ids(sqlx::query(&sql).bind(group_id).bind(now), &ids);
+        let q = bind_ids(sqlx::query(&sql).bind(group_id).bind(now), chunk);
         added += q.execute(&mut **tx).await?.rows_affected() as i64;
     }
     Ok(added)
@@ -217,8 +217,7 @@ async fn remove_members(
     let mut removed = 0;
     for chunk in ids.chunks(CHUNK) {
         let sql = member_sql::remove(chunk.len());
-        let ids: Vec<&str> = chunk.iter().map(String::as_str).collect();
-        let q = bind_ids(sqlx::query(&sql).bind(group_id), &ids);
+        let q = bind_ids(sqlx::query(&sql).bind(group_id), chunk);
         removed += q.execute(&mut **tx).await?.rows_affected() as i64;
     }
     Ok(removed)

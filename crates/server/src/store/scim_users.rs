@@ -631,14 +631,14 @@ pub(super) async fn list(
     let offset = q.start_index.saturating_sub(1);
     // An index seek runs in place whole. A page in id order and without a filter walks the
     // `(directory_id, id)` index for `offset + count` entries: bounded when that is, so the
-    // page may run in place too (an IdP's import walks /Users that way), but not its count,
-    // which visits the whole directory.
+    // page may run in place too (an IdP's import walks /Users that way); its total is the
+    // directory's counters, one row.
     let seek = q.filter.as_ref().is_some_and(|f| f.seek);
     let walk = q.filter.is_none()
         && q.order_by.is_none()
         && offset.saturating_add(q.count) <= IN_PLACE_PAGE_END;
-    let (counter_inplace, page_inplace) = (inplace, inplace.filter(|_| seek || walk));
-    let inplace = inplace.filter(|_| seek);
+    let page_inplace = inplace.filter(|_| seek || walk);
+    let seek_inplace = inplace.filter(|_| seek);
     let order = order_clause(q, &format!("{alias}.id"));
     let where_ = format!("{alias}.directory_id = $1 AND {cond}");
     if residual {
@@ -652,7 +652,7 @@ pub(super) async fn list(
                 total += 1;
             }
         };
-        if let Some(inplace) = inplace {
+        if let Some(inplace) = seek_inplace {
             let query = bind_all(sqlx::query(&sql).bind(directory_id), binds);
             for row in inplace.fetch_all(query)? {
                 take(from_row(&row)?);
@@ -668,11 +668,11 @@ pub(super) async fn list(
     let count = || async {
         let rows = if q.filter.is_none() {
             let query = sqlx::query(listed.total).bind(directory_id);
-            fetch_all(pool, counter_inplace, query).await?
+            fetch_all(pool, inplace, query).await?
         } else {
             let count_sql = format!("SELECT COUNT(*) FROM {table} WHERE {where_}");
             let query = bind_all(sqlx::query(&count_sql).bind(directory_id), binds);
-            fetch_all(pool, inplace, query).await?
+            fetch_all(pool, seek_inplace, query).await?
         };
         let row = rows.first().ok_or(sqlx::Error::RowNotFound)?;
         Ok::<u64, sqlx::Error>(row.try_get::<i64, _>(0)? as u64)
