@@ -82,6 +82,25 @@ impl Projection {
         Ok(Projection { kind, mode })
     }
 
+    /// Whether this projection returns a stored resource of its kind whole, as it is: the
+    /// default projection, for a kind with no `returned: request` attribute (stored documents
+    /// hold no `returned: never` one: those are dropped on write). The server then writes the
+    /// answer around the stored JSON text instead of parsing and projecting it.
+    pub fn keeps_stored(&self) -> bool {
+        fn asked_for(attrs: &[Attribute]) -> bool {
+            attrs
+                .iter()
+                .any(|a| a.returned == Returned::Request || asked_for(a.sub_attributes))
+        }
+        self.mode == Mode::Default
+            && !asked_for(self.kind.schema().attributes)
+            && !self
+                .kind
+                .extensions()
+                .iter()
+                .any(|e| asked_for(e.attributes))
+    }
+
     /// Whether a top-level attribute (`members`, `emails`, `urn:…:manager`) would be returned,
     /// so the server can avoid loading it.
     pub fn wants(&self, attribute: &str) -> bool {
@@ -276,6 +295,17 @@ mod tests {
         want.as_object_mut().unwrap().remove("password");
         assert_eq!(project(None, None), want);
         assert_eq!(project(Some(""), Some(" ")), want);
+    }
+
+    #[test]
+    fn only_the_default_projection_of_users_keeps_stored_documents_whole() {
+        assert!(Projection::default_for(ResourceKind::User).keeps_stored());
+        // `members.display` is returned only on request.
+        assert!(!Projection::default_for(ResourceKind::Group).keeps_stored());
+        for (attrs, excluded) in [(Some("userName"), None), (None, Some("emails"))] {
+            let p = Projection::parse(ResourceKind::User, attrs, excluded).unwrap();
+            assert!(!p.keeps_stored());
+        }
     }
 
     #[test]

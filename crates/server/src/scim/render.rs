@@ -56,11 +56,16 @@ impl Precondition {
 
 /// Headers for a resource answer: `ETag`, and `Location` when created.
 pub fn resource_headers(dir: &ScimDirectory, kind: ResourceKind, r: &StoredResource) -> HeaderMap {
+    headers_of(dir, kind, &r.id, r.version)
+}
+
+/// [`resource_headers`] of the resource `id` at `version`.
+pub fn headers_of(dir: &ScimDirectory, kind: ResourceKind, id: &str, version: i64) -> HeaderMap {
     let mut headers = HeaderMap::new();
-    if let Ok(v) = HeaderValue::from_str(&etag(r.version)) {
+    if let Ok(v) = HeaderValue::from_str(&etag(version)) {
         headers.insert(header::ETAG, v);
     }
-    if let Ok(v) = HeaderValue::from_str(&location(dir, kind, &r.id)) {
+    if let Ok(v) = HeaderValue::from_str(&location(dir, kind, id)) {
         headers.insert(header::LOCATION, v);
     }
     headers
@@ -85,13 +90,7 @@ pub fn resource(
     if let Value::Object(obj) = &mut doc {
         obj.insert(
             "meta".into(),
-            json!({
-                "resourceType": kind.name(),
-                "created": rfc3339(r.created_at),
-                "lastModified": rfc3339(r.updated_at),
-                "location": location(dir, kind, &r.id),
-                "version": etag(r.version),
-            }),
+            meta(dir, kind, &r.id, r.version, r.created_at, r.updated_at),
         );
         if let Some((name, value)) = extra {
             obj.insert(name.into(), value);
@@ -99,6 +98,24 @@ pub fn resource(
         obj.insert("id".into(), Value::String(r.id));
     }
     doc
+}
+
+/// A resource's `meta`.
+pub fn meta(
+    dir: &ScimDirectory,
+    kind: ResourceKind,
+    id: &str,
+    version: i64,
+    created_at: i64,
+    updated_at: i64,
+) -> Value {
+    json!({
+        "resourceType": kind.name(),
+        "created": rfc3339(created_at),
+        "lastModified": rfc3339(updated_at),
+        "location": location(dir, kind, id),
+        "version": etag(version),
+    })
 }
 
 /// A `groups` / `members` element.

@@ -13,7 +13,10 @@ use super::{
     render,
     resources::{render, MEMBER_PAGE},
 };
-use crate::{state::AppState, store::scim_common::StoredResource};
+use crate::{
+    state::AppState,
+    store::{scim_common::StoredResource, RawUser},
+};
 
 /// Appends the resource as [`render`] builds it, projected, to `out` as compact JSON. A group
 /// with members in the answer streams them (see [`write_group`]); anything else is rendered
@@ -35,6 +38,58 @@ pub async fn write_resource(
         out.truncate(start);
     }
     write_json(out, &render(state, dir, kind, r, projection).await?)
+}
+
+/// Appends a user as the default projection returns it, around the stored document's
+/// text: the same members as [`super::resources::render_user`] gives, without parsing,
+/// projecting or building a tree (`GET /Users/{id}` is the request an IdP makes most).
+/// Only for a projection that [`Projection::keeps_stored`]. Returns false, having written
+/// nothing, for a text it cannot splice: not an object, or holding an empty object (which
+/// the projection would drop).
+pub fn write_stored_user(
+    dir: &ScimDirectory,
+    user: &RawUser,
+    groups: &[(String, String)],
+    out: &mut Vec<u8>,
+) -> ScimApiResult<bool> {
+    let doc = user.doc.trim();
+    let Some(inner) = doc.strip_prefix('{').and_then(|d| d.strip_suffix('}')) else {
+        return Ok(false);
+    };
+    if doc.contains("{}") {
+        return Ok(false);
+    }
+    let inner = inner.trim();
+    out.reserve(doc.len() + 400 + groups.len() * 200);
+    out.push(b'{');
+    out.extend_from_slice(inner.as_bytes());
+    if !inner.is_empty() {
+        out.push(b',');
+    }
+    if !groups.is_empty() {
+        out.extend_from_slice(b"\"groups\":[");
+        for (i, (id, name)) in groups.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            write_json(out, &render::reference(dir, ResourceKind::Group, id, name))?;
+        }
+        out.extend_from_slice(b"],");
+    }
+    out.extend_from_slice(b"\"id\":");
+    write_json(out, &user.id)?;
+    out.extend_from_slice(b",\"meta\":");
+    let meta = render::meta(
+        dir,
+        ResourceKind::User,
+        &user.id,
+        user.version,
+        user.created_at,
+        user.updated_at,
+    );
+    write_json(out, &meta)?;
+    out.push(b'}');
+    Ok(true)
 }
 
 /// Writes a group with its members streamed. The group is projected with one sample

@@ -69,6 +69,23 @@ impl IntoResponse for Outcome {
     }
 }
 
+impl Outcome {
+    /// A read's answer: 200 with the body, or 304 without one (`If-None-Match` matched).
+    fn read(headers: HeaderMap, note: SyncNote, body: Option<Body>) -> Outcome {
+        let status = if body.is_some() {
+            StatusCode::OK
+        } else {
+            StatusCode::NOT_MODIFIED
+        };
+        Outcome {
+            status,
+            body,
+            headers,
+            note,
+        }
+    }
+}
+
 /// The conditional headers of a request.
 #[derive(Default)]
 pub struct Conditions {
@@ -262,45 +279,57 @@ pub async fn get(
     projection: &Projection,
     conditions: &Conditions,
 ) -> ScimApiResult<Outcome> {
-    // A user with their groups in one query when the answer shows them (the default).
+    // A user with their groups in one query when the answer shows them (the default), and
+    // then written around the stored document's text when the projection keeps it whole.
     let (stored, groups) = if kind == ResourceKind::User && projection.wants("groups") {
         match state.store.get_user_with_groups(&dir.id, id).await? {
-            Some((user, groups)) => (user, Some(groups)),
+            Some((user, groups)) => {
+                if projection.keeps_stored() {
+                    let note = get_note(kind, &user.id, Some(user.user_name.clone()));
+                    let headers = render::headers_of(dir, kind, &user.id, user.version);
+                    if not_modified(conditions, user.version) {
+                        return Ok(Outcome::read(headers, note, None));
+                    }
+                    let mut out = Vec::new();
+                    if resource_bytes::write_stored_user(dir, &user, &groups, &mut out)? {
+                        return Ok(Outcome::read(headers, note, Some(Body::Serialized(out))));
+                    }
+                }
+                (user.parsed()?, Some(groups))
+            }
             None => (load(state, dir, kind, id).await?, None),
         }
     } else {
         (load(state, dir, kind, id).await?, None)
     };
-    let note = SyncNote {
-        operation: op_name(kind, "getUser", "getGroup"),
-        resource_type: Some(kind.name()),
-        resource_id: Some(stored.id.clone()),
-        resource_label: label(kind, &stored.doc),
-        ..SyncNote::default()
-    };
+    let note = get_note(kind, &stored.id, label(kind, &stored.doc));
     let headers = render::resource_headers(dir, kind, &stored);
-    if conditions
-        .if_none_match
-        .as_ref()
-        .is_some_and(|p| p.matches(stored.version))
-    {
-        return Ok(Outcome {
-            status: StatusCode::NOT_MODIFIED,
-            body: None,
-            headers,
-            note,
-        });
+    if not_modified(conditions, stored.version) {
+        return Ok(Outcome::read(headers, note, None));
     }
     let body = match &groups {
         Some(groups) => render_user(dir, stored, groups, projection).into(),
         None => render_body(state, dir, kind, &stored, projection).await?,
     };
-    Ok(Outcome {
-        status: StatusCode::OK,
-        body: Some(body),
-        headers,
-        note,
-    })
+    Ok(Outcome::read(headers, note, Some(body)))
+}
+
+fn get_note(kind: ResourceKind, id: &str, label: Option<String>) -> SyncNote {
+    SyncNote {
+        operation: op_name(kind, "getUser", "getGroup"),
+        resource_type: Some(kind.name()),
+        resource_id: Some(id.to_owned()),
+        resource_label: label,
+        ..SyncNote::default()
+    }
+}
+
+/// Whether `If-None-Match` names the version the resource is at.
+fn not_modified(conditions: &Conditions, version: i64) -> bool {
+    conditions
+        .if_none_match
+        .as_ref()
+        .is_some_and(|p| p.matches(version))
 }
 
 /// `PUT` (replace) or `PATCH` of a resource.

@@ -34,6 +34,7 @@ pub mod timestamps;
 pub use admins::AdminRecord;
 pub use api_keys::IssuedKey;
 pub use backend::Backend;
+pub use scim_users::RawUser;
 pub use sessions::SessionRecord;
 pub use throttle::ThrottleState;
 

@@ -33,6 +33,31 @@ fn from_row(row: &AnyRow) -> Result<StoredResource, sqlx::Error> {
     })
 }
 
+/// A user row with its document still as stored: the JSON text of the normalised document.
+#[derive(Debug, Clone)]
+pub struct RawUser {
+    pub id: String,
+    pub doc: String,
+    pub user_name: String,
+    pub version: i64,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+impl RawUser {
+    /// The row with its document parsed, as every other read returns it.
+    pub fn parsed(self) -> Result<StoredResource, sqlx::Error> {
+        Ok(StoredResource {
+            doc: parse_doc(&self.doc)?,
+            id: self.id,
+            version: self.version,
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+            member_count: 0,
+        })
+    }
+}
+
 fn conflict(err: sqlx::Error, user_name: &str) -> WriteError {
     if is_unique_violation(&err) {
         WriteError::Conflict(format!("a user with userName '{user_name}' already exists"))
@@ -376,14 +401,16 @@ impl Store {
     }
 
     /// A user and their groups (id, displayName, ordered by id) in one query: what
-    /// `GET /Users/{id}` shows by default.
+    /// `GET /Users/{id}` shows by default. The document stays text: the default answer is
+    /// written around it without parsing it ([`RawUser`]).
     pub async fn get_user_with_groups(
         &self,
         directory_id: &str,
         id: &str,
-    ) -> Result<Option<(StoredResource, Vec<(String, String)>)>, sqlx::Error> {
+    ) -> Result<Option<(RawUser, Vec<(String, String)>)>, sqlx::Error> {
         let sql = format!(
-            "SELECT {COLUMNS}, g.id AS group_id, g.display_name AS group_name FROM users u \
+            "SELECT {COLUMNS}, u.user_name, g.id AS group_id, g.display_name AS group_name \
+             FROM users u \
              LEFT JOIN group_members gm ON gm.user_id = u.id \
              LEFT JOIN groups g ON g.id = gm.group_id \
              WHERE u.directory_id = $1 AND u.id = $2"
@@ -394,7 +421,14 @@ impl Store {
         let Some(first) = rows.first() else {
             return Ok(None);
         };
-        let user = from_row(first)?;
+        let user = RawUser {
+            id: first.try_get("id")?,
+            doc: first.try_get("doc")?,
+            user_name: first.try_get("user_name")?,
+            version: first.try_get("version")?,
+            created_at: first.try_get("created_at")?,
+            updated_at: first.try_get("updated_at")?,
+        };
         let mut groups = Vec::with_capacity(rows.len());
         for row in &rows {
             let group_id: Option<String> = row.try_get("group_id")?;

@@ -422,6 +422,79 @@ backend_tests! {
         assert!(res.json().get("title").is_none());
     }
 
+    async fn a_users_default_answer_is_the_projection_of_the_whole_user(app) {
+        // `GET /Users/{id}` by default is written around the stored document; it must say
+        // what projecting the whole resource says (excluding `password`, never returned
+        // anyway, takes that path), for every shape a user's document takes. The first
+        // displayName holds `{}`, which the splice leaves to the projection.
+        let dir = app.directory("Default answer").await;
+        let ent = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
+        let res = app.scim(&dir, Method::POST, "/Users", Some(json!({
+            "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User", ent],
+            "userName": "whole@example.com", "password": "s3cret-Pass-1", "externalId": "x-1",
+            "name": {"givenName": "W", "familyName": "Hole", "formatted": "W Hole"},
+            "displayName": "W \"Quoted\" Hole {}", "title": "T", "active": true,
+            "emails": [{"value": "whole@example.com", "type": "work", "primary": true},
+                       {"value": "w@home.example", "type": "home"}],
+            "phoneNumbers": [{"value": "+1 555 0100", "type": "mobile"}],
+            "addresses": [{"streetAddress": "1 Main", "locality": "Town", "type": "work"}],
+            ent: {"employeeNumber": "7", "department": "R&D", "manager": {"value": "m-1"}}
+        }))).await;
+        assert_eq!(res.status, StatusCode::CREATED, "{}", res.text());
+        let id = res.json()["id"].as_str().unwrap().to_owned();
+        let zeta = app.create_group(&dir, "Zeta", &[&id]).await;
+        let alpha = app.create_group(&dir, "Alpha", &[&id]).await;
+        let path = format!("/Users/{id}");
+
+        let mut answers = Vec::new();
+        let changes = [
+            json!([{"op": "replace", "path": "displayName", "value": "Plain"}]),
+            // The enterprise extension emptied attribute by attribute.
+            json!([{"op": "remove", "path": format!("{ent}:employeeNumber")},
+                   {"op": "remove", "path": format!("{ent}:department")},
+                   {"op": "remove", "path": format!("{ent}:manager")}]),
+            json!([{"op": "remove", "path": "emails"}, {"op": "remove", "path": "name"},
+                   {"op": "remove", "path": "addresses"}, {"op": "remove", "path": "phoneNumbers"}]),
+        ];
+        for change in [None].into_iter().chain(changes.into_iter().map(Some)) {
+            if let Some(ops) = change {
+                let res = app.scim(&dir, Method::PATCH, &path, Some(patch_op(ops))).await;
+                assert_eq!(res.status, StatusCode::OK, "{}", res.text());
+            }
+            let default = app.scim(&dir, Method::GET, &path, None).await;
+            let projected = app.scim(&dir, Method::GET, &format!("{path}?excludedAttributes=password"), None).await;
+            assert_eq!(default.status, StatusCode::OK);
+            assert_eq!(default.header("content-type"), Some("application/scim+json"));
+            assert_eq!(default.header("etag"), projected.header("etag"));
+            assert_eq!(default.json(), projected.json());
+            answers.push(default.json());
+        }
+        let first = &answers[0];
+        assert_eq!(first["id"], id.as_str());
+        assert_eq!(first["displayName"], "W \"Quoted\" Hole {}");
+        assert!(first.get("password").is_none(), "{first}");
+        assert_eq!(first[ent]["manager"]["value"], "m-1");
+        let groups: Vec<&str> = first["groups"].as_array().unwrap().iter().map(|g| g["display"].as_str().unwrap()).collect();
+        assert_eq!(groups.len(), 2, "{first}");
+        assert!(groups.contains(&"Zeta") && groups.contains(&"Alpha"));
+        assert!(answers[3].get("emails").is_none() && answers[3].get("name").is_none());
+
+        // Without groups, and conditional reads.
+        for gid in [&zeta, &alpha] {
+            let res = app.scim(&dir, Method::DELETE, &format!("/Groups/{gid}"), None).await;
+            assert_eq!(res.status, StatusCode::NO_CONTENT);
+        }
+        let default = app.scim(&dir, Method::GET, &path, None).await;
+        assert!(default.json().get("groups").is_none(), "{}", default.text());
+        let projected = app.scim(&dir, Method::GET, &format!("{path}?excludedAttributes=password"), None).await;
+        assert_eq!(default.json(), projected.json());
+        let etag = default.header("etag").unwrap().to_owned();
+        let res = app.scim_with(&dir, Method::GET, &path, None, &[("if-none-match", &etag)]).await;
+        assert_eq!(res.status, StatusCode::NOT_MODIFIED);
+        assert!(res.body.is_empty());
+        assert_eq!(res.header("etag"), Some(etag.as_str()));
+    }
+
     async fn deleting_a_user_removes_their_memberships(app) {
         let dir = app.directory("Memberships").await;
         let ids = users(&mut app, &dir, "m", 3).await;
