@@ -423,7 +423,9 @@ mod tests {
         let sink = EventSink::start(store.clone());
         // More than two batches, some of them errors, and events of a directory that is gone.
         for i in 0..(2 * BATCH + 7) {
-            sink.record(event(&directory, if i % 10 == 0 { 409 } else { 200 }));
+            let mut recorded = event(&directory, if i % 10 == 0 { 409 } else { 200 });
+            recorded.path = format!("/Users/{i}");
+            sink.record(recorded);
             sink.record(event("deleted-directory", 200));
         }
         sink.flush().await;
@@ -436,6 +438,20 @@ mod tests {
         assert_eq!(
             counted(&store, "SELECT SUM(errors) FROM sync_stats_hourly").await,
             (n + 9) / 10
+        );
+        // Each row holds its own event's columns.
+        assert_eq!(
+            counted(&store, "SELECT COUNT(DISTINCT path) FROM sync_events").await,
+            n
+        );
+        assert_eq!(
+            counted(
+                &store,
+                "SELECT COUNT(*) FROM sync_events \
+                 WHERE (status = 409) <> (CAST(substr(path, 8) AS INTEGER) % 10 = 0)"
+            )
+            .await,
+            0
         );
         let changed: String = sqlx::query_scalar("SELECT changed FROM sync_events LIMIT 1")
             .fetch_one(&store.read)
