@@ -41,17 +41,17 @@ fn ratio(a: f64, b: f64) -> f64 {
     }
 }
 
+/// The numbers of a JSON array, each shown by `show`, comma-separated (`19.6x, 22.0x`).
+fn listed(values: &Value, show: impl Fn(f64) -> String) -> String {
+    values
+        .as_array()
+        .map(|v| v.iter().map(|x| show(f(x))).collect::<Vec<_>>().join(", "))
+        .unwrap_or_default()
+}
+
 /// The rounds' sync ratios, as `21.3x, 19.8x, 22.0x`.
 fn joined_ratios(rounds: &Value) -> String {
-    rounds["ratios"]
-        .as_array()
-        .map(|v| {
-            v.iter()
-                .map(|x| format!("{:.1}x", f(x)))
-                .collect::<Vec<_>>()
-                .join(", ")
-        })
-        .unwrap_or_default()
+    listed(&rounds["ratios"], |x| format!("{x:.1}x"))
 }
 
 /// The sentences with pass/fail marks for each target the issue sets.
@@ -508,17 +508,7 @@ fn markdown(r: &Value) -> String {
     }
     let rounds = &r["sync_rounds"];
     if rounds["median_ratio"].is_number() {
-        let rates = |key: &str| {
-            rounds[key]
-                .as_array()
-                .map(|v| {
-                    v.iter()
-                        .map(|x| format!("{:.0}", f(x)))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                })
-                .unwrap_or_default()
-        };
+        let rates = |key: &str| listed(&rounds[key], |x| format!("{x:.0}"));
         let _ = writeln!(
             s,
             "
@@ -534,7 +524,7 @@ First syncs in rounds, each on a fresh server, Roster's and the reference's in t
         s,
         "\nGET by id against the ceiling, in turn, {} rounds sharing {} s each at concurrency {} (the round with the median share: {}): Roster {:.0} req/s (p50 {:.2} ms, p99 {:.2} ms); bare axum ceiling {:.0} req/s (p50 {:.2} ms): **{:.0}%** of the ceiling.",
         c["round_shares"].as_array().map_or(1, Vec::len), r["plan"]["hammer_seconds"], r["plan"]["concurrency"],
-        c["round_shares"].as_array().map(|v| v.iter().map(|x| format!("{:.0}%", f(x) * 100.0)).collect::<Vec<_>>().join(", ")).unwrap_or_default(), f(&c["roster_get"]["rps"]), f(&c["roster_get"]["kinds"]["get"]["p50_ms"]),
+        listed(&c["round_shares"], |x| format!("{:.0}%", x * 100.0)), f(&c["roster_get"]["rps"]), f(&c["roster_get"]["kinds"]["get"]["p50_ms"]),
         f(&c["roster_get"]["kinds"]["get"]["p99_ms"]), f(&c["ceiling_get"]["rps"]), f(&c["ceiling_get"]["kinds"]["get"]["p50_ms"]),
         ratio(f(&c["roster_get"]["rps"]), f(&c["ceiling_get"]["rps"])) * 100.0
     );
