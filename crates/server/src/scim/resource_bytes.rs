@@ -3,7 +3,8 @@
 //! is the size of the answer rather than a JSON tree of one map per member. Single reads and
 //! writes ([`super::resources::render_body`]) and list answers ([`super::list`]) both append
 //! their resources here; the bytes are those `Value::to_string` gives for the tree rendering
-//! ([`super::resources::render`]).
+//! ([`super::resources::render`]). A user's default answer is its stored text with `groups`,
+//! `id` and `meta` after it ([`write_stored_user`]): the same members, in another order.
 use roster_scim::{Projection, ResourceKind, ScimError};
 use serde_json::Value;
 
@@ -41,8 +42,8 @@ pub async fn write_resource(
 }
 
 /// Appends a user as the default projection returns it, around the stored document's
-/// text: the same members as [`super::resources::render_user`] gives, without parsing,
-/// projecting or building a tree (`GET /Users/{id}` is the request an IdP makes most).
+/// text: the same members as the projected tree ([`super::resources::render`]), without
+/// parsing, projecting or building one (`GET /Users/{id}` is the request an IdP makes most).
 /// Only for a projection that [`Projection::keeps_stored`]. Returns false, having written
 /// nothing, for a text it cannot splice: not an object, or holding an empty object (which
 /// the projection would drop).
