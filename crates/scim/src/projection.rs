@@ -8,6 +8,7 @@ use crate::error::ScimResult;
 use crate::path::{has_urn_prefix, AttrPath};
 use crate::schema::{common_attribute, Attribute, ResourceKind, Returned, Schema};
 use serde_json::{Map, Value};
+use std::sync::OnceLock;
 
 /// One entry of an `attributes`/`excludedAttributes` list.
 #[derive(Debug, Clone, PartialEq)]
@@ -87,18 +88,7 @@ impl Projection {
     /// hold no `returned: never` one: those are dropped on write). The server then writes the
     /// answer around the stored JSON text instead of parsing and projecting it.
     pub fn keeps_stored(&self) -> bool {
-        fn asked_for(attrs: &[Attribute]) -> bool {
-            attrs
-                .iter()
-                .any(|a| a.returned == Returned::Request || asked_for(a.sub_attributes))
-        }
-        self.mode == Mode::Default
-            && !asked_for(self.kind.schema().attributes)
-            && !self
-                .kind
-                .extensions()
-                .iter()
-                .any(|e| asked_for(e.attributes))
+        self.mode == Mode::Default && !returned_on_request(self.kind)
     }
 
     /// Whether a top-level attribute (`members`, `emails`, `urn:…:manager`) would be returned,
@@ -210,6 +200,27 @@ impl Projection {
             Mode::Exclude(_) => Decision::Keep,
         }
     }
+}
+
+/// Whether any attribute of `kind`'s schemas, at any depth, is returned only on request.
+/// Worked out once per kind (the schemas are constants): [`Projection::keeps_stored`] asks
+/// on every `GET /Users/{id}`.
+fn returned_on_request(kind: ResourceKind) -> bool {
+    fn asked_for(attrs: &[Attribute]) -> bool {
+        attrs
+            .iter()
+            .any(|a| a.returned == Returned::Request || asked_for(a.sub_attributes))
+    }
+    static USER: OnceLock<bool> = OnceLock::new();
+    static GROUP: OnceLock<bool> = OnceLock::new();
+    let cell = match kind {
+        ResourceKind::User => &USER,
+        ResourceKind::Group => &GROUP,
+    };
+    *cell.get_or_init(|| {
+        asked_for(kind.schema().attributes)
+            || kind.extensions().iter().any(|e| asked_for(e.attributes))
+    })
 }
 
 /// Whether `entries` name the whole attribute, and which of its sub-attributes they name.
