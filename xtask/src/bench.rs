@@ -356,9 +356,10 @@ fn hammer(plan: &Plan, url: &str, token: Option<&str>, seconds: f64) -> Result<V
     loadgen_owned(&args)
 }
 
-/// The reference server in a venv under target/bench-venv, on a free loopback port.
+/// Scenario 2 on the reference server (installed into target/bench-venv first): its sync,
+/// steady mix and GET by id, on a fresh server on a free loopback port.
 fn reference(plan: &Plan, out_dir: &Path) -> Result<Value> {
-    let venv = process::target_dir().join("bench-venv");
+    let venv = reference_venv();
     let pip = venv.join("bin").join("pip");
     let installed =
         process::probe(Command::new(&pip).args(["show", "scim2-server"])).unwrap_or_default();
@@ -391,12 +392,16 @@ fn reference(plan: &Plan, out_dir: &Path) -> Result<Value> {
 
 const REFERENCE_TOKEN: &str = "bench-reference-token";
 
+/// Where the reference server is installed.
+fn reference_venv() -> PathBuf {
+    process::target_dir().join("bench-venv")
+}
+
 /// Starts the reference server (installed by [`reference`]) with an empty store; returns it
 /// and its SCIM base URL.
 fn start_reference(out_dir: &Path) -> Result<(Server, String)> {
-    let venv = process::target_dir().join("bench-venv");
     let port = free_port()?;
-    let mut cmd = Command::new(venv.join("bin").join("scim2-server"));
+    let mut cmd = Command::new(reference_venv().join("bin").join("scim2-server"));
     cmd.args([
         "--hostname",
         "127.0.0.1",
