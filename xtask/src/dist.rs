@@ -12,6 +12,7 @@
 //! running Trunk on it is not something Trunk supports.
 
 use std::path::PathBuf;
+use std::process::{Command, Stdio};
 
 use anyhow::{bail, Context, Result};
 
@@ -67,13 +68,7 @@ pub fn dir() -> PathBuf {
 pub fn build(tools: &Tools) -> Result<()> {
     check_trunk_toml()?;
     banner("Fetching crates (the console build itself runs offline)");
-    // With build-std set, this also fetches the crates `std` depends on.
-    let mut fetch = process::cargo();
-    fetch.arg("fetch");
-    for (key, value) in SIZE_FLAGS {
-        fetch.env(key, value);
-    }
-    run(&mut fetch)?;
+    run(&mut fetch()?)?;
     banner("Building the console with Trunk (release)");
     let dist = dir();
     let real_bindgen = tools
@@ -98,6 +93,63 @@ pub fn build(tools: &Tools) -> Result<()> {
     }
     freshness::mark_console_built()?;
     budget::report(&dist).map(|_| ())
+}
+
+/// `cargo fetch` of every crate the offline release build compiles. Build-std resolves `std`'s
+/// own dependencies (`dlmalloc` and others) for the target it builds, so the fetch names the
+/// wasm target; the host's brings what build scripts and proc macros need.
+fn fetch() -> Result<Command> {
+    let mut fetch = process::cargo();
+    fetch
+        .args(["fetch", "--target", tools::WASM_TARGET, "--target"])
+        .arg(process::host_target()?);
+    for (key, value) in SIZE_FLAGS {
+        fetch.env(key, value);
+    }
+    Ok(fetch)
+}
+
+/// Proves that the offline release build needs nothing beyond what [`fetch`] brings, as on a
+/// machine that never built the console: the fetch runs against an empty `CARGO_HOME` (with the
+/// registry settings of ours), then cargo plans the offline build from it (its unit graph, which
+/// names every crate the build compiles and fails on one that is missing). Nothing compiles.
+pub fn check_offline() -> Result<()> {
+    let home = process::target_dir()
+        .join("offline-check")
+        .join("cargo-home");
+    if home.exists() {
+        std::fs::remove_dir_all(&home)
+            .with_context(|| format!("could not remove {}", home.display()))?;
+    }
+    std::fs::create_dir_all(&home)
+        .with_context(|| format!("could not create {}", home.display()))?;
+    for config in ["config.toml", "config"] {
+        let ours = tools::cargo_home().join(config);
+        if ours.is_file() {
+            std::fs::copy(&ours, home.join(config))
+                .with_context(|| format!("could not copy {}", ours.display()))?;
+        }
+    }
+    run(fetch()?.env("CARGO_HOME", &home))?;
+    let mut plan = process::cargo();
+    plan.args([
+        "build",
+        "--offline",
+        "--release",
+        "--package",
+        "roster-console",
+        "--target",
+        tools::WASM_TARGET,
+        "-Zunstable-options",
+        "--unit-graph",
+    ])
+    .env("CARGO_HOME", &home)
+    .stdout(Stdio::null());
+    for (key, value) in SIZE_PROFILE.into_iter().chain(SIZE_FLAGS) {
+        plan.env(key, value);
+    }
+    run(&mut plan)?;
+    std::fs::remove_dir_all(&home).with_context(|| format!("could not remove {}", home.display()))
 }
 
 /// Trunk must use the tools we installed, never download its own: fail early, with the fix, when

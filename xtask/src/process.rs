@@ -78,6 +78,16 @@ pub fn run(cmd: &mut Command) -> Result<()> {
     Ok(())
 }
 
+/// The host's target triple, as rustc names it.
+pub fn host_target() -> Result<String> {
+    let version = probe(Command::new("rustc").arg("-vV")).context("`rustc -vV` failed")?;
+    version
+        .lines()
+        .find_map(|line| line.strip_prefix("host: "))
+        .map(str::to_string)
+        .context("`rustc -vV` names no host")
+}
+
 /// Runs a command quietly and returns its trimmed stdout, or `None` when it cannot start or fails:
 /// used to probe what is installed.
 pub fn probe(cmd: &mut Command) -> Option<String> {

@@ -36,6 +36,12 @@ const STEPS: &[Step] = &[
         run: install_tools,
     },
     Step {
+        name: "offline",
+        about: "the offline console build needs only what its fetch brings (empty CARGO_HOME)",
+        browser: false,
+        run: offline,
+    },
+    Step {
         name: "clippy",
         about: "clippy, native workspace",
         browser: false,
@@ -343,6 +349,12 @@ fn fmt(_: &mut Suite) -> Result<()> {
 
 fn install_tools(suite: &mut Suite) -> Result<()> {
     suite.tools().map(|_| ())
+}
+
+/// Build-std needs `rust-src`, which the toolchain step installs.
+fn offline(suite: &mut Suite) -> Result<()> {
+    suite.tools()?;
+    dist::check_offline()
 }
 
 fn clippy(_: &mut Suite) -> Result<()> {

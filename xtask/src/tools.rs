@@ -15,7 +15,7 @@ use crate::process::{self, banner, probe, run};
 pub const TRUNK_VERSION: &str = "0.21.14";
 /// npm's binaryen. Debian's binaryen (108) produces wasm that fails in Chromium at load time.
 pub const BINARYEN_VERSION: &str = "132.0.0";
-const WASM_TARGET: &str = "wasm32-unknown-unknown";
+pub const WASM_TARGET: &str = "wasm32-unknown-unknown";
 pub const CHROMIUM: &str = "/usr/bin/chromium";
 pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 
@@ -83,7 +83,7 @@ pub fn ensure(need: Need) -> Result<Tools> {
     Ok(tools)
 }
 
-fn cargo_home() -> PathBuf {
+pub fn cargo_home() -> PathBuf {
     std::env::var_os("CARGO_HOME")
         .map(PathBuf::from)
         .unwrap_or_else(|| home().join(".cargo"))
