@@ -30,6 +30,8 @@
 #![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
+#[cfg(feature = "arbitrary")]
+pub mod arbitrary;
 mod datetime;
 pub mod error;
 pub mod filter;

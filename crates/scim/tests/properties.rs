@@ -2,117 +2,11 @@
 //! and the PATCH engine never panics and always yields a valid, normalised resource.
 
 use proptest::prelude::*;
-use roster_scim::schema::{self, AttrType, COMMON_ATTRIBUTES};
-use roster_scim::{
-    apply_patch_json, parse_resource, AttrPath, CompValue, CompareOp, Filter, ResourceKind,
-};
+use roster_scim::{apply_patch_json, arbitrary, parse_resource, Filter, ResourceKind};
 use serde_json::{json, Map, Value};
 
-/// Every resolvable User path: (attribute, none) and (attribute, sub) for complex ones.
-fn user_paths() -> Vec<AttrPath> {
-    let mut out = Vec::new();
-    let core = schema::ResourceKind::User.schema();
-    let tables = [
-        (core, core.attributes),
-        (&schema::ENTERPRISE_USER, schema::ENTERPRISE_USER.attributes),
-        (core, COMMON_ATTRIBUTES),
-    ];
-    for (schema, attrs) in tables {
-        for attribute in attrs {
-            out.push(AttrPath {
-                schema,
-                attribute,
-                sub_attribute: None,
-            });
-            for sub in attribute.sub_attributes {
-                out.push(AttrPath {
-                    schema,
-                    attribute,
-                    sub_attribute: Some(sub),
-                });
-            }
-        }
-    }
-    out
-}
-
-const OPS: [CompareOp; 9] = [
-    CompareOp::Eq,
-    CompareOp::Ne,
-    CompareOp::Co,
-    CompareOp::Sw,
-    CompareOp::Ew,
-    CompareOp::Gt,
-    CompareOp::Ge,
-    CompareOp::Lt,
-    CompareOp::Le,
-];
-
-/// A comparison or presence test that the parser accepts as written (type-consistent values).
-fn leaf(paths: Vec<AttrPath>) -> BoxedStrategy<Filter> {
-    prop::sample::select(paths)
-        .prop_flat_map(|p| {
-            let t = p.value_type();
-            let present = Just(Filter::Present(p)).boxed();
-            if t == AttrType::Complex {
-                return present;
-            }
-            let null = prop::sample::select(vec![CompareOp::Eq, CompareOp::Ne])
-                .prop_map(move |op| Filter::Compare(p, op, CompValue::Null));
-            let typed = if t == AttrType::Boolean {
-                (
-                    prop::sample::select(vec![CompareOp::Eq, CompareOp::Ne]),
-                    any::<bool>(),
-                )
-                    .prop_map(move |(op, b)| Filter::Compare(p, op, CompValue::Bool(b)))
-                    .boxed()
-            } else {
-                let ops: Vec<CompareOp> = OPS
-                    .into_iter()
-                    .filter(|op| !(op.is_ordering() && t == AttrType::Binary))
-                    .collect();
-                (prop::sample::select(ops), any::<String>())
-                    .prop_map(move |(op, s)| Filter::Compare(p, op, CompValue::String(s)))
-                    .boxed()
-            };
-            prop_oneof![present, null, typed].boxed()
-        })
-        .boxed()
-}
-
-fn combine(leaf: BoxedStrategy<Filter>) -> BoxedStrategy<Filter> {
-    leaf.prop_recursive(4, 24, 2, |inner| {
-        prop_oneof![
-            (inner.clone(), inner.clone()).prop_map(|(l, r)| Filter::And(Box::new(l), Box::new(r))),
-            (inner.clone(), inner.clone()).prop_map(|(l, r)| Filter::Or(Box::new(l), Box::new(r))),
-            inner.prop_map(|f| Filter::Not(Box::new(f))),
-        ]
-    })
-    .boxed()
-}
-
 fn filter() -> BoxedStrategy<Filter> {
-    let paths = user_paths();
-    let complex: Vec<AttrPath> = paths
-        .iter()
-        .copied()
-        .filter(|p| p.sub_attribute.is_none() && p.attribute.kind == AttrType::Complex)
-        .collect();
-    let value_path = prop::sample::select(complex)
-        .prop_flat_map(|parent| {
-            let subs: Vec<AttrPath> = parent
-                .attribute
-                .sub_attributes
-                .iter()
-                .map(|s| AttrPath {
-                    sub_attribute: Some(s),
-                    ..parent
-                })
-                .collect();
-            combine(leaf(subs)).prop_map(move |inner| Filter::ValuePath(parent, Box::new(inner)))
-        })
-        .boxed();
-    combine(prop_oneof![3 => leaf(paths), 1 => value_path].boxed())
+    arbitrary::filter(ResourceKind::User, any::<String>().boxed())
 }
 
 proptest! {

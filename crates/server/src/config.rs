@@ -22,9 +22,25 @@ pub struct Cli {
 }
 
 #[derive(Debug, Subcommand)]
+// Parsed once per process: the size of the largest variant costs nothing.
+#[allow(clippy::large_enum_variant)]
 pub enum Command {
     /// Serve the SCIM API, the admin API and the console.
     Serve(ServeArgs),
+    /// Print the console page's Content-Security-Policy, for a static host to send with it.
+    ConsoleCsp(ConsoleCspArgs),
+}
+
+/// Settings of `roster console-csp`.
+#[derive(Debug, Args)]
+pub struct ConsoleCspArgs {
+    /// Folder of the built console (`dist/`), with the `config.json` it is deployed with.
+    #[arg(long, env = "ROSTER_CONSOLE_DIR")]
+    pub console_dir: PathBuf,
+
+    /// Sites allowed to frame the console (comma-separated CSP sources); none when unset.
+    #[arg(long, env = "ROSTER_FRAME_ANCESTORS", value_delimiter = ',')]
+    pub frame_ancestors: Vec<String>,
 }
 
 /// Log output format.
@@ -125,6 +141,16 @@ pub struct ServeArgs {
     /// DNS server (`ip:port`) for domain verification lookups; the system's resolver when unset.
     #[arg(long, env = "ROSTER_DNS_RESOLVER")]
     pub dns_resolver: Option<SocketAddr>,
+
+    /// Sites allowed to frame the console (comma-separated CSP sources such as
+    /// `https://portal.example.com`); none when unset.
+    #[arg(long, env = "ROSTER_FRAME_ANCESTORS", value_delimiter = ',')]
+    pub frame_ancestors: Vec<String>,
+
+    /// Header in which the TLS-terminating proxy in front appends the client's address (e.g.
+    /// `X-Forwarded-For`); only the last address in it is used. Unset: the connection's peer.
+    #[arg(long, env = "ROSTER_CLIENT_ADDRESS_HEADER")]
+    pub client_address_header: Option<String>,
 }
 
 /// Keys accepted in the TOML file: the same settings, all optional.
@@ -147,6 +173,8 @@ struct FileConfig {
     scim_rate_limit: Option<u32>,
     scim_rate_burst: Option<u32>,
     dns_resolver: Option<SocketAddr>,
+    frame_ancestors: Option<Vec<String>>,
+    client_address_header: Option<String>,
 }
 
 /// Resolved configuration the server runs with.
@@ -171,6 +199,10 @@ pub struct Config {
     pub scim_rate_burst: u32,
     /// DNS server for domain verification; `None` uses the system's resolver.
     pub dns_resolver: Option<SocketAddr>,
+    /// CSP `frame-ancestors` sources of the console; empty: no site may frame it.
+    pub frame_ancestors: Vec<String>,
+    /// Where a trusted proxy puts the client's address; `None`: the connection's peer.
+    pub client_address_header: Option<String>,
 }
 
 impl fmt::Debug for ServeArgs {
@@ -240,8 +272,19 @@ impl Cli {
                 let config = Config::resolve(args.clone(), sub)?;
                 Ok((Command::Serve(args), Some(config)))
             }
+            other => Ok((other, None)),
         }
     }
+}
+
+/// Each source is one CSP source expression: nothing that would end the directive.
+pub fn validate_frame_ancestors(sources: &[String]) -> anyhow::Result<()> {
+    for source in sources {
+        if source.is_empty() || source.contains(|c: char| c == ';' || c.is_whitespace()) {
+            bail!("--frame-ancestors takes CSP sources such as https://portal.example.com, got {source:?}");
+        }
+    }
+    Ok(())
 }
 
 fn days(n: u64) -> Duration {
@@ -333,12 +376,32 @@ impl Config {
                 args.dns_resolver,
                 file.dns_resolver.map(Some),
             ),
+            frame_ancestors: pick(
+                unset("frame_ancestors"),
+                args.frame_ancestors,
+                file.frame_ancestors,
+            )
+            .into_iter()
+            .map(|source| source.trim().to_owned())
+            .filter(|source| !source.is_empty())
+            .collect(),
+            client_address_header: pick(
+                unset("client_address_header"),
+                args.client_address_header,
+                file.client_address_header.map(Some),
+            ),
         };
         config.validate()?;
         Ok(config)
     }
 
     fn validate(&self) -> anyhow::Result<()> {
+        validate_frame_ancestors(&self.frame_ancestors)?;
+        if let Some(name) = &self.client_address_header {
+            axum::http::HeaderName::try_from(name.as_str()).with_context(|| {
+                format!("--client-address-header must be a header name, got {name:?}")
+            })?;
+        }
         if !(self.database_url.starts_with("sqlite:") || self.database_url.starts_with("postgres"))
         {
             bail!(
@@ -379,6 +442,8 @@ impl Config {
             scim_rate_limit: 100,
             scim_rate_burst: 1000,
             dns_resolver: None,
+            frame_ancestors: Vec::new(),
+            client_address_header: None,
         }
     }
 
@@ -399,7 +464,9 @@ mod tests {
     fn parse(args: &[&str]) -> anyhow::Result<Config> {
         let matches = Cli::command().try_get_matches_from(args)?;
         let cli = Cli::from_arg_matches(&matches)?;
-        let Command::Serve(serve) = cli.command;
+        let Command::Serve(serve) = cli.command else {
+            bail!("not serve");
+        };
         Config::resolve(serve, matches.subcommand_matches("serve").context("serve")?)
     }
 

@@ -16,6 +16,7 @@ pub mod scim;
 pub mod serve;
 pub mod state;
 pub mod store;
+pub mod text;
 
 pub use http::app;
 pub use state::AppState;

@@ -31,6 +31,25 @@ async fn main() -> ExitCode {
                 }
             }
         }
+        (Command::ConsoleCsp(args), _) => {
+            let policy = roster_server::config::validate_frame_ancestors(&args.frame_ancestors)
+                .and_then(|()| {
+                    roster_server::http::csp::console_policy(
+                        &args.console_dir,
+                        &args.frame_ancestors,
+                    )
+                });
+            match policy {
+                Ok(policy) => {
+                    println!("{policy}");
+                    ExitCode::SUCCESS
+                }
+                Err(err) => {
+                    eprintln!("roster: {err:#}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
         _ => ExitCode::FAILURE,
     }
 }

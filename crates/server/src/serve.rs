@@ -6,6 +6,11 @@ use tokio::net::TcpListener;
 use crate::{bootstrap, config::Config, http::app, state::AppState, store::Store};
 
 pub async fn run(config: Config) -> anyhow::Result<()> {
+    if let Some(dir) = &config.console_dir {
+        // The console's page cannot be served without its policy: say why before starting.
+        crate::http::csp::console_policy(dir, &config.frame_ancestors)
+            .context("--console-dir does not hold a built console")?;
+    }
     let store = Store::connect(&config.database_url).await?;
     tracing::info!(backend = ?store.backend(), "database ready");
     let first = bootstrap::ensure_first_admin(&store, &config).await?;
@@ -34,7 +39,9 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
     }
     println!("Open {url}/ to sign in.");
 
-    axum::serve(listener, app(state))
+    // Connection info gives sign-in throttling the client's address.
+    let service = app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, service)
         .with_graceful_shutdown(shutdown_signal())
         .await
         .context("server error")?;

@@ -204,3 +204,17 @@ fn groups() {
     let e = parse_group(&json!({"members": []})).unwrap_err();
     assert!(e.detail.contains("displayName"));
 }
+
+#[test]
+fn values_longer_than_their_type_allows_are_refused() {
+    let long = "x".repeat(2049);
+    let err = parse_user(&json!({"userName": "a", "displayName": long})).unwrap_err();
+    assert_eq!(err.status, 400);
+    assert_eq!(err.scim_type, Some(crate::ScimType::InvalidValue));
+    assert!(err.detail.contains("displayName"), "{}", err.detail);
+    let err = parse_group(&json!({"displayName": "x".repeat(10 * 1024 * 1024)})).unwrap_err();
+    assert_eq!(err.scim_type, Some(crate::ScimType::InvalidValue));
+    // Characters, not bytes: 2,048 two-byte characters fit.
+    let ok = parse_user(&json!({"userName": "é".repeat(2048)}));
+    assert!(ok.is_ok(), "{ok:?}");
+}

@@ -105,6 +105,12 @@ fn normalise_single(
     Ok((!out.is_empty()).then_some(Value::Object(out)))
 }
 
+/// Whether `s` has more than `max` characters (bytes bound characters, so most strings are
+/// decided without counting).
+fn too_long(s: &str, max: usize) -> bool {
+    s.len() > max && s.chars().count() > max
+}
+
 /// Checks a simple value against its type, coercing the unambiguous lenient forms.
 pub(crate) fn normalise_scalar(
     kind: AttrType,
@@ -124,6 +130,12 @@ pub(crate) fn normalise_scalar(
             None => bad("an RFC 3339 dateTime"),
         },
         (AttrType::DateTime, _) => bad("an RFC 3339 dateTime"),
+        (t, Value::String(s)) if t.max_chars().is_some_and(|max| too_long(s, max)) => {
+            Err(ScimError::invalid_value(format!(
+                "'{label}' is longer than {} characters",
+                t.max_chars().unwrap_or_default()
+            )))
+        }
         (t, Value::String(_)) if t.is_stringish() => Ok(Some(value.clone())),
         // Some IdPs send numeric identifiers (employeeNumber) as JSON numbers.
         (AttrType::String, Value::Number(n)) => Ok(Some(Value::String(n.to_string()))),

@@ -18,7 +18,12 @@ fn attribute_json(a: &Attribute) -> Value {
     m.insert("name".into(), json!(a.name));
     m.insert("type".into(), json!(a.kind.as_str()));
     m.insert("multiValued".into(), json!(a.multi_valued));
-    m.insert("description".into(), json!(a.description));
+    // RFC 7643 has no characteristic for a length limit: the description says it.
+    let description = match a.kind.max_chars() {
+        Some(max) => format!("{} At most {max} characters.", a.description),
+        None => a.description.to_owned(),
+    };
+    m.insert("description".into(), json!(description));
     m.insert("required".into(), json!(a.required));
     m.insert("caseExact".into(), json!(a.case_exact));
     m.insert("mutability".into(), json!(a.mutability.as_str()));
@@ -209,7 +214,7 @@ mod tests {
         assert_eq!(
             user_name,
             &json!({"name": "userName", "type": "string", "multiValued": false,
-                    "description": "Unique identifier for the user, used to sign in.",
+                    "description": "Unique identifier for the user, used to sign in. At most 2048 characters.",
                     "required": true, "caseExact": false, "mutability": "readWrite",
                     "returned": "default", "uniqueness": "server"})
         );

@@ -66,6 +66,17 @@ impl AttrType {
         }
     }
 
+    /// The longest value of this type a resource may hold, in characters. Real directories'
+    /// names and identifiers stay far below 2,048 (Entra caps display names at 256, e-mail
+    /// addresses end at 254); binary values (DER certificates, base64) get room for a chain.
+    pub fn max_chars(self) -> Option<usize> {
+        match self {
+            AttrType::String | AttrType::Reference => Some(2048),
+            AttrType::Binary => Some(65_536),
+            _ => None,
+        }
+    }
+
     /// Whether values of this type are carried as JSON strings.
     pub fn is_stringish(self) -> bool {
         matches!(

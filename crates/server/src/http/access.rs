@@ -4,7 +4,7 @@
 //! access — the list a product integration reads. Also the helpers the access-model handlers
 //! share.
 use axum::{
-    extract::{Path, State},
+    extract::State,
     http::StatusCode,
     routing::{delete, get, put},
     Router,
@@ -17,7 +17,7 @@ use roster_api_types::{
 
 use super::{
     audit::actor,
-    extract::{Json, Query},
+    extract::{Json, Path, Query},
 };
 use crate::{
     auth::session::AdminSession,

@@ -3,8 +3,7 @@
 //! handler is scoped to the signed-in admin's organization: another organization's directory
 //! answers 404 like a missing one.
 use axum::{
-    body::Bytes,
-    extract::{Path, State},
+    extract::State,
     http::{header, StatusCode},
     response::{IntoResponse, Response},
     routing::{get, post},
@@ -18,7 +17,7 @@ use roster_api_types::{
     API_PREFIX,
 };
 
-use super::extract::Json;
+use super::extract::{Json, OptionalJson, Path};
 use crate::{
     auth::session::AdminSession,
     error::{AppError, AppResult},
@@ -199,18 +198,8 @@ async fn regenerate_api_key(
     State(state): State<AppState>,
     session: AdminSession,
     Path(id): Path<String>,
-    body: Bytes,
+    OptionalJson(request): OptionalJson<RegenerateApiKey>,
 ) -> AppResult<Json<IssuedApiKey>> {
-    // An empty body is the common case (a button without options), so it is not required to
-    // be JSON; a non-empty one must be.
-    let request: RegenerateApiKey = if body.iter().all(u8::is_ascii_whitespace) {
-        RegenerateApiKey::default()
-    } else {
-        serde_json::from_slice(&body).map_err(|e| AppError::Validation {
-            detail: format!("Invalid body: {e}"),
-            errors: Vec::new(),
-        })?
-    };
     let overlap = request.overlap_seconds.unwrap_or(0);
     if overlap > MAX_OVERLAP_SECONDS {
         return Err(AppError::invalid_field(

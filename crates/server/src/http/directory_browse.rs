@@ -1,11 +1,7 @@
 //! `/api/v1/directories/{id}/{users,groups,events,activity}`: what a directory provisioned
 //! and what its identity provider did, for the console to browse. Read-only; lists are
 //! keyset-paged (see [`crate::store::paging`]).
-use axum::{
-    extract::{Path, State},
-    routing::get,
-    Router,
-};
+use axum::{extract::State, routing::get, Router};
 use roster_api_types::directory::{
     ActivityQuery, EventListQuery, EventStatusFilter, GroupListQuery, GroupSummary, HourlyActivity,
     Page, SortOrder, SyncEvent, UserDetail, UserListQuery, UserSummary,
@@ -15,7 +11,7 @@ use serde_json::{json, Value};
 
 use super::{
     directories::directory_not_found,
-    extract::{Json, Query},
+    extract::{Json, Path, Query},
 };
 use crate::{
     auth::session::AdminSession,

@@ -8,7 +8,7 @@
 use std::{net::SocketAddr, time::Duration};
 
 use axum::{
-    extract::{Path, State},
+    extract::State,
     http::{header, StatusCode},
     response::{IntoResponse, Response},
     routing::{delete, get, post},
@@ -24,7 +24,10 @@ use roster_api_types::{
     Problem, API_PREFIX,
 };
 
-use super::{audit::actor, extract::Json};
+use super::{
+    audit::actor,
+    extract::{Json, Path},
+};
 use crate::{
     auth::{self, session::AdminSession},
     error::{AppError, AppResult},

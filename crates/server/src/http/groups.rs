@@ -2,7 +2,7 @@
 //! local) and the editing of local ones. Synced groups belong to their identity provider:
 //! changing them here answers 409 `urn:roster:problem:synced-group-read-only`.
 use axum::{
-    extract::{Path, State},
+    extract::State,
     http::{header, StatusCode},
     response::{IntoResponse, Response},
     routing::{get, put},
@@ -17,7 +17,7 @@ use roster_api_types::{
 use super::{
     access::{page_request, search_prefix, valid_name},
     audit::actor,
-    extract::{Json, Query},
+    extract::{Json, Path, Query},
 };
 use crate::{
     auth::session::AdminSession,

@@ -2,12 +2,15 @@
 //! request goes through, and puts the console last.
 mod access;
 mod audit;
+mod client;
+pub mod csp;
 mod directories;
 mod directory_browse;
 mod domains;
 pub mod extract;
 mod groups;
 mod health;
+mod keep_alive;
 mod not_found;
 pub mod openapi;
 mod session;
@@ -26,6 +29,7 @@ use axum::{
 use tower_http::{
     cors::{AllowOrigin, CorsLayer},
     request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
+    set_header::SetResponseHeaderLayer,
     timeout::TimeoutLayer,
     trace::TraceLayer,
 };
@@ -40,7 +44,6 @@ pub fn app(state: AppState) -> Router {
     let api = Router::new()
         .merge(session::router())
         .merge(directories::router())
-        // Access model (issue 5).
         .merge(sites::router())
         .merge(access::router())
         .merge(groups::router())
@@ -50,8 +53,10 @@ pub fn app(state: AppState) -> Router {
         .merge(openapi::router())
         .layer(DefaultBodyLimit::max(ADMIN_BODY_LIMIT))
         .route("/api", any(not_found::not_found))
+        .route("/api/", any(not_found::not_found))
         .route("/api/{*rest}", any(not_found::not_found))
         .route("/scim", any(not_found::not_found))
+        .route("/scim/", any(not_found::not_found))
         .route("/scim/{*rest}", any(not_found::not_found))
         .method_not_allowed_fallback(not_found::method_not_allowed);
 
@@ -61,7 +66,7 @@ pub fn app(state: AppState) -> Router {
         .merge(crate::scim::router(state.clone()))
         .merge(api);
     router = match state.config.console_dir.as_deref() {
-        Some(dir) => router.merge(spa::router(dir)),
+        Some(dir) => router.merge(spa::router(dir, &state.config.frame_ancestors)),
         None => router.fallback(not_found::not_found),
     };
 
@@ -70,7 +75,25 @@ pub fn app(state: AppState) -> Router {
     if let Some(cors) = cors_layer(&state_cors) {
         router = router.layer(cors);
     }
+    // Browsers must take every answer as the type it says it is, and send no page's address
+    // to other sites; over HTTPS they must never fall back to plain HTTP.
+    router = router
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("no-referrer"),
+        ));
+    if state.public_url().starts_with("https://") {
+        router = router.layer(SetResponseHeaderLayer::overriding(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000"),
+        ));
+    }
     router
+        .layer(axum::middleware::from_fn(keep_alive::drain_unread_body))
         .layer(
             TraceLayer::new_for_http().make_span_with(|req: &Request| {
                 let id = req

@@ -7,7 +7,7 @@ use axum::{
 };
 use roster_api_types::{Session, SignIn};
 
-use super::extract::Json;
+use super::{client::ClientAddress, extract::Json};
 use crate::{
     auth::{
         self, password,
@@ -15,7 +15,7 @@ use crate::{
     },
     error::{AppError, AppResult},
     state::AppState,
-    store::ThrottleState,
+    store::{SignInAttempt, ThrottleState},
 };
 
 pub fn router() -> Router<AppState> {
@@ -25,11 +25,10 @@ pub fn router() -> Router<AppState> {
     )
 }
 
+/// The same answer whichever key is locked, and whether or not the email is an admin's.
 fn locked(retry_after_secs: u64) -> AppError {
     AppError::TooManyRequests {
-        detail: format!(
-            "Too many failed sign-ins for this email. Try again in {retry_after_secs} s."
-        ),
+        detail: format!("Too many failed sign-ins. Try again in {retry_after_secs} s."),
         retry_after_secs,
     }
 }
@@ -37,6 +36,7 @@ fn locked(retry_after_secs: u64) -> AppError {
 /// Signs an admin in: checks the password and sets the session cookie.
 async fn create_session(
     axum::extract::State(state): axum::extract::State<AppState>,
+    ClientAddress(address): ClientAddress,
     Json(body): Json<SignIn>,
 ) -> AppResult<Response> {
     let email = body.email.trim().to_lowercase();
@@ -45,7 +45,11 @@ async fn create_session(
             "Enter your email and password.".into(),
         ));
     }
-    if let ThrottleState::Locked(secs) = state.store.sign_in_throttle(&email).await? {
+    let attempt = SignInAttempt {
+        email: &email,
+        address: &address,
+    };
+    if let ThrottleState::Locked(secs) = state.store.sign_in_throttle(attempt).await? {
         return Err(locked(secs));
     }
     let admin = state.store.admin_by_email(&email).await?;
@@ -55,7 +59,7 @@ async fn create_session(
         .map_or_else(|| state.decoy_hash.to_string(), |a| a.password_hash.clone());
     let ok = password::verify(body.password, phc).await?;
     let Some(admin) = admin.filter(|_| ok) else {
-        if let ThrottleState::Locked(secs) = state.store.record_sign_in_failure(&email).await? {
+        if let ThrottleState::Locked(secs) = state.store.record_sign_in_failure(attempt).await? {
             tracing::warn!("sign-in throttled after repeated failures");
             return Err(locked(secs));
         }
@@ -63,7 +67,7 @@ async fn create_session(
             "Email or password is incorrect.".into(),
         ));
     };
-    state.store.clear_sign_in_failures(&email).await?;
+    state.store.clear_sign_in_failures(attempt).await?;
 
     let token = auth::random_token(32);
     let token_hash = auth::hash_token(&token);

@@ -1,7 +1,7 @@
 //! `/api/v1/sites[/{siteId}[/products[/{productId}]]]`: the organization's sites and the
 //! products they host. Another organization's site answers 404 like a missing one.
 use axum::{
-    extract::{Path, State},
+    extract::State,
     http::{header, StatusCode},
     response::{IntoResponse, Response},
     routing::{delete, get},
@@ -12,7 +12,11 @@ use roster_api_types::{
     Problem, API_PREFIX,
 };
 
-use super::{access::valid_name, audit::actor, extract::Json};
+use super::{
+    access::valid_name,
+    audit::actor,
+    extract::{Json, Path},
+};
 use crate::{
     auth::session::AdminSession,
     error::{AppError, AppResult},

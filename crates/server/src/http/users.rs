@@ -1,10 +1,6 @@
 //! `/api/v1/users[/{userId}]`: the organization's users across directories, and one user
 //! with their source directory, managed/external status, groups and effective access.
-use axum::{
-    extract::{Path, State},
-    routing::get,
-    Router,
-};
+use axum::{extract::State, routing::get, Router};
 use roster_api_types::{
     access::{OrgUser, OrgUserDetail, OrgUserQuery},
     directory::Page,
@@ -13,7 +9,7 @@ use roster_api_types::{
 
 use super::{
     access::{page_request, search_prefix},
-    extract::{Json, Query},
+    extract::{Json, Path, Query},
 };
 use crate::{
     auth::session::AdminSession,

@@ -2,10 +2,10 @@
 //! identity providers call. Every request passes [`middleware::guard`] (rate limit, bearer
 //! key, sync log); handlers here only translate HTTP to the operations in [`resources`],
 //! [`list`] and [`bulk`].
-pub mod body;
 pub mod bulk;
 pub mod discovery;
 pub mod error;
+pub mod extract;
 pub mod list;
 pub mod middleware;
 pub mod rate_limit;
@@ -14,8 +14,7 @@ pub mod resource_bytes;
 pub mod resources;
 
 use axum::{
-    body::Bytes,
-    extract::{DefaultBodyLimit, Path, RawQuery, State},
+    extract::{DefaultBodyLimit, RawQuery, State},
     http::{header, HeaderMap, StatusCode},
     response::{IntoResponse, Response},
     routing::{get, post},
@@ -25,8 +24,8 @@ use roster_scim::{Projection, ResourceKind, ScimError};
 use serde_json::Value;
 
 use self::{
-    body::ScimBody,
     error::{ScimApiError, ScimApiResult, SCIM_CONTENT_TYPE},
+    extract::{Path, ScimBody, ScimBytes},
     list::ListRequest,
     middleware::{ScimDirectory, SyncNote},
     resources::{Change, Conditions},
@@ -39,7 +38,11 @@ const BODY_LIMIT: usize = 16 * 1024 * 1024;
 type Dir = Extension<ScimDirectory>;
 
 fn params(raw: Option<String>) -> Result<Vec<(String, String)>, ScimApiError> {
-    serde_urlencoded::from_str(raw.as_deref().unwrap_or(""))
+    let raw = raw.as_deref().unwrap_or("");
+    if crate::text::uri_has_nul(raw) {
+        return Err(ScimError::invalid_value(crate::text::NUL_REFUSED).into());
+    }
+    serde_urlencoded::from_str(raw)
         .map_err(|e| ScimError::invalid_syntax(format!("malformed query string: {e}")).into())
 }
 
@@ -259,19 +262,13 @@ async fn search_root(
     run.await.into_response()
 }
 
+/// The route's body limit is Bulk's advertised `maxPayloadSize`.
 async fn bulk_request(
     State(state): State<AppState>,
     Extension(dir): Dir,
-    bytes: Bytes,
+    ScimBytes(bytes): ScimBytes,
 ) -> Response {
     let run = async {
-        if bytes.len() > bulk::MAX_PAYLOAD {
-            return Err(ScimError::status(
-                413,
-                format!("bulk requests are limited to {} bytes", bulk::MAX_PAYLOAD),
-            )
-            .into());
-        }
         let body: Value = serde_json::from_slice(&bytes)
             .map_err(|e| ScimError::invalid_syntax(format!("the body is not valid JSON: {e}")))?;
         bulk::bulk(&state, &dir, &body, bytes.len()).await
@@ -328,7 +325,10 @@ pub fn router(state: AppState) -> Router<AppState> {
         .merge(resource_routes(ResourceKind::User))
         .merge(resource_routes(ResourceKind::Group))
         .route(&format!("{base}/.search"), post(search_root))
-        .route(&format!("{base}/Bulk"), post(bulk_request))
+        .route(
+            &format!("{base}/Bulk"),
+            post(bulk_request).layer(DefaultBodyLimit::max(bulk::MAX_PAYLOAD)),
+        )
         .route(
             &format!("{base}/ServiceProviderConfig"),
             get(service_provider_config),

@@ -36,7 +36,7 @@ pub use api_keys::IssuedKey;
 pub use backend::Backend;
 pub use scim_users::RawUser;
 pub use sessions::SessionRecord;
-pub use throttle::ThrottleState;
+pub use throttle::{SignInAttempt, ThrottleState};
 
 use sqlx::AnyPool;
 

@@ -34,8 +34,8 @@ pub struct SqlFilter {
 }
 
 /// Compiles `filter`. `$1` is the directory id; the fragment's parameters follow from
-/// `first_param`. Errors are filters that cannot be answered at all (members sub-attributes
-/// other than `value`, which are not stored in the resource).
+/// `first_param`. Errors are filters that cannot be answered at all: members sub-attributes
+/// other than `value` (not stored), and a residual filter naming memberships.
 pub fn compile(
     kind: ResourceKind,
     filter: &Filter,
@@ -54,12 +54,52 @@ pub fn compile(
             "1 = 1".to_owned()
         }
     };
+    if c.residual {
+        if let Some(name) = stored_apart(kind, filter) {
+            return Err(ScimError::invalid_filter(format!(
+                "'{name}' can be filtered on alone, or combined with conditions Roster answers \
+                 from its indexes (such as {}); this filter also has conditions only the stored \
+                 documents can answer",
+                indexed(kind)
+            )));
+        }
+    }
     Ok(SqlFilter {
         sql,
         binds: c.binds,
         residual: c.residual,
         seek: seeks(kind, filter),
     })
+}
+
+/// The attribute of `filter` kept apart from the stored document (a user's `groups`, a group's
+/// `members`), if any. A residual filter is decided by the evaluator on the document, which
+/// cannot see those: such a filter must compile to SQL exactly.
+fn stored_apart(kind: ResourceKind, filter: &Filter) -> Option<&'static str> {
+    let apart = |p: &AttrPath| {
+        let name = p.attribute.name;
+        (!p.is_extension()
+            && matches!(
+                (kind, name),
+                (ResourceKind::User, "groups") | (ResourceKind::Group, "members")
+            ))
+        .then_some(name)
+    };
+    match filter {
+        Filter::And(l, r) | Filter::Or(l, r) => {
+            stored_apart(kind, l).or_else(|| stored_apart(kind, r))
+        }
+        Filter::Not(inner) => stored_apart(kind, inner),
+        Filter::Present(p) | Filter::Compare(p, ..) | Filter::ValuePath(p, _) => apart(p),
+    }
+}
+
+/// Examples of conditions that compile to SQL exactly, for the refusal above.
+fn indexed(kind: ResourceKind) -> &'static str {
+    match kind {
+        ResourceKind::User => "userName, externalId, emails.value or active eq",
+        ResourceKind::Group => "displayName or externalId eq",
+    }
 }
 
 /// See [`SqlFilter::seek`]. Each of these columns leads an index after `directory_id`.
@@ -107,7 +147,21 @@ impl Compiler {
     }
 
     /// `None`: not compilable here (the caller treats it as TRUE and marks residual).
+    ///
+    /// A subtree whose SQL is dropped takes its parameters with it: every bound value must
+    /// have its placeholder in the text, so that one SQL text always has the same parameters
+    /// (PostgreSQL's prepared statements are cached by text; a stray bind makes the same text
+    /// carry different counts, and a later query fails).
     fn node(&mut self, f: &Filter, negated: bool) -> Result<Option<String>, ScimError> {
+        let mark = self.binds.len();
+        let sql = self.node_sql(f, negated)?;
+        if sql.is_none() {
+            self.binds.truncate(mark);
+        }
+        Ok(sql)
+    }
+
+    fn node_sql(&mut self, f: &Filter, negated: bool) -> Result<Option<String>, ScimError> {
         Ok(match f {
             Filter::Not(inner) => self.node(inner, !negated)?,
             Filter::And(l, r) | Filter::Or(l, r) => {
@@ -160,9 +214,28 @@ impl Compiler {
     }
 
     fn present(&mut self, p: &AttrPath, negated: bool) -> Result<Option<String>, ScimError> {
-        if let Some(sub) = self.relation(p)? {
+        if let Some(rel) = self.relation(p)? {
+            // The attribute is present with any row; a sub-attribute with a row holding it.
+            let cond = match (p.sub_attribute, rel.column_of(p)) {
+                (None, _) => None,
+                (
+                    Some(_),
+                    Column::Text {
+                        expr,
+                        nullable: true,
+                        ..
+                    },
+                ) if !expr.is_empty() => Some(format!("{expr} IS NOT NULL")),
+                (Some(_), Column::Text { expr, .. }) if !expr.is_empty() => None,
+                // Not a column (`display`), or one that stores absence as a value (`primary`).
+                (Some(_), _) => return Ok(None),
+            };
             return Ok(Some(in_subquery(
-                sub.select, &sub.base, None, negated, self.kind,
+                rel.select,
+                &rel.base,
+                cond.as_deref(),
+                negated,
+                self.kind,
             )));
         }
         Ok(match self.column(p) {
@@ -327,8 +400,23 @@ impl Compiler {
         }
     }
 
-    /// Compiles the inner filter of a value path against the related table's columns.
+    /// Compiles the inner filter of a value path against the related table's columns; like
+    /// [`Self::node`], a dropped subtree takes its parameters with it.
     fn element(
+        &mut self,
+        rel: &Relation,
+        f: &Filter,
+        negated: bool,
+    ) -> Result<Option<String>, ScimError> {
+        let mark = self.binds.len();
+        let sql = self.element_sql(rel, f, negated)?;
+        if sql.is_none() {
+            self.binds.truncate(mark);
+        }
+        Ok(sql)
+    }
+
+    fn element_sql(
         &mut self,
         rel: &Relation,
         f: &Filter,
@@ -368,7 +456,9 @@ impl Compiler {
                     "{expr} IS {}NULL",
                     if negated { "" } else { "NOT " }
                 )),
-                _ => Some(if negated { "1 = 0" } else { "1 = 1" }.to_owned()),
+                Column::Text { .. } => Some(if negated { "1 = 0" } else { "1 = 1" }.to_owned()),
+                // A stored `false` may have been sent or left out.
+                _ => None,
             },
             Filter::ValuePath(..) => None,
         })
@@ -601,6 +691,54 @@ mod tests {
         let f = sql(ResourceKind::User, r#"userName eq "a" or title eq "CEO""#);
         assert!(f.residual);
         assert_eq!(f.sql, "1 = 1");
+    }
+
+    /// Every `$n` of the text has one value, and every value its `$n`.
+    fn placeholders_match_binds(f: &SqlFilter, first: usize) {
+        let count = f.binds.len();
+        for n in first..first + count {
+            assert!(f.sql.contains(&format!("${n}")), "${n} missing: {f:?}");
+        }
+        assert!(!f.sql.contains(&format!("${}", first + count)), "{f:?}");
+    }
+
+    #[test]
+    fn dropped_subtrees_bind_nothing() {
+        for (kind, text) in [
+            (
+                ResourceKind::User,
+                r#"userName eq "a@example.com" or title ne "x""#,
+            ),
+            (ResourceKind::User, r#"title ne "x""#),
+            (
+                ResourceKind::User,
+                r#"(userName eq "a" or title eq "b") and externalId eq "c""#,
+            ),
+            (
+                ResourceKind::User,
+                r#"not (active eq true or nickName pr) and userName sw "a""#,
+            ),
+            (
+                ResourceKind::User,
+                r#"emails[type eq "work" or display co "x"] and userName eq "u""#,
+            ),
+            (ResourceKind::User, r#"meta.resourceType eq "User""#),
+        ] {
+            let f = sql(kind, text);
+            placeholders_match_binds(&f, 2);
+        }
+        let f = sql(
+            ResourceKind::User,
+            r#"(userName eq "a" or title eq "b") and externalId eq "c""#,
+        );
+        assert_eq!(f.sql, "u.external_id = $2");
+        assert_eq!(f.binds, [Bind::Text("c".into())]);
+        assert!(sql(
+            ResourceKind::User,
+            r#"userName eq "a@example.com" or title ne "x""#
+        )
+        .binds
+        .is_empty());
     }
 
     #[test]

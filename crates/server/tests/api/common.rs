@@ -168,13 +168,7 @@ impl TestApp {
         path: &str,
         body: Option<Value>,
     ) -> TestResponse {
-        let mut req = Request::builder().method(method).uri(path);
-        if let Some(c) = &self.cookie {
-            req = req.header(header::COOKIE, c);
-        }
-        if let Some(t) = &self.csrf {
-            req = req.header("X-CSRF-Token", t);
-        }
+        let req = self.signed(Request::builder().method(method).uri(path));
         let req = match body {
             Some(b) => req
                 .header(header::CONTENT_TYPE, "application/json")
@@ -183,6 +177,17 @@ impl TestApp {
         }
         .expect("request");
         self.send(req).await
+    }
+
+    /// `req` with the session cookie and CSRF token, if any, as [`Self::request`] sends them.
+    pub fn signed(&self, mut req: axum::http::request::Builder) -> axum::http::request::Builder {
+        if let Some(c) = &self.cookie {
+            req = req.header(header::COOKIE, c);
+        }
+        if let Some(t) = &self.csrf {
+            req = req.header("X-CSRF-Token", t);
+        }
+        req
     }
 
     /// Sends a prepared request as it is, remembering a session cookie that is set.

@@ -18,7 +18,7 @@ const LIST: &str = "urn:ietf:params:scim:api:messages:2.0:ListResponse";
 const BULK_REQUEST: &str = "urn:ietf:params:scim:api:messages:2.0:BulkRequest";
 
 /// Asserts a SCIM error answer with this status.
-fn assert_scim_error(res: &TestResponse, status: StatusCode) {
+pub(crate) fn assert_scim_error(res: &TestResponse, status: StatusCode) {
     assert_eq!(res.status, status, "{}", res.text());
     assert_eq!(res.header("content-type"), Some("application/scim+json"));
     let body = res.json();
@@ -35,7 +35,7 @@ fn assert_scim_error(res: &TestResponse, status: StatusCode) {
 }
 
 /// Every SCIM route with a body that would succeed for a directory holding `user`/`group`.
-fn all_routes(user: &str, group: &str) -> Vec<(Method, String, Option<Value>)> {
+pub(crate) fn all_routes(user: &str, group: &str) -> Vec<(Method, String, Option<Value>)> {
     let patch = patch_op(json!([{"op": "replace", "path": "displayName", "value": "Taken over"}]));
     vec![
         (Method::GET, "/Users".into(), None),

@@ -78,6 +78,40 @@ backend_tests! {
         assert_eq!(res.json()["status"], 429);
     }
 
+    async fn failures_from_one_address_do_not_lock_the_owner_out_elsewhere(app) {
+        for _ in 0..8 {
+            let res = sign_in_from(&mut app, "203.0.113.7:5000", "guess").await;
+            assert!(res.status == StatusCode::UNAUTHORIZED || res.status == StatusCode::TOO_MANY_REQUESTS);
+        }
+        let res = sign_in_from(&mut app, "203.0.113.7:5001", ADMIN_PASSWORD).await;
+        assert_eq!(res.status, StatusCode::TOO_MANY_REQUESTS, "the guessing address waits");
+        // The owner, from their own address, signs in at once.
+        let res = sign_in_from(&mut app, "198.51.100.20:6000", ADMIN_PASSWORD).await;
+        assert_eq!(res.status, StatusCode::OK, "{}", res.text());
+        // A locked unknown email answers exactly like a locked admin's (no enumeration).
+        for _ in 0..8 {
+            sign_in_as_from(&mut app, "203.0.113.7:5000", "nobody@example.com", "guess").await;
+        }
+        let unknown = sign_in_as_from(&mut app, "203.0.113.7:5000", "nobody@example.com", "x").await;
+        let known = sign_in_from(&mut app, "203.0.113.7:5000", "x").await;
+        assert_eq!(unknown.status, StatusCode::TOO_MANY_REQUESTS);
+        assert_eq!(known.status, StatusCode::TOO_MANY_REQUESTS);
+        let detail = |res: &crate::common::TestResponse| {
+            res.json()["detail"].as_str().unwrap().chars().filter(|c| !c.is_ascii_digit()).collect::<String>()
+        };
+        assert_eq!(detail(&unknown), detail(&known));
+    }
+
+    async fn one_address_guessing_many_emails_is_slowed_down(app) {
+        let mut last = StatusCode::OK;
+        for i in 0..60 {
+            last = sign_in_as_from(&mut app, "192.0.2.9:4000", &format!("user{i}@example.com"), "guess").await.status;
+        }
+        assert_eq!(last, StatusCode::TOO_MANY_REQUESTS);
+        let res = sign_in_from(&mut app, "192.0.2.10:4000", ADMIN_PASSWORD).await;
+        assert_eq!(res.status, StatusCode::OK, "{}", res.text());
+    }
+
     async fn no_cookie_means_401(app) {
         let res = app.get("/api/v1/session").await;
         assert_eq!(res.status, StatusCode::UNAUTHORIZED);
@@ -134,4 +168,33 @@ backend_tests! {
             .unwrap();
         assert_eq!(app.send(req).await.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
     }
+}
+
+/// Signs in as the first admin from the client address `peer`.
+async fn sign_in_from(
+    app: &mut crate::common::TestApp,
+    peer: &str,
+    password: &str,
+) -> crate::common::TestResponse {
+    sign_in_as_from(app, peer, ADMIN_EMAIL, password).await
+}
+
+async fn sign_in_as_from(
+    app: &mut crate::common::TestApp,
+    peer: &str,
+    email: &str,
+    password: &str,
+) -> crate::common::TestResponse {
+    let peer: std::net::SocketAddr = peer.parse().unwrap();
+    let mut req = axum::http::Request::builder()
+        .method(Method::POST)
+        .uri("/api/v1/session")
+        .header("content-type", "application/json")
+        .body(axum::body::Body::from(
+            json!({"email": email, "password": password}).to_string(),
+        ))
+        .unwrap();
+    req.extensions_mut()
+        .insert(axum::extract::ConnectInfo(peer));
+    app.send(req).await
 }
