@@ -155,9 +155,10 @@ const CONTENT_TYPES = {
  * A static file host such as a CDN or an admin portal's web server, on its own loopback port.
  * `mounts` maps URL prefixes (ending in `/`) to folders; a mount with `fallback` answers that
  * file for paths that are not files (the SPA rewrite a host is configured with), others 404.
- * `transform(urlPath, text)` may rewrite text files as they are served. Logs nothing.
+ * `transform(urlPath, text)` may rewrite text files as they are served, and `headers(type)`
+ * add headers to an answer of that content type. Logs nothing.
  */
-export async function startStaticHost(mounts, { transform } = {}) {
+export async function startStaticHost(mounts, { transform, headers } = {}) {
   const prefixes = Object.keys(mounts).sort((a, b) => b.length - a.length);
   const server = createServer(async (request, response) => {
     const { pathname } = new URL(request.url, 'http://host');
@@ -168,7 +169,9 @@ export async function startStaticHost(mounts, { transform } = {}) {
       if (transform && !type.startsWith('application/wasm')) {
         body = Buffer.from(transform(pathname, body.toString('utf8')));
       }
-      response.writeHead(status, { 'content-type': type, 'cache-control': 'no-cache' });
+      response.writeHead(status, {
+        'content-type': type, 'cache-control': 'no-cache', ...(headers?.(type) ?? {}),
+      });
       response.end(body);
     };
     try {

@@ -1,9 +1,11 @@
 // The built console on a static host (a CDN, an object store) under a base path, talking to a
 // Roster server on another origin: config.json next to index.html names the API, the host
 // rewrites unknown paths under the base path to index.html, and Roster allows the console's
-// origin (ROSTER_CORS_ORIGINS). Sign in, use the console, and open a hash-free deep link.
+// origin (ROSTER_CORS_ORIGINS). The host sends the page's Content-Security-Policy as the README
+// says, from `roster console-csp`. Sign in, use the console, and open a hash-free deep link.
 
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -13,7 +15,7 @@ import { ADMIN, screenshot, startStaticHost, useStack, withPage } from './harnes
 const BASE = '/admin/roster/';
 // The lazily loaded parts of the console: wasm next to the split loader in `snippets/`.
 const CHUNK = /\/snippets\/roster-split-[0-9a-f]+\/[^/]+\.wasm$/;
-const site = { dir: null, host: null };
+const site = { dir: null, host: null, policy: null };
 
 const stack = useStack({
   // The host comes first: Roster must be told its origin. config.json is written once
@@ -21,7 +23,10 @@ const stack = useStack({
   setUp: async (stack) => {
     site.dir = await mkdtemp(path.join(tmpdir(), 'roster-static-'));
     await cp(process.env.ROSTER_DIST ?? path.resolve('../dist'), site.dir, { recursive: true });
-    site.host = await startStaticHost({ [BASE]: { dir: site.dir, fallback: 'index.html' } });
+    const headers = (type) => (type.startsWith('text/html') && site.policy
+      ? { 'content-security-policy': site.policy } : {});
+    site.host = await startStaticHost(
+      { [BASE]: { dir: site.dir, fallback: 'index.html' } }, { headers });
     stack.cleanups.push(async () => {
       await site.host.stop();
       await rm(site.dir, { recursive: true, force: true });
@@ -32,11 +37,15 @@ const stack = useStack({
 
 async function writeConfig(config) {
   await writeFile(path.join(site.dir, 'config.json'), JSON.stringify(config));
+  const bin = process.env.ROSTER_BIN ?? path.resolve('../target/debug/roster');
+  site.policy = execFileSync(bin, ['console-csp', '--console-dir', site.dir],
+    { encoding: 'utf8' }).trim();
 }
 
 test('signs in and works from a static host under a base path, API on another origin', async () => {
   await writeConfig({ apiBaseUrl: stack.server.url });
   assert.notEqual(new URL(site.host.url).origin, new URL(stack.server.url).origin);
+  assert.match(site.policy, new RegExp(`connect-src 'self' ${stack.server.url};`));
   // Chunk requests are dropped until the landing page shows (see below); the loader reports them.
   const allow = /\/snippets\/roster-split-/;
   await withPage(stack, { name: 'static-hosting', allow }, async (page) => {

@@ -539,8 +539,8 @@ First syncs in rounds, each on a fresh server, Roster's and the reference's in t
          In WAL mode NORMAL does not fsync on commit, only at checkpoints, which a background thread runs every 100 ms. \
          A crash of the Roster process (panic, OOM kill, `kill -9`) loses nothing that was answered 2xx: the commit is in \
          the WAL file in the OS page cache. A power loss or kernel crash can lose the transactions of about the last tenth of a second \
-         (those since the previous checkpoint), but never corrupts the database; the IdP then re-sends, and its filter-then-POST finds the missing users. `synchronous=FULL` would close that \
-         window at the price of one fsync per write.",
+         (those since the previous checkpoint), but never corrupts the database; the IdP then re-sends, and its filter-then-POST finds the missing users. `--sqlite-synchronous full` closes that \
+         window at the price of one fsync per commit (shared by the writers of a group commit); its measured cost is under \"`--sqlite-synchronous`: normal and full\" below.",
         f(&u["rps"]), r["plan"]["concurrency"], f(&u["p50_ms"]), f(&u["p99_ms"])
     );
     s += "\n### 5. PostgreSQL\n";

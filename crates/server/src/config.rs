@@ -9,6 +9,8 @@ use clap::{
 };
 use serde::Deserialize;
 
+use crate::store::SqliteSynchronous;
+
 /// Command line of the `roster` binary.
 #[derive(Debug, Parser)]
 #[command(
@@ -29,6 +31,43 @@ pub enum Command {
     Serve(ServeArgs),
     /// Print the console page's Content-Security-Policy, for a static host to send with it.
     ConsoleCsp(ConsoleCspArgs),
+    /// Write a consistent copy of the database to a new file, while the server runs.
+    Backup(BackupArgs),
+    /// Make a new database from a backup (a SQLite file, or a pg_dump archive).
+    Restore(RestoreArgs),
+}
+
+/// Settings of `roster backup`.
+#[derive(Debug, Args)]
+pub struct BackupArgs {
+    /// The database to copy, as `roster serve` takes it.
+    #[arg(
+        long,
+        env = "ROSTER_DATABASE_URL",
+        default_value = "sqlite://./roster-data/roster.db",
+        hide_env_values = true
+    )]
+    pub database_url: String,
+
+    /// The file to write; it must not exist.
+    #[arg(long)]
+    pub to: PathBuf,
+}
+
+/// Settings of `roster restore`.
+#[derive(Debug, Args)]
+pub struct RestoreArgs {
+    /// The backup to restore.
+    #[arg(long)]
+    pub from: PathBuf,
+
+    /// The database to make: a new SQLite path or an empty PostgreSQL database.
+    #[arg(long, env = "ROSTER_DATABASE_URL", hide_env_values = true)]
+    pub database_url: String,
+
+    /// Replace an existing database (SQLite: stop the server first).
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// Settings of `roster console-csp`.
@@ -151,6 +190,16 @@ pub struct ServeArgs {
     /// `X-Forwarded-For`); only the last address in it is used. Unset: the connection's peer.
     #[arg(long, env = "ROSTER_CLIENT_ADDRESS_HEADER")]
     pub client_address_header: Option<String>,
+
+    /// When SQLite's commits reach the disk: `normal` (at the next checkpoint, every 100 ms)
+    /// or `full` (at every commit).
+    #[arg(
+        long,
+        env = "ROSTER_SQLITE_SYNCHRONOUS",
+        value_enum,
+        default_value = "normal"
+    )]
+    pub sqlite_synchronous: SqliteSynchronous,
 }
 
 /// Keys accepted in the TOML file: the same settings, all optional.
@@ -175,6 +224,7 @@ struct FileConfig {
     dns_resolver: Option<SocketAddr>,
     frame_ancestors: Option<Vec<String>>,
     client_address_header: Option<String>,
+    sqlite_synchronous: Option<SqliteSynchronous>,
 }
 
 /// Resolved configuration the server runs with.
@@ -203,6 +253,7 @@ pub struct Config {
     pub frame_ancestors: Vec<String>,
     /// Where a trusted proxy puts the client's address; `None`: the connection's peer.
     pub client_address_header: Option<String>,
+    pub sqlite_synchronous: SqliteSynchronous,
 }
 
 impl fmt::Debug for ServeArgs {
@@ -390,6 +441,11 @@ impl Config {
                 args.client_address_header,
                 file.client_address_header.map(Some),
             ),
+            sqlite_synchronous: pick(
+                unset("sqlite_synchronous"),
+                args.sqlite_synchronous,
+                file.sqlite_synchronous,
+            ),
         };
         config.validate()?;
         Ok(config)
@@ -444,6 +500,7 @@ impl Config {
             dns_resolver: None,
             frame_ancestors: Vec::new(),
             client_address_header: None,
+            sqlite_synchronous: SqliteSynchronous::Normal,
         }
     }
 

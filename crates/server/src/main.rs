@@ -50,6 +50,30 @@ async fn main() -> ExitCode {
                 }
             }
         }
+        (Command::Backup(args), _) => done(
+            roster_server::backup::backup(&args.database_url, &args.to).await,
+            || {
+                println!("Backed up to {}", args.to.display());
+            },
+        ),
+        (Command::Restore(args), _) => done(
+            roster_server::backup::restore(&args.from, &args.database_url, args.force).await,
+            || println!("Restored {}", args.from.display()),
+        ),
         _ => ExitCode::FAILURE,
+    }
+}
+
+/// Exit status of a one-shot command, saying what went wrong.
+fn done(result: anyhow::Result<()>, report: impl FnOnce()) -> ExitCode {
+    match result {
+        Ok(()) => {
+            report();
+            ExitCode::SUCCESS
+        }
+        Err(err) => {
+            eprintln!("roster: {err:#}");
+            ExitCode::FAILURE
+        }
     }
 }

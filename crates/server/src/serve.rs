@@ -11,7 +11,7 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
         crate::http::csp::console_policy(dir, &config.frame_ancestors)
             .context("--console-dir does not hold a built console")?;
     }
-    let store = Store::connect(&config.database_url).await?;
+    let store = Store::connect_with(&config.database_url, config.sqlite_synchronous).await?;
     tracing::info!(backend = ?store.backend(), "database ready");
     let first = bootstrap::ensure_first_admin(&store, &config).await?;
 

@@ -35,6 +35,28 @@ impl Backend {
     }
 }
 
+/// SQLite's `synchronous` setting: when a commit reaches the disk.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SqliteSynchronous {
+    /// At the next checkpoint (every 100 ms): a power loss can take the commits since.
+    #[default]
+    Normal,
+    /// At every commit (writers that share a group commit share its sync): a power loss takes
+    /// nothing that was answered.
+    Full,
+}
+
+impl SqliteSynchronous {
+    /// The pragma that sets it.
+    pub fn pragma(self) -> &'static str {
+        match self {
+            SqliteSynchronous::Normal => "PRAGMA synchronous = NORMAL;",
+            SqliteSynchronous::Full => "PRAGMA synchronous = FULL;",
+        }
+    }
+}
+
 /// What [`connect`] opens: the read and write pools, and for a SQLite file its path (for
 /// the reads that run in place, see [`super::inplace`]).
 pub(super) struct Opened {
@@ -45,7 +67,7 @@ pub(super) struct Opened {
 }
 
 /// Opens the read and write pools for `url`.
-pub(super) async fn connect(url: &str) -> anyhow::Result<Opened> {
+pub(super) async fn connect(url: &str, sync: SqliteSynchronous) -> anyhow::Result<Opened> {
     install_default_drivers();
     let backend = Backend::from_url(url)?;
     match backend {
@@ -53,7 +75,7 @@ pub(super) async fn connect(url: &str) -> anyhow::Result<Opened> {
             let (url, in_memory) = sqlite_url(url)?;
             if in_memory {
                 // Every connection to `:memory:` is its own database: share one.
-                let pool = sqlite_pool(&url, 1).await?;
+                let pool = sqlite_pool(&url, 1, sync).await?;
                 return Ok(Opened {
                     backend,
                     read: pool.clone(),
@@ -62,8 +84,8 @@ pub(super) async fn connect(url: &str) -> anyhow::Result<Opened> {
                 });
             }
             // The write pool opens first: its connection creates the file and turns on WAL.
-            let write = sqlite_pool(&url, 1).await?;
-            let read = sqlite_pool(&url, 4).await?;
+            let write = sqlite_pool(&url, 1, sync).await?;
+            let read = sqlite_pool(&url, 4, sync).await?;
             let path = SqliteConnectOptions::from_str(&url)?
                 .get_filename()
                 .to_owned();
@@ -112,7 +134,7 @@ fn sqlite_url(url: &str) -> anyhow::Result<(String, bool)> {
     Ok((url, in_memory))
 }
 
-async fn sqlite_pool(url: &str, max: u32) -> anyhow::Result<AnyPool> {
+async fn sqlite_pool(url: &str, max: u32, sync: SqliteSynchronous) -> anyhow::Result<AnyPool> {
     AnyPoolOptions::new()
         .max_connections(max)
         .min_connections(1)
@@ -120,16 +142,17 @@ async fn sqlite_pool(url: &str, max: u32) -> anyhow::Result<AnyPool> {
         // The default pings every connection on every acquire: one more round trip to the
         // connection's thread per statement, for a local file that cannot have gone away.
         .test_before_acquire(false)
-        .after_connect(|conn, _| {
+        .after_connect(move |conn, _| {
             Box::pin(async move {
                 // WAL lets readers run beside the single writer; NORMAL syncs at checkpoints,
-                // so a process crash loses nothing and a power loss at most the last commits.
-                // Checkpoints run every 100 ms in the background (`InPlace::start_checkpoints`);
-                // a writer checkpoints itself only if the WAL reaches 10,000 pages (40 MB).
+                // so a process crash loses nothing and a power loss at most the last commits
+                // (FULL: none). Checkpoints run every 100 ms in the background
+                // (`InPlace::start_checkpoints`); a writer checkpoints itself only if the WAL
+                // reaches 10,000 pages (40 MB).
+                conn.execute(sync.pragma()).await?;
                 conn.execute(
-                    "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
-                     PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; \
-                     PRAGMA wal_autocheckpoint = 10000;",
+                    "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; \
+                     PRAGMA busy_timeout = 10000; PRAGMA wal_autocheckpoint = 10000;",
                 )
                 .await?;
                 Ok(())

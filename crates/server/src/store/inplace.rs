@@ -38,7 +38,7 @@ use sqlx_core::{
     ext::ustr::UStr,
 };
 
-use super::Store;
+use super::{SqliteSynchronous, Store};
 
 /// A query built with sqlx's binders, as the sqlx path runs it.
 pub type AnyQuery<'q> = Query<'q, Any, AnyArguments<'q>>;
@@ -47,6 +47,8 @@ pub type AnyQuery<'q> = Query<'q, Any, AnyArguments<'q>>;
 /// there are at most as many as threads that read at once), and one writer.
 pub struct InPlace {
     path: PathBuf,
+    /// Set on the writer's connection.
+    sync: SqliteSynchronous,
     idle: Mutex<Vec<Connection>>,
     writer: Mutex<Option<Connection>>,
     /// Writers in place take turns here ([`InPlace::write`]).
@@ -102,9 +104,10 @@ const MAX_IDLE: usize = 8;
 pub const CHECKPOINT_EVERY: Duration = Duration::from_millis(100);
 
 impl InPlace {
-    pub fn new(path: PathBuf) -> InPlace {
+    pub fn new(path: PathBuf, sync: SqliteSynchronous) -> InPlace {
         InPlace {
             path,
+            sync,
             idle: Mutex::new(Vec::new()),
             writer: Mutex::new(None),
             turn: tokio::sync::Mutex::new(Turn::default()),
@@ -125,9 +128,12 @@ impl InPlace {
         } else {
             // The savepoints of a group commit journal the pages they change; in memory,
             // that journal costs no file writes (it holds one write's pages at a time).
-            "PRAGMA busy_timeout = 10000; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; \
+            "PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON; \
              PRAGMA wal_autocheckpoint = 10000; PRAGMA temp_store = MEMORY;"
         })?;
+        if !query_only {
+            conn.execute_batch(self.sync.pragma())?;
+        }
         conn.set_prepared_statement_cache_capacity(64);
         Ok(conn)
     }
@@ -647,7 +653,29 @@ mod tests {
              INSERT INTO t VALUES ('a', 1, 1, NULL), ('b', 2, 0, 'x');",
         )
         .unwrap();
-        (dir, InPlace::new(path))
+        (dir, InPlace::new(path, SqliteSynchronous::Normal))
+    }
+
+    /// `--sqlite-synchronous` reaches both writers: sqlx's and the one in place.
+    #[tokio::test]
+    async fn full_synchronous_is_set_on_every_writer() {
+        for (sync, level) in [(SqliteSynchronous::Normal, 1), (SqliteSynchronous::Full, 2)] {
+            let dir = tempfile::tempdir().unwrap();
+            let url = format!("sqlite://{}", dir.path().join("s.db").display());
+            let store = Store::connect_with(&url, sync).await.unwrap();
+            let pooled: i64 = sqlx::query_scalar("PRAGMA synchronous")
+                .fetch_one(&store.write)
+                .await
+                .unwrap();
+            assert_eq!(pooled, level, "{sync:?}");
+            let inplace = store.inplace.as_ref().unwrap();
+            let conn = inplace.open(false).unwrap();
+            let direct: i64 = conn
+                .query_row("PRAGMA synchronous", [], |row| row.get(0))
+                .unwrap();
+            assert_eq!(direct, level, "{sync:?}");
+            store.close().await;
+        }
     }
 
     #[test]

@@ -33,7 +33,7 @@ pub mod timestamps;
 
 pub use admins::AdminRecord;
 pub use api_keys::IssuedKey;
-pub use backend::Backend;
+pub use backend::{Backend, SqliteSynchronous};
 pub use scim_users::RawUser;
 pub use sessions::SessionRecord;
 pub use throttle::{SignInAttempt, ThrottleState};
@@ -59,7 +59,15 @@ impl Store {
     /// Connects, applies pending migrations and returns the store. A failed migration is an
     /// error: the server must not start on a schema it does not understand.
     pub async fn connect(database_url: &str) -> anyhow::Result<Store> {
-        let opened = backend::connect(database_url).await?;
+        Store::connect_with(database_url, SqliteSynchronous::default()).await
+    }
+
+    /// [`Self::connect`] with SQLite's commits synced as `sync` says.
+    pub async fn connect_with(
+        database_url: &str,
+        sync: SqliteSynchronous,
+    ) -> anyhow::Result<Store> {
+        let opened = backend::connect(database_url, sync).await?;
         let store = Store {
             read: opened.read,
             write: opened.write,
@@ -67,7 +75,7 @@ impl Store {
             key_cache: Default::default(),
             inplace: opened
                 .sqlite_file
-                .map(|path| std::sync::Arc::new(inplace::InPlace::new(path))),
+                .map(|path| std::sync::Arc::new(inplace::InPlace::new(path, sync))),
         };
         backend::migrate(&store.write, store.backend).await?;
         if let Some(inplace) = &store.inplace {

@@ -16,7 +16,7 @@ pub const ADMIN_EMAIL: &str = "admin@example.com";
 pub const ADMIN_PASSWORD: &str = "correct horse battery staple";
 
 /// Which database a test runs on.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Db {
     Sqlite,
     Postgres,
@@ -146,7 +146,9 @@ impl TestApp {
         config.admin_email = ADMIN_EMAIL.into();
         config.admin_password = Some(ADMIN_PASSWORD.into());
         configure(&mut config);
-        let store = Store::connect(&config.database_url).await.expect("store");
+        let store = Store::connect_with(&config.database_url, config.sqlite_synchronous)
+            .await
+            .expect("store");
         roster_server::bootstrap::ensure_first_admin(&store, &config)
             .await
             .expect("bootstrap");

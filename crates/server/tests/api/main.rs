@@ -4,10 +4,13 @@
 
 mod access_admin;
 mod access_journey;
+mod backup;
 mod common;
 mod directories;
+mod fuzz;
 mod hostile;
 mod http;
+mod keep_alive;
 mod openapi;
 mod scim_big_groups;
 mod scim_bulk;
