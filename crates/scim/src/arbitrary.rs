@@ -33,19 +33,6 @@ pub fn paths(kind: ResourceKind) -> Vec<AttrPath> {
     out
 }
 
-/// Every comparison operator.
-pub const OPS: [CompareOp; 9] = [
-    CompareOp::Eq,
-    CompareOp::Ne,
-    CompareOp::Co,
-    CompareOp::Sw,
-    CompareOp::Ew,
-    CompareOp::Gt,
-    CompareOp::Ge,
-    CompareOp::Lt,
-    CompareOp::Le,
-];
-
 /// A comparison or presence test on one of `paths`, type-consistent as the parser requires;
 /// string values come from `strings`.
 pub fn leaf(paths: Vec<AttrPath>, strings: BoxedStrategy<String>) -> BoxedStrategy<Filter> {
@@ -66,7 +53,7 @@ pub fn leaf(paths: Vec<AttrPath>, strings: BoxedStrategy<String>) -> BoxedStrate
                     .prop_map(move |(op, b)| Filter::Compare(p, op, CompValue::Bool(b)))
                     .boxed()
             } else {
-                let ops: Vec<CompareOp> = OPS
+                let ops: Vec<CompareOp> = CompareOp::ALL
                     .into_iter()
                     .filter(|op| !(op.is_ordering() && t == AttrType::Binary))
                     .collect();

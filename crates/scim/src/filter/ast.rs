@@ -49,20 +49,23 @@ impl CompareOp {
         }
     }
 
+    /// Every comparison operator.
+    pub const ALL: [CompareOp; 9] = [
+        CompareOp::Eq,
+        CompareOp::Ne,
+        CompareOp::Co,
+        CompareOp::Sw,
+        CompareOp::Ew,
+        CompareOp::Gt,
+        CompareOp::Ge,
+        CompareOp::Lt,
+        CompareOp::Le,
+    ];
+
     /// Parses an operator, case-insensitively (`pr` is not a comparison: it takes no value).
     pub fn from_name(s: &str) -> Option<CompareOp> {
-        const ALL: [CompareOp; 9] = [
-            CompareOp::Eq,
-            CompareOp::Ne,
-            CompareOp::Co,
-            CompareOp::Sw,
-            CompareOp::Ew,
-            CompareOp::Gt,
-            CompareOp::Ge,
-            CompareOp::Lt,
-            CompareOp::Le,
-        ];
-        ALL.into_iter()
+        Self::ALL
+            .into_iter()
             .find(|op| op.as_str().eq_ignore_ascii_case(s))
     }
 

@@ -180,19 +180,112 @@ fn check(method: &Method, uri: &str, res: &crate::common::TestResponse) {
     }
 }
 
-async fn send(app: &mut TestApp, method: Method, uri: &str, auth: Option<&str>, body: Vec<u8>) {
-    let mut req = app.signed(Request::builder().method(method.clone()).uri(uri));
-    if let Some(key) = auth {
-        req = req.header(header::AUTHORIZATION, format!("Bearer {key}"));
+/// One request of a case: method, URI, whether it carries the directory's key, body.
+type Sent = (Method, String, bool, Vec<u8>);
+
+/// What the directory a run fuzzes holds.
+struct Target {
+    base: String,
+    user: String,
+    group: String,
+}
+
+impl Target {
+    fn resource(&self, group: bool) -> (&'static str, &str) {
+        if group {
+            ("Groups", &self.group)
+        } else {
+            ("Users", &self.user)
+        }
     }
-    let Ok(req) = req
-        .header(header::CONTENT_TYPE, "application/json")
-        .body(Body::from(body))
-    else {
-        return; // Not a URI a client could send at all.
-    };
-    let res = app.send(req).await;
-    check(&method, uri, &res);
+
+    /// The requests that exercise `case`.
+    fn requests(&self, case: Case) -> Vec<Sent> {
+        let base = &self.base;
+        let scim = |method: Method, path: String, body: Vec<u8>| {
+            (method, format!("{base}{path}"), true, body)
+        };
+        let admin = |method: Method, uri: String, body: Vec<u8>| (method, uri, false, body);
+        match case {
+            Case::ListFilter(f) => {
+                let q = serde_urlencoded::to_string([("filter", f.as_str())]).unwrap();
+                vec![
+                    scim(Method::GET, format!("/Users?{q}"), Vec::new()),
+                    scim(Method::GET, format!("/Groups?{q}"), Vec::new()),
+                ]
+            }
+            Case::SearchBody(v) => vec![scim(
+                Method::POST,
+                "/.search".into(),
+                v.to_string().into_bytes(),
+            )],
+            Case::Create(g, v) => {
+                let (kind, _) = self.resource(g);
+                vec![scim(
+                    Method::POST,
+                    format!("/{kind}"),
+                    v.to_string().into_bytes(),
+                )]
+            }
+            Case::Patch(g, v) => {
+                let (kind, id) = self.resource(g);
+                let op = serde_json::json!({"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], "Operations": v});
+                vec![
+                    scim(
+                        Method::PATCH,
+                        format!("/{kind}/{id}"),
+                        op.to_string().into_bytes(),
+                    ),
+                    scim(
+                        Method::PATCH,
+                        format!("/{kind}/{id}"),
+                        v.to_string().into_bytes(),
+                    ),
+                ]
+            }
+            Case::RawBody(g, bytes) => {
+                let (kind, id) = self.resource(g);
+                vec![
+                    scim(Method::PUT, format!("/{kind}/{id}"), bytes.clone()),
+                    scim(Method::POST, "/Bulk".into(), bytes),
+                ]
+            }
+            Case::Segment(g, bytes) => {
+                let (kind, _) = self.resource(g);
+                let segment = encode(&bytes);
+                vec![
+                    scim(Method::GET, format!("/{kind}/{segment}"), Vec::new()),
+                    scim(Method::DELETE, format!("/{kind}/{segment}"), Vec::new()),
+                    scim(Method::GET, format!("/Schemas/{segment}"), Vec::new()),
+                ]
+            }
+            Case::AdminBody(bytes) => vec![
+                admin(Method::POST, "/api/v1/directories".into(), bytes.clone()),
+                admin(Method::POST, "/api/v1/sites".into(), bytes),
+            ],
+            Case::AdminSegment(bytes) => {
+                let segment = encode(&bytes);
+                vec![
+                    admin(
+                        Method::GET,
+                        format!("/api/v1/directories/{segment}/users"),
+                        Vec::new(),
+                    ),
+                    admin(Method::GET, format!("/api/v1/groups/{segment}"), Vec::new()),
+                ]
+            }
+            Case::Sized(size) => {
+                let mut body = b"{\"displayName\":\"".to_vec();
+                body.resize(size.max(16), b'a');
+                body.extend_from_slice(b"\"}");
+                vec![
+                    scim(Method::POST, "/Groups".into(), body.clone()),
+                    scim(Method::POST, "/Bulk".into(), body.clone()),
+                    admin(Method::POST, "/api/v1/sites".into(), body),
+                ]
+            }
+        }
+    }
 }
 
 /// The run on one store; the SCIM rate limit is off, so every case reaches the handlers.
@@ -200,194 +293,40 @@ async fn run(db: Db) {
     let Some(mut app) = TestApp::start_with(db, |config| config.scim_rate_limit = 0).await else {
         return;
     };
-    {
-        app.sign_in().await;
-        let dir = app.directory("Fuzz").await;
-        let user = app.create_user(&dir, "fuzz@example.com").await;
-        let group = app.create_group(&dir, "Fuzzers", &[&user]).await;
-        let base = format!("/scim/directory/{}", dir.directory_id);
-        let key = dir.key.clone();
-        let mut runner = TestRunner::new_with_rng(
-            Config::default(),
-            TestRng::from_seed(RngAlgorithm::ChaCha, &SEED),
-        );
-        let strategy = case();
-        for _ in 0..CASES {
-            let case = strategy.new_tree(&mut runner).unwrap().current();
-            let target = |is_group: bool| {
-                if is_group {
-                    ("Groups", group.clone())
-                } else {
-                    ("Users", user.clone())
-                }
-            };
-            match case {
-                Case::ListFilter(f) => {
-                    let q = serde_urlencoded::to_string([("filter", f.as_str())]).unwrap();
-                    send(
-                        &mut app,
-                        Method::GET,
-                        &format!("{base}/Users?{q}"),
-                        Some(&key),
-                        Vec::new(),
-                    )
-                    .await;
-                    send(
-                        &mut app,
-                        Method::GET,
-                        &format!("{base}/Groups?{q}"),
-                        Some(&key),
-                        Vec::new(),
-                    )
-                    .await;
-                }
-                Case::SearchBody(v) => {
-                    send(
-                        &mut app,
-                        Method::POST,
-                        &format!("{base}/.search"),
-                        Some(&key),
-                        v.to_string().into_bytes(),
-                    )
-                    .await;
-                }
-                Case::Create(g, v) => {
-                    let (kind, _) = target(g);
-                    send(
-                        &mut app,
-                        Method::POST,
-                        &format!("{base}/{kind}"),
-                        Some(&key),
-                        v.to_string().into_bytes(),
-                    )
-                    .await;
-                }
-                Case::Patch(g, v) => {
-                    let (kind, id) = target(g);
-                    let body = serde_json::json!({"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], "Operations": v});
-                    send(
-                        &mut app,
-                        Method::PATCH,
-                        &format!("{base}/{kind}/{id}"),
-                        Some(&key),
-                        body.to_string().into_bytes(),
-                    )
-                    .await;
-                    send(
-                        &mut app,
-                        Method::PATCH,
-                        &format!("{base}/{kind}/{id}"),
-                        Some(&key),
-                        v.to_string().into_bytes(),
-                    )
-                    .await;
-                }
-                Case::RawBody(g, bytes) => {
-                    let (kind, id) = target(g);
-                    send(
-                        &mut app,
-                        Method::PUT,
-                        &format!("{base}/{kind}/{id}"),
-                        Some(&key),
-                        bytes.clone(),
-                    )
-                    .await;
-                    send(
-                        &mut app,
-                        Method::POST,
-                        &format!("{base}/Bulk"),
-                        Some(&key),
-                        bytes,
-                    )
-                    .await;
-                }
-                Case::Segment(g, bytes) => {
-                    let (kind, _) = target(g);
-                    let segment = encode(&bytes);
-                    send(
-                        &mut app,
-                        Method::GET,
-                        &format!("{base}/{kind}/{segment}"),
-                        Some(&key),
-                        Vec::new(),
-                    )
-                    .await;
-                    send(
-                        &mut app,
-                        Method::DELETE,
-                        &format!("{base}/{kind}/{segment}"),
-                        Some(&key),
-                        Vec::new(),
-                    )
-                    .await;
-                    send(
-                        &mut app,
-                        Method::GET,
-                        &format!("{base}/Schemas/{segment}"),
-                        Some(&key),
-                        Vec::new(),
-                    )
-                    .await;
-                }
-                Case::AdminBody(bytes) => {
-                    send(
-                        &mut app,
-                        Method::POST,
-                        "/api/v1/directories",
-                        None,
-                        bytes.clone(),
-                    )
-                    .await;
-                    send(&mut app, Method::POST, "/api/v1/sites", None, bytes).await;
-                }
-                Case::AdminSegment(bytes) => {
-                    let segment = encode(&bytes);
-                    send(
-                        &mut app,
-                        Method::GET,
-                        &format!("/api/v1/directories/{segment}/users"),
-                        None,
-                        Vec::new(),
-                    )
-                    .await;
-                    send(
-                        &mut app,
-                        Method::GET,
-                        &format!("/api/v1/groups/{segment}"),
-                        None,
-                        Vec::new(),
-                    )
-                    .await;
-                }
-                Case::Sized(size) => {
-                    let mut body = b"{\"displayName\":\"".to_vec();
-                    body.resize(size.max(16), b'a');
-                    body.extend_from_slice(b"\"}");
-                    send(
-                        &mut app,
-                        Method::POST,
-                        &format!("{base}/Groups"),
-                        Some(&key),
-                        body.clone(),
-                    )
-                    .await;
-                    send(
-                        &mut app,
-                        Method::POST,
-                        &format!("{base}/Bulk"),
-                        Some(&key),
-                        body.clone(),
-                    )
-                    .await;
-                    send(&mut app, Method::POST, "/api/v1/sites", None, body).await;
-                }
+    app.sign_in().await;
+    let dir = app.directory("Fuzz").await;
+    let user = app.create_user(&dir, "fuzz@example.com").await;
+    let group = app.create_group(&dir, "Fuzzers", &[&user]).await;
+    let target = Target {
+        base: format!("/scim/directory/{}", dir.directory_id),
+        user,
+        group,
+    };
+    let mut runner = TestRunner::new_with_rng(
+        Config::default(),
+        TestRng::from_seed(RngAlgorithm::ChaCha, &SEED),
+    );
+    let strategy = case();
+    for _ in 0..CASES {
+        let case = strategy.new_tree(&mut runner).unwrap().current();
+        for (method, uri, keyed, body) in target.requests(case) {
+            let mut req = app.signed(Request::builder().method(method.clone()).uri(&uri));
+            if keyed {
+                req = req.header(header::AUTHORIZATION, format!("Bearer {}", dir.key));
             }
+            let Ok(req) = req
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(body))
+            else {
+                continue; // Not a URI a client could send at all.
+            };
+            let res = app.send(req).await;
+            check(&method, &uri, &res);
         }
-        // The fuzzed directory still answers, and the user the run started with is intact
-        // unless a fuzzed request deleted it as a client may.
-        let res = app.scim(&dir, Method::GET, "/Users?count=1", None).await;
-        assert!(res.status.is_success(), "{}", res.text());
     }
+    // The fuzzed directory still answers.
+    let res = app.scim(&dir, Method::GET, "/Users?count=1", None).await;
+    assert!(res.status.is_success(), "{}", res.text());
 }
 
 #[tokio::test]
