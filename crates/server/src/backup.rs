@@ -12,11 +12,10 @@
 use std::{
     path::{Path, PathBuf},
     process::Command,
-    str::FromStr,
 };
 
 use anyhow::{bail, Context};
-use sqlx::{sqlite::SqliteConnectOptions, Connection};
+use sqlx::Connection;
 
 use crate::store::Backend;
 
@@ -135,12 +134,8 @@ fn restore_sqlite(from: &Path, path: &Path) -> anyhow::Result<()> {
 }
 
 fn sqlite_file(database_url: &str) -> anyhow::Result<PathBuf> {
-    let options = SqliteConnectOptions::from_str(database_url).context("invalid SQLite URL")?;
-    let path = options.get_filename().to_owned();
-    if path == Path::new(":memory:") || database_url.contains("mode=memory") {
-        bail!("an in-memory database has nothing to back up or restore into");
-    }
-    Ok(path)
+    crate::store::sqlite_file(database_url)?
+        .context("an in-memory database has nothing to back up or restore into")
 }
 
 /// The schema Roster's tables live in: the connection's first on its search path.

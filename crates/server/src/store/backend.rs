@@ -113,12 +113,19 @@ pub(super) async fn connect(url: &str, sync: SqliteSynchronous) -> anyhow::Resul
     }
 }
 
-/// Makes sure the database file can be created: its folder exists and `mode=rwc` is set.
-fn sqlite_url(url: &str) -> anyhow::Result<(String, bool)> {
+/// The file a `sqlite:` URL names; `None` for an in-memory database.
+pub fn sqlite_file(url: &str) -> anyhow::Result<Option<PathBuf>> {
     let opts = SqliteConnectOptions::from_str(url).context("invalid SQLite URL")?;
     let path = opts.get_filename();
     let in_memory = path == Path::new(":memory:") || url.contains("mode=memory");
-    if !in_memory {
+    Ok((!in_memory).then(|| path.to_owned()))
+}
+
+/// Makes sure the database file can be created: its folder exists and `mode=rwc` is set.
+fn sqlite_url(url: &str) -> anyhow::Result<(String, bool)> {
+    let file = sqlite_file(url)?;
+    let in_memory = file.is_none();
+    if let Some(path) = &file {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir)
                 .with_context(|| format!("cannot create database folder {}", dir.display()))?;

@@ -33,7 +33,7 @@ pub mod timestamps;
 
 pub use admins::AdminRecord;
 pub use api_keys::IssuedKey;
-pub use backend::{Backend, SqliteSynchronous};
+pub use backend::{sqlite_file, Backend, SqliteSynchronous};
 pub use scim_users::RawUser;
 pub use sessions::SessionRecord;
 pub use throttle::{SignInAttempt, ThrottleState};
