@@ -17,6 +17,7 @@ pub mod scim;
 pub mod serve;
 pub mod state;
 pub mod store;
+pub mod sync_log;
 pub mod text;
 
 pub use http::app;

@@ -22,9 +22,9 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
     let mut config = config;
     config.listen = bound;
     let state = AppState::new(store.clone(), config).await?;
-    crate::store::events::spawn_pruner(store.clone(), state.config.sync_log_retention);
+    crate::sync_log::spawn_pruner(store.clone(), state.config.sync_log_retention);
     let url = state.public_url();
-    let events = state.events.clone();
+    let sync_log = state.sync_log.clone();
 
     // These lines are for the person (and scripts) starting the server, so they go to
     // stdout, not to the logs.
@@ -46,7 +46,7 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
         .await
         .context("server error")?;
     // The sync log's last batch is written before the pools close.
-    events.flush().await;
+    sync_log.flush().await;
     store.close().await;
     tracing::info!("stopped");
     Ok(())

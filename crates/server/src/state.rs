@@ -1,11 +1,7 @@
 //! State shared by every handler: the store and the resolved configuration.
 use std::sync::Arc;
 
-use crate::{
-    config::Config,
-    scim::rate_limit::RateLimiter,
-    store::{events::EventSink, Store},
-};
+use crate::{config::Config, scim::rate_limit::RateLimiter, store::Store, sync_log::SyncLog};
 
 /// Cloned by every layer and extractor of every request: one reference count, not one per
 /// field.
@@ -19,7 +15,7 @@ pub struct Shared {
     /// is unknown, so response time does not reveal which emails are admins.
     pub decoy_hash: Arc<str>,
     /// The sync log's batching writer.
-    pub events: EventSink,
+    pub sync_log: SyncLog,
     /// Per-directory SCIM rate limits.
     pub scim_limiter: RateLimiter,
 }
@@ -28,7 +24,7 @@ impl AppState {
     pub async fn new(store: Store, config: Config) -> anyhow::Result<AppState> {
         let decoy_hash = crate::auth::password::hash(crate::auth::random_token(24)).await?;
         Ok(AppState(Arc::new(Shared {
-            events: EventSink::start(store.clone()),
+            sync_log: SyncLog::start(store.clone()),
             scim_limiter: RateLimiter::new(config.scim_rate_limit, config.scim_rate_burst),
             store,
             config: Arc::new(config),
@@ -42,7 +38,7 @@ impl AppState {
             store: self.store.clone(),
             config: Arc::new(config),
             decoy_hash: self.decoy_hash.clone(),
-            events: self.events.clone(),
+            sync_log: self.sync_log.clone(),
             scim_limiter: self.scim_limiter.clone(),
         }))
     }

@@ -24,8 +24,8 @@ use crate::{
     error::{AppError, AppResult},
     state::AppState,
     store::{
-        access::{AccessOutcome, ModelError, PRODUCT_USERS_TAG},
-        paging::{PageRequest, DEFAULT_LIMIT, MAX_LIMIT},
+        access::grants::{AccessOutcome, ModelError, PRODUCT_USERS_TAG},
+        db::paging::{PageRequest, DEFAULT_LIMIT, MAX_LIMIT},
     },
 };
 

@@ -23,8 +23,8 @@ use crate::{
     error::{AppError, AppResult},
     state::AppState,
     store::{
+        db::timestamps::{rfc3339, rfc3339_opt},
         directories::scim_base_url,
-        timestamps::{rfc3339, rfc3339_opt},
     },
 };
 

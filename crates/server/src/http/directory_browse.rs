@@ -1,6 +1,6 @@
 //! `/api/v1/directories/{id}/{users,groups,events,activity}`: what a directory provisioned
 //! and what its identity provider did, for the console to browse. Read-only; lists are
-//! keyset-paged (see [`crate::store::paging`]).
+//! keyset-paged (see [`crate::store::db::paging`]).
 use axum::{extract::State, routing::get, Router};
 use roster_api_types::directory::{
     ActivityQuery, EventListQuery, EventStatusFilter, GroupListQuery, GroupSummary, HourlyActivity,
@@ -18,12 +18,12 @@ use crate::{
     error::{AppError, AppResult},
     state::AppState,
     store::{
+        db::paging::{PageRequest, DEFAULT_LIMIT, MAX_LIMIT},
+        db::timestamps::rfc3339,
         directories::scim_base_url,
-        directory_groups::{GROUPS_TAG, MEMBERS_TAG},
-        directory_users::{UserOrder, UserRecord},
-        paging::{PageRequest, DEFAULT_LIMIT, MAX_LIMIT},
-        sync_log_reads::{EventFilter, EVENTS_TAG},
-        timestamps::rfc3339,
+        groups::directory::{GROUPS_TAG, MEMBERS_TAG},
+        sync_log::{EventFilter, EVENTS_TAG},
+        users::directory::{UserOrder, UserRecord},
     },
 };
 

@@ -23,7 +23,7 @@ use crate::{
     auth::session::AdminSession,
     error::{AppError, AppResult},
     state::AppState,
-    store::{directory_groups::MEMBERS_TAG, org_groups::ORG_GROUPS_TAG},
+    store::{groups::directory::MEMBERS_TAG, groups::org::ORG_GROUPS_TAG},
 };
 
 pub fn router() -> Router<AppState> {

@@ -15,7 +15,7 @@ use crate::{
     auth::session::AdminSession,
     error::{AppError, AppResult},
     state::AppState,
-    store::org_users::ORG_USERS_TAG,
+    store::users::org::ORG_USERS_TAG,
 };
 
 pub fn router() -> Router<AppState> {

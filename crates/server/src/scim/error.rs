@@ -6,7 +6,7 @@ use axum::{
 };
 use roster_scim::ScimError;
 
-use crate::store::scim_common::WriteError;
+use crate::store::scim_query::WriteError;
 
 /// Media type of every SCIM response.
 pub const SCIM_CONTENT_TYPE: &str = "application/scim+json";

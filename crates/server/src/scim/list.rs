@@ -1,5 +1,5 @@
 //! Listing and searching: `GET /Users`, `GET /Groups`, `POST /{Users,Groups}/.search` and the
-//! root `POST /.search`. Filters compile to SQL ([`crate::store::scim_filter`]); paging is
+//! root `POST /.search`. Filters compile to SQL ([`crate::store::scim_query::filter`]); paging is
 //! `startIndex`/`count` over a stable order (creation order unless `sortBy` says otherwise).
 //! Answers are written as bytes, each group's members streamed from their rows (issue 8).
 use axum::http::{HeaderMap, StatusCode};
@@ -14,10 +14,7 @@ use super::{
 };
 use crate::{
     state::AppState,
-    store::{
-        scim_common::{ListQuery, StoredResource},
-        scim_filter,
-    },
+    store::scim_query::{filter as scim_filter, ListQuery, StoredResource},
 };
 
 /// Most resources one answer returns (advertised as `filter.maxResults`).

@@ -15,7 +15,7 @@ use super::error::{ErrorNote, ScimApiError};
 use crate::{
     auth::api_key::bearer,
     state::AppState,
-    store::{events::SyncEventRecord, now_millis},
+    store::{now_millis, sync_log::SyncLogEntry},
 };
 
 /// The directory a request was authenticated for.
@@ -123,7 +123,7 @@ pub async fn guard(State(state): State<AppState>, mut req: Request, next: Next) 
             .strip_prefix(&format!("/scim/directory/{directory_id}"))
             .unwrap_or(&path)
             .to_owned();
-        state.events.record(SyncEventRecord {
+        state.sync_log.record(SyncLogEntry {
             directory_id,
             at: now_millis(),
             method,

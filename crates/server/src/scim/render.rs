@@ -6,7 +6,7 @@ use roster_scim::ResourceKind;
 use serde_json::{json, Value};
 
 use super::middleware::ScimDirectory;
-use crate::store::{scim_common::StoredResource, timestamps::rfc3339};
+use crate::store::{db::timestamps::rfc3339, scim_query::StoredResource};
 
 /// The weak ETag of a version.
 pub fn etag(version: i64) -> String {

@@ -16,7 +16,7 @@ use super::{
 };
 use crate::{
     state::AppState,
-    store::{scim_common::StoredResource, RawUser},
+    store::{scim_query::StoredResource, RawUser},
 };
 
 /// Appends the resource as [`render`] builds it, projected, to `out` as compact JSON. A group

@@ -17,7 +17,7 @@ use super::{
     render::{self, Precondition},
     resource_bytes,
 };
-use crate::{state::AppState, store::scim_common::StoredResource};
+use crate::{state::AppState, store::scim_query::StoredResource};
 
 /// Members are read in pages of this size when a group is returned whole.
 pub(super) const MEMBER_PAGE: u64 = 5_000;

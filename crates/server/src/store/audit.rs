@@ -8,11 +8,10 @@ use roster_api_types::{
 use serde_json::Value;
 use sqlx::{any::AnyRow, Any, Row, Transaction};
 
-use super::{
-    new_id, now_millis,
-    paging::{prefix_successor, Anchor, PageRequest, SortValue, Sql},
-    timestamps::rfc3339,
-    Store,
+use crate::store::{
+    db::paging::{prefix_successor, Anchor, PageRequest, SortValue, Sql},
+    db::timestamps::rfc3339,
+    new_id, now_millis, Store,
 };
 
 /// Cursor tag of the audit log.

@@ -1,42 +1,28 @@
 //! Storage: one SQL implementation over sqlx's `Any` driver, run on SQLite (default) or
 //! PostgreSQL. Queries use `$n` placeholders and types both backends share (TEXT, BIGINT,
 //! BOOLEAN); what really differs — connection setup, migrations, a few SQL fragments — lives in
-//! [`backend`], chosen once from the database URL.
+//! [`db::backend`], chosen once from the database URL.
 //!
 //! Methods are grouped per aggregate in submodules (`admins`, `sessions`, ...), each an
 //! `impl Store` block.
 pub mod access;
-mod admins;
-mod api_keys;
 pub mod audit;
-mod backend;
+pub mod db;
 pub mod directories;
-pub mod directory_groups;
-pub mod directory_users;
-pub mod domains;
-pub mod events;
-mod inplace;
-mod key_cache;
-pub mod org_groups;
-pub mod org_users;
-mod organizations;
-pub mod paging;
-pub mod scim_common;
-pub mod scim_filter;
-mod scim_groups;
-mod scim_users;
-mod sessions;
-pub mod sites;
-pub mod sync_log_reads;
-mod throttle;
-pub mod timestamps;
+pub mod groups;
+pub mod org;
+pub mod scim_query;
+pub mod sync_log;
+pub mod users;
 
-pub use admins::AdminRecord;
-pub use api_keys::IssuedKey;
-pub use backend::{sqlite_file, Backend, SqliteSynchronous};
-pub use scim_users::RawUser;
-pub use sessions::SessionRecord;
-pub use throttle::{SignInAttempt, ThrottleState};
+pub use db::backend::{sqlite_file, Backend, SqliteSynchronous};
+pub use directories::api_keys::IssuedKey;
+pub use org::{
+    admins::AdminRecord,
+    sessions::SessionRecord,
+    throttle::{SignInAttempt, ThrottleState},
+};
+pub use users::scim::RawUser;
 
 use sqlx::AnyPool;
 
@@ -49,10 +35,10 @@ pub struct Store {
     /// the pool instead of failing with `SQLITE_BUSY` when a deferred transaction upgrades.
     write: AnyPool,
     backend: Backend,
-    /// Directories' live API keys, briefly cached (see [`key_cache`]).
-    key_cache: std::sync::Arc<key_cache::KeyCache>,
-    /// SQLite files only: point reads on the calling thread (see [`inplace`]).
-    inplace: Option<std::sync::Arc<inplace::InPlace>>,
+    /// Directories' live API keys, briefly cached (see [`directories::key_cache`]).
+    key_cache: std::sync::Arc<directories::key_cache::KeyCache>,
+    /// SQLite files only: point reads on the calling thread (see [`db::sqlite`]).
+    inplace: Option<std::sync::Arc<db::sqlite::InPlace>>,
 }
 
 impl Store {
@@ -67,7 +53,7 @@ impl Store {
         database_url: &str,
         sync: SqliteSynchronous,
     ) -> anyhow::Result<Store> {
-        let opened = backend::connect(database_url, sync).await?;
+        let opened = db::backend::connect(database_url, sync).await?;
         let store = Store {
             read: opened.read,
             write: opened.write,
@@ -75,9 +61,9 @@ impl Store {
             key_cache: Default::default(),
             inplace: opened
                 .sqlite_file
-                .map(|path| std::sync::Arc::new(inplace::InPlace::new(path, sync))),
+                .map(|path| std::sync::Arc::new(db::sqlite::InPlace::new(path, sync))),
         };
-        backend::migrate(&store.write, store.backend).await?;
+        db::backend::migrate(&store.write, store.backend).await?;
         if let Some(inplace) = &store.inplace {
             inplace.start_checkpoints();
         }
@@ -94,6 +80,12 @@ impl Store {
             .execute(&self.read)
             .await
             .map(|_| ())
+    }
+
+    /// The read pool, for tests that check rows directly.
+    #[cfg(test)]
+    pub(crate) fn read_pool(&self) -> &AnyPool {
+        &self.read
     }
 
     /// Closes both pools (graceful shutdown).

@@ -4,15 +4,15 @@
 use roster_api_types::directory::{GroupSummary, Page, UserSummary};
 use sqlx::{any::AnyRow, Row};
 
-use super::{
-    directory_users::{user_from_row, USER_COLUMNS},
-    paging::{Anchor, PageRequest, SortValue, Sql, COUNT_CAP},
-    timestamps::rfc3339,
+use crate::store::{
+    db::paging::{Anchor, PageRequest, SortValue, Sql, COUNT_CAP},
+    db::timestamps::rfc3339,
+    users::directory::{user_from_row, USER_COLUMNS},
     Store,
 };
 
 /// The columns of a [`GroupSummary`], unqualified (they are unambiguous in the joins used).
-pub(super) const GROUP_COLUMNS: &str =
+pub(in crate::store) const GROUP_COLUMNS: &str =
     "id, directory_id, display_name, external_id, member_count, created_at, updated_at";
 
 /// Cursor tag of group lists.
@@ -21,7 +21,7 @@ pub const GROUPS_TAG: &str = "groups";
 pub const MEMBERS_TAG: &str = "members";
 
 /// A summary row, read by column name.
-pub(super) fn group_from_row(row: &AnyRow) -> Result<GroupSummary, sqlx::Error> {
+pub(in crate::store) fn group_from_row(row: &AnyRow) -> Result<GroupSummary, sqlx::Error> {
     let members: i64 = row.try_get("member_count")?;
     Ok(GroupSummary {
         id: row.try_get("id")?,

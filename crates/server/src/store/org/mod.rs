@@ -1,7 +1,12 @@
 //! The organization: one per deployment today, created on first start.
+pub mod admins;
+pub mod domains;
+pub mod sessions;
+pub mod throttle;
+
 use sqlx::Row;
 
-use super::{new_id, now_millis, Store};
+use crate::store::{new_id, now_millis, Store};
 use roster_api_types::Organization;
 
 impl Store {
@@ -61,7 +66,7 @@ impl Store {
                 Ok(true)
             }
             // A concurrent replica created the same admin first: theirs stands.
-            Err(e) if super::is_unique_violation(&e) => Ok(false),
+            Err(e) if crate::store::is_unique_violation(&e) => Ok(false),
             Err(e) => Err(e),
         }
     }

@@ -2,7 +2,7 @@
 //! SHA-256 of the cookie token, never by the token itself.
 use sqlx::Row;
 
-use super::{now_millis, Store};
+use crate::store::{now_millis, Store};
 
 /// A live session joined with its admin and organization.
 #[derive(Clone)]

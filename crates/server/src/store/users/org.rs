@@ -11,10 +11,10 @@ use roster_api_types::{
 };
 use sqlx::{any::AnyRow, Row};
 
-use super::{
-    org_groups::{group_from_row, GROUP_SELECT},
-    paging::{Anchor, PageRequest, SortValue, Sql},
-    timestamps::rfc3339,
+use crate::store::{
+    db::paging::{Anchor, PageRequest, SortValue, Sql},
+    db::timestamps::rfc3339,
+    groups::org::{group_from_row, GROUP_SELECT},
     Store,
 };
 

@@ -1,9 +1,11 @@
 //! What SCIM users and groups share in storage: the write error type, the stored-row shape,
 //! list parameters, and the helpers that page a filtered query.
+pub mod filter;
+
 use serde_json::Value;
 use sqlx::{any::AnyArguments, query::Query, Any};
 
-use super::scim_filter::{Bind, SqlFilter};
+use crate::store::scim_query::filter::{Bind, SqlFilter};
 
 /// Why a SCIM write did not happen.
 #[derive(Debug, thiserror::Error)]

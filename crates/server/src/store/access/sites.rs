@@ -5,18 +5,17 @@ use roster_api_types::access::{ProductType, Site, SiteProduct};
 use serde_json::{json, Value};
 use sqlx::{any::AnyRow, Any, Row, Transaction};
 
-use super::{
-    access::{take_grants, GrantScope, ModelError},
+use crate::store::{
+    access::grants::{take_grants, GrantScope, ModelError},
     audit::{record, Actor, Change},
-    is_unique_violation, new_id, now_millis,
-    timestamps::rfc3339,
-    Store,
+    db::timestamps::rfc3339,
+    is_unique_violation, new_id, now_millis, Store,
 };
 
 const PRODUCT_COLUMNS: &str = "sp.id, sp.site_id, sp.created_at, pt.key, pt.name, \
      CAST(CASE WHEN pt.org_id IS NULL THEN 1 ELSE 0 END AS BIGINT) AS built_in";
 
-pub(super) fn product_from_row(row: &AnyRow) -> Result<SiteProduct, sqlx::Error> {
+pub(in crate::store) fn product_from_row(row: &AnyRow) -> Result<SiteProduct, sqlx::Error> {
     Ok(SiteProduct {
         id: row.try_get("id")?,
         site_id: row.try_get("site_id")?,
@@ -87,7 +86,7 @@ pub fn product_key(name: &str) -> String {
 }
 
 /// What the product of a site is called, for audit entries.
-pub(super) async fn product_label(
+pub(in crate::store) async fn product_label(
     tx: &mut Transaction<'static, Any>,
     org_id: &str,
     site_id: &str,

@@ -8,24 +8,24 @@ use roster_api_types::{
 use serde_json::json;
 use sqlx::{any::AnyRow, Any, Row, Transaction};
 
-use super::{
-    access::{take_grants, GrantScope, ModelError},
+use crate::store::{
+    access::grants::{take_grants, GrantScope, ModelError},
     audit::{record, Actor, Change},
-    is_unique_violation, new_id, now_millis,
-    paging::{Anchor, PageRequest, SortValue, Sql},
-    timestamps::rfc3339,
-    Store,
+    db::paging::{Anchor, PageRequest, SortValue, Sql},
+    db::timestamps::rfc3339,
+    is_unique_violation, new_id, now_millis, Store,
 };
 
 /// Cursor tag of the org-wide group list.
 pub const ORG_GROUPS_TAG: &str = "org-groups";
 
 /// Selects a [`Group`] from `groups g`; append joins and a WHERE clause.
-pub(super) const GROUP_SELECT: &str = "SELECT g.id, g.display_name, g.display_name_lower, \
+pub(in crate::store) const GROUP_SELECT: &str =
+    "SELECT g.id, g.display_name, g.display_name_lower, \
      g.directory_id, d.name AS directory_name, g.member_count, g.created_at, g.updated_at \
      FROM groups g LEFT JOIN directories d ON d.id = g.directory_id";
 
-pub(super) fn group_from_row(row: &AnyRow) -> Result<Group, sqlx::Error> {
+pub(in crate::store) fn group_from_row(row: &AnyRow) -> Result<Group, sqlx::Error> {
     let directory_id: Option<String> = row.try_get("directory_id")?;
     Ok(Group {
         id: row.try_get("id")?,

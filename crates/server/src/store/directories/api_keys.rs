@@ -1,8 +1,8 @@
 //! Directory API keys: issuing, replacing (with an optional overlap) and checking them.
 use sqlx::{Any, Row, Transaction};
 
-use super::{key_cache, new_id, now_millis, Store};
 use crate::auth::{api_key, constant_time_eq, hash_token};
+use crate::store::{directories::key_cache, new_id, now_millis, Store};
 
 /// Last-used times are written at most this often per key, so SCIM reads stay reads.
 const LAST_USED_EVERY_MILLIS: i64 = 60_000;
@@ -17,7 +17,7 @@ pub struct IssuedKey {
 }
 
 /// Inserts a new key for `directory_id`, retiring current keys at `now + overlap_millis`.
-pub(super) async fn issue(
+pub(in crate::store) async fn issue(
     tx: &mut Transaction<'static, Any>,
     directory_id: &str,
     lifetime_millis: i64,

@@ -16,7 +16,7 @@ use sqlx::{
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/postgres");
 
-/// The database behind a [`super::Store`].
+/// The database behind a [`crate::store::Store`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Backend {
     Sqlite,
@@ -58,8 +58,8 @@ impl SqliteSynchronous {
 }
 
 /// What [`connect`] opens: the read and write pools, and for a SQLite file its path (for
-/// the reads that run in place, see [`super::inplace`]).
-pub(super) struct Opened {
+/// the reads that run in place, see [`crate::store::inplace`]).
+pub(in crate::store) struct Opened {
     pub backend: Backend,
     pub read: AnyPool,
     pub write: AnyPool,
@@ -67,7 +67,10 @@ pub(super) struct Opened {
 }
 
 /// Opens the read and write pools for `url`.
-pub(super) async fn connect(url: &str, sync: SqliteSynchronous) -> anyhow::Result<Opened> {
+pub(in crate::store) async fn connect(
+    url: &str,
+    sync: SqliteSynchronous,
+) -> anyhow::Result<Opened> {
     install_default_drivers();
     let backend = Backend::from_url(url)?;
     match backend {
@@ -171,7 +174,7 @@ async fn sqlite_pool(url: &str, max: u32, sync: SqliteSynchronous) -> anyhow::Re
 }
 
 /// Applies the backend's pending migrations.
-pub(super) async fn migrate(pool: &AnyPool, backend: Backend) -> anyhow::Result<()> {
+pub(in crate::store) async fn migrate(pool: &AnyPool, backend: Backend) -> anyhow::Result<()> {
     let migrator = match backend {
         Backend::Sqlite => &SQLITE_MIGRATIONS,
         Backend::Postgres => &POSTGRES_MIGRATIONS,

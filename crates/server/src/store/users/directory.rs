@@ -10,16 +10,17 @@ use roster_api_types::directory::{GroupSummary, Page, UserSort, UserSummary};
 use serde_json::Value;
 use sqlx::{any::AnyRow, Row};
 
-use super::{
-    directory_groups::{group_from_row, GROUP_COLUMNS},
-    paging::{Anchor, PageRequest, SortValue, Sql, COUNT_CAP},
-    timestamps::rfc3339,
+use crate::store::{
+    db::paging::{Anchor, PageRequest, SortValue, Sql, COUNT_CAP},
+    db::timestamps::rfc3339,
+    groups::directory::{group_from_row, GROUP_COLUMNS},
     Store,
 };
 
 /// The columns of a [`UserSummary`], unqualified (they are unambiguous in the joins used).
 /// `active` is read as an integer: the `Any` driver cannot decode SQLite's BOOLEAN.
-pub(super) const USER_COLUMNS: &str = "id, directory_id, user_name, display_name, given_name, \
+pub(in crate::store) const USER_COLUMNS: &str =
+    "id, directory_id, user_name, display_name, given_name, \
      family_name, primary_email, external_id, \
      CAST(CASE WHEN active THEN 1 ELSE 0 END AS BIGINT) AS active, created_at, updated_at";
 
@@ -78,7 +79,7 @@ impl UserOrder {
 }
 
 /// A summary row, read by column name.
-pub(super) fn user_from_row(row: &AnyRow) -> Result<UserSummary, sqlx::Error> {
+pub(in crate::store) fn user_from_row(row: &AnyRow) -> Result<UserSummary, sqlx::Error> {
     Ok(UserSummary {
         id: row.try_get("id")?,
         directory_id: row.try_get("directory_id")?,

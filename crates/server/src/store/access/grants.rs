@@ -13,13 +13,12 @@ use roster_api_types::{
 use serde_json::{json, Value};
 use sqlx::{any::AnyRow, Any, Row, Transaction};
 
-use super::{
+use crate::store::{
+    access::sites::product_label,
     audit::{record, Actor, Change},
-    now_millis,
-    paging::{Anchor, PageRequest, SortValue},
-    sites::product_label,
-    timestamps::rfc3339,
-    Store,
+    db::paging::{Anchor, PageRequest, SortValue},
+    db::timestamps::rfc3339,
+    now_millis, Store,
 };
 
 /// How many affected users a grant or revoke answer names.
@@ -343,7 +342,7 @@ async fn exclusive_members(
     Ok((u64::try_from(count).unwrap_or(0), sample))
 }
 
-pub(super) fn user_ref_from_row(row: &AnyRow) -> Result<UserRef, sqlx::Error> {
+pub(in crate::store) fn user_ref_from_row(row: &AnyRow) -> Result<UserRef, sqlx::Error> {
     Ok(UserRef {
         id: row.try_get("id")?,
         directory_id: row.try_get("directory_id")?,

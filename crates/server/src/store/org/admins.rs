@@ -1,7 +1,7 @@
 //! Organization admins (the people who sign in to the console).
 use sqlx::{any::AnyRow, Row};
 
-use super::Store;
+use crate::store::Store;
 
 /// An admin as stored, including the password hash (never sent to clients).
 #[derive(Clone)]

@@ -8,11 +8,11 @@ use roster_scim::{GroupFields, MemberChange};
 use serde_json::Value;
 use sqlx::{any::AnyRow, Any, Row, Transaction};
 
-use super::{
-    inplace::{AnyQuery, WriteTx},
+use crate::store::{
+    db::sqlite::{AnyQuery, WriteTx},
     is_unique_violation, new_id, now_millis,
-    scim_common::{parse_doc, ListQuery, StoredResource, WriteError},
-    scim_users::{list, lock_row, Listed},
+    scim_query::{parse_doc, ListQuery, StoredResource, WriteError},
+    users::scim::{list, lock_row, Listed},
     Store,
 };
 
@@ -499,7 +499,14 @@ impl Store {
         let (added, removed) =
             apply_changes(&mut tx, directory_id, id, &changes, &display_of).await?;
         // Access through this group changed for those users: the audit log says so.
-        super::access::record_membership_change(&mut tx, directory_id, id, added, removed).await?;
+        crate::store::access::grants::record_membership_change(
+            &mut tx,
+            directory_id,
+            id,
+            added,
+            removed,
+        )
+        .await?;
         let now = now_millis();
         let counted = count_members(added - removed, now, id)
             .fetch_one(&mut *tx)
@@ -535,7 +542,8 @@ impl Store {
         }
         // Access model (issue 5): the grants through this group go with it, and the audit
         // log records which access disappeared.
-        super::access::record_and_remove_group_grants(&mut tx, directory_id, id).await?;
+        crate::store::access::grants::record_and_remove_group_grants(&mut tx, directory_id, id)
+            .await?;
         sqlx::query("DELETE FROM groups WHERE id = $1")
             .bind(id)
             .execute(&mut *tx)

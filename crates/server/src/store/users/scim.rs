@@ -9,18 +9,19 @@ use sqlx::{
     Any, Row, Transaction,
 };
 
-use super::{
-    access::record_user_access_change,
-    inplace::{fetch_all, InPlace},
+use crate::store::{
+    access::grants::record_user_access_change,
+    db::sqlite::{fetch_all, InPlace},
     is_unique_violation, new_id, now_millis,
-    org_users::email_domain,
-    scim_common::{bind_all, order_clause, parse_doc, ListQuery, StoredResource, WriteError},
+    scim_query::{bind_all, order_clause, parse_doc, ListQuery, StoredResource, WriteError},
+    users::org::email_domain,
     Backend, Store,
 };
 
 const COLUMNS: &str = "u.id, u.doc, u.version, u.created_at, u.updated_at";
 /// `active` as 0/1: the Any driver cannot decode SQLite's BOOLEAN columns, only integers.
-pub(super) const ACTIVE: &str = "CAST(CASE WHEN u.active THEN 1 ELSE 0 END AS BIGINT) AS active";
+pub(in crate::store) const ACTIVE: &str =
+    "CAST(CASE WHEN u.active THEN 1 ELSE 0 END AS BIGINT) AS active";
 
 fn from_row(row: &AnyRow) -> Result<StoredResource, sqlx::Error> {
     Ok(StoredResource {
@@ -202,7 +203,7 @@ fn bind_user_columns<'q>(
 /// writers of the resource then queue here and each sees the one before it, instead of
 /// reading the same version and all but one failing (PostgreSQL; SQLite has one writer).
 /// A no-op `UPDATE` rather than `SELECT … FOR UPDATE`, which SQLite lacks.
-pub(super) async fn lock_row(
+pub(in crate::store) async fn lock_row(
     tx: &mut Transaction<'static, Any>,
     table: &str,
     directory_id: &str,
@@ -627,7 +628,7 @@ impl Store {
 const IN_PLACE_PAGE_END: u64 = 10_000;
 
 /// What [`list`] lists: a directory's users or groups.
-pub(super) struct Listed {
+pub(in crate::store) struct Listed {
     /// The table, aliased `alias`.
     pub table: &'static str,
     pub alias: &'static str,
@@ -642,7 +643,7 @@ pub(super) struct Listed {
 /// that counts and keeps the page. On SQLite an index seek (an IdP's `userName eq` lookup)
 /// runs in place, and so does a short page in id order and an unfiltered list's total;
 /// anything else runs on `pool`, streamed.
-pub(super) async fn list(
+pub(in crate::store) async fn list(
     pool: &sqlx::AnyPool,
     inplace: Option<&InPlace>,
     listed: &Listed,

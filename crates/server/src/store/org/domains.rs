@@ -4,12 +4,11 @@ use roster_api_types::domain::{Domain, CHALLENGE_PREFIX};
 use serde_json::json;
 use sqlx::{any::AnyRow, Row};
 
-use super::{
-    access::ModelError,
+use crate::store::{
+    access::grants::ModelError,
     audit::{record, Actor, Change},
-    is_unique_violation, new_id, now_millis,
-    timestamps::{rfc3339, rfc3339_opt},
-    Store,
+    db::timestamps::{rfc3339, rfc3339_opt},
+    is_unique_violation, new_id, now_millis, Store,
 };
 
 fn domain_from_row(row: &AnyRow) -> Result<Domain, sqlx::Error> {

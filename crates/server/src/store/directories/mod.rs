@@ -2,17 +2,19 @@
 //! counters, health and key, creating with a first key, renaming, regenerating the key and
 //! deleting with everything they provisioned. Every method is scoped to one organization, so
 //! another organization's directory is indistinguishable from a missing one.
+pub mod api_keys;
+pub mod key_cache;
+
 use roster_api_types::directory::{ApiKeyInfo, Directory, DirectoryDeletionImpact};
 use serde_json::json;
 use sqlx::{any::AnyRow, Row};
 
-use super::{
-    access::record_directory_deletion,
-    api_keys::{self, IssuedKey},
+use crate::store::{
+    access::grants::record_directory_deletion,
     audit::{self, Actor, Change},
-    new_id, now_millis,
-    timestamps::{hour_start, rfc3339, rfc3339_opt, HOUR_MILLIS},
-    Store,
+    db::timestamps::{hour_start, rfc3339, rfc3339_opt, HOUR_MILLIS},
+    directories::api_keys::IssuedKey,
+    new_id, now_millis, Store,
 };
 
 /// The SCIM base URL of a directory, to paste into the identity provider.

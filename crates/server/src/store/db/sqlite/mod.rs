@@ -38,7 +38,7 @@ use sqlx_core::{
     ext::ustr::UStr,
 };
 
-use super::{SqliteSynchronous, Store};
+use crate::store::{SqliteSynchronous, Store};
 
 /// A query built with sqlx's binders, as the sqlx path runs it.
 pub type AnyQuery<'q> = Query<'q, Any, AnyArguments<'q>>;
@@ -470,16 +470,19 @@ pub async fn fetch_all(
 impl Store {
     /// An index lookup of a few rows (a key, a unique name, one seek per listed id): in place
     /// on a SQLite file, else on the read pool.
-    pub(super) async fn fetch_seek(&self, query: AnyQuery<'_>) -> Result<Vec<AnyRow>, sqlx::Error> {
+    pub(in crate::store) async fn fetch_seek(
+        &self,
+        query: AnyQuery<'_>,
+    ) -> Result<Vec<AnyRow>, sqlx::Error> {
         fetch_all(&self.read, self.inplace.as_deref(), query).await
     }
 
     /// Tries a write in place on a SQLite file: `f` returns `None` to hand the write over to
     /// the sqlx path (having written nothing), as does a store without an in-place writer.
-    pub(super) async fn write_in_place<T>(
+    pub(in crate::store) async fn write_in_place<T>(
         &self,
-        f: impl FnOnce(&WriteTx<'_>) -> Result<Option<T>, super::scim_common::WriteError>,
-    ) -> Result<Option<T>, super::scim_common::WriteError> {
+        f: impl FnOnce(&WriteTx<'_>) -> Result<Option<T>, crate::store::scim_query::WriteError>,
+    ) -> Result<Option<T>, crate::store::scim_query::WriteError> {
         match self.inplace.as_deref() {
             Some(inplace) => inplace.write(&self.write, f).await,
             None => Ok(None),

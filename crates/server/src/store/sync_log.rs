@@ -1,35 +1,95 @@
-//! Recording the sync log. Every SCIM request yields one event; writing each on its own would
-//! put a write on every read, so events are queued for one background task that inserts
-//! them in batches, together with the hourly counters and the directory's
-//! last-request time. A crash loses at most the last fraction of a second of the log, never
-//! provisioning data.
+//! The sync log's tables: one row per SCIM request (`sync_events`), hourly request and error
+//! counts (`sync_stats_hourly`) and each directory's last request. Written in batches by the
+//! sync log's worker (`crate::sync_log`), pruned by age, and read for the console: entries
+//! newest first with filters, and the activity chart.
 use std::{
     collections::{BTreeMap, BTreeSet},
-    sync::{Arc, Mutex},
     time::Duration,
 };
 
-use sqlx::Row;
-use tokio::sync::{oneshot, Notify};
+use roster_api_types::directory::{HourlyActivity, Page, SyncEvent};
+use sqlx::{any::AnyRow, Row};
 
-use super::{
-    inplace::AnyQuery,
-    new_id, now_millis,
-    timestamps::{hour_start, HOUR_MILLIS},
-    Backend, Store,
+use crate::store::{
+    db::paging::{like_escape, Anchor, PageRequest, SortValue, Sql, COUNT_CAP},
+    db::sqlite::AnyQuery,
+    db::timestamps::{hour_start, rfc3339, HOUR_MILLIS},
+    new_id, now_millis, Backend, Store,
 };
 
-/// Longest a recorded event waits before it is written.
-const FLUSH_EVERY: Duration = Duration::from_millis(250);
-/// Events written per transaction at most.
-const BATCH: usize = 500;
-/// Events buffered before new ones are dropped (the log must never slow provisioning down).
-const QUEUE: usize = 20_000;
+/// Cursor tag of event lists.
+pub const EVENTS_TAG: &str = "events";
+
+/// Which events to list.
+#[derive(Clone, Debug, Default)]
+pub struct EventFilter {
+    /// Only requests answered with status 400 or above.
+    pub errors_only: bool,
+    /// Exact operation name.
+    pub operation: Option<String>,
+    /// Case-insensitive substring of path, resource label or detail.
+    pub text: Option<String>,
+}
+
+const EVENT_COLUMNS: &str = "id, at, method, path, operation, status, duration_ms, resource_type, \
+     resource_id, resource_label, changed, ignored, scim_type, detail";
+
+/// `changed` / `ignored` are stored as comma-separated attribute names.
+fn split_names(text: Option<String>) -> Vec<String> {
+    text.map(|t| {
+        t.split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+            .collect()
+    })
+    .unwrap_or_default()
+}
+
+fn event_from_row(row: &AnyRow) -> Result<SyncEvent, sqlx::Error> {
+    let status: i64 = row.try_get("status")?;
+    let duration: i64 = row.try_get("duration_ms")?;
+    Ok(SyncEvent {
+        id: row.try_get("id")?,
+        at: rfc3339(row.try_get("at")?),
+        method: row.try_get("method")?,
+        path: row.try_get("path")?,
+        operation: row.try_get("operation")?,
+        status: u16::try_from(status).unwrap_or(0),
+        duration_ms: u64::try_from(duration).unwrap_or(0),
+        resource_type: row.try_get("resource_type")?,
+        resource_id: row.try_get("resource_id")?,
+        resource_label: row.try_get("resource_label")?,
+        changed: split_names(row.try_get("changed")?),
+        ignored: split_names(row.try_get("ignored")?),
+        scim_type: row.try_get("scim_type")?,
+        detail: row.try_get("detail")?,
+    })
+}
+
+/// Appends the filter's conditions.
+fn push_filter(sql: &mut Sql, filter: &EventFilter) {
+    if filter.errors_only {
+        sql.push(" AND status >= 400");
+    }
+    if let Some(op) = &filter.operation {
+        let p = sql.text(op);
+        sql.push(&format!(" AND operation = {p}"));
+    }
+    if let Some(text) = &filter.text {
+        // lower() on both sides: SQLite's LIKE ignores ASCII case, PostgreSQL's does not.
+        let p = sql.text(&format!("%{}%", like_escape(&text.to_lowercase())));
+        sql.push(&format!(
+            " AND (lower(path) LIKE {p} ESCAPE '\\' OR lower(resource_label) LIKE {p} ESCAPE '\\' \
+             OR lower(detail) LIKE {p} ESCAPE '\\')"
+        ));
+    }
+}
 
 /// One SCIM request, as the sync log keeps it. Never holds keys or attribute values beyond
 /// the resource's label.
 #[derive(Debug, Clone, Default)]
-pub struct SyncEventRecord {
+pub struct SyncLogEntry {
     pub directory_id: String,
     pub at: i64,
     pub method: String,
@@ -46,95 +106,100 @@ pub struct SyncEventRecord {
     pub detail: Option<String>,
 }
 
-/// Handle for recording events; cheap to clone.
-#[derive(Clone)]
-pub struct EventSink {
-    shared: Arc<Shared>,
-}
+impl Store {
+    /// One page of a directory's sync events, newest first. `total` is counted up to
+    /// [`COUNT_CAP`].
+    pub async fn list_sync_events(
+        &self,
+        directory_id: &str,
+        filter: &EventFilter,
+        page: &PageRequest,
+    ) -> Result<Page<SyncEvent>, sqlx::Error> {
+        // Newest first; a previous page walks oldest first from its anchor.
+        let desc = !page.reversed();
+        let dir = if desc { "DESC" } else { "ASC" };
+        let mut sql = Sql::new(&format!(
+            "SELECT {EVENT_COLUMNS} FROM sync_events WHERE directory_id = "
+        ));
+        let d = sql.text(directory_id);
+        sql.push(&d);
+        push_filter(&mut sql, filter);
+        if let Some(a) = page.anchor() {
+            sql.push_after("at", "id", desc, a);
+        }
+        sql.push(&format!(
+            " ORDER BY at {dir}, id {dir} LIMIT {}",
+            page.fetch_limit()
+        ));
+        let rows = sql.query().fetch_all(&self.read).await?;
+        let rows = rows
+            .iter()
+            .map(|r| Ok((event_from_row(r)?, r.try_get::<i64, _>("at")?)))
+            .collect::<Result<Vec<_>, sqlx::Error>>()?;
+        let result = page.finish(rows, |(e, at)| Anchor {
+            key: SortValue::Int(*at),
+            id: e.id.clone(),
+        });
 
-/// What requests and the writer task share. Recording an event only pushes it: waking the
-/// writer for each one would cost every request a thread wake-up. The first event of a
-/// batch wakes it; it then waits [`FLUSH_EVERY`] for more unless the batch fills or a
-/// flush asks.
-#[derive(Default)]
-struct Shared {
-    queue: Mutex<Vec<SyncEventRecord>>,
-    /// Flushes waiting for everything recorded before them to be written.
-    flushes: Mutex<Vec<oneshot::Sender<()>>>,
-    wake: Notify,
-}
+        let mut count = Sql::new(
+            "SELECT COUNT(*) AS n FROM (SELECT 1 AS one FROM sync_events WHERE directory_id = ",
+        );
+        let d = count.text(directory_id);
+        count.push(&d);
+        push_filter(&mut count, filter);
+        count.push(&format!(" LIMIT {}) matches", COUNT_CAP + 1));
+        let n: i64 = count.query().fetch_one(&self.read).await?.try_get("n")?;
 
-impl EventSink {
-    /// Starts the writer task for `store`.
-    pub fn start(store: Store) -> EventSink {
-        let shared = Arc::new(Shared::default());
-        tokio::spawn(writer(store, shared.clone()));
-        EventSink { shared }
+        Ok(Page {
+            items: result.items.into_iter().map(|(e, _)| e).collect(),
+            total: (n <= COUNT_CAP).then(|| u64::try_from(n).unwrap_or(0)),
+            next_cursor: result.next_cursor,
+            prev_cursor: result.prev_cursor,
+        })
     }
 
-    /// Queues an event; drops it (with a warning) if the writer is far behind.
-    pub fn record(&self, event: SyncEventRecord) {
-        let queued = {
-            let mut queue = lock(&self.shared.queue);
-            if queue.len() >= QUEUE {
-                None
-            } else {
-                queue.push(event);
-                Some(queue.len())
+    /// Requests and errors per hour over the last `hours` hours (the current one last),
+    /// with zeros for hours without requests.
+    pub async fn directory_activity(
+        &self,
+        directory_id: &str,
+        hours: u32,
+    ) -> Result<Vec<HourlyActivity>, sqlx::Error> {
+        let current = hour_start(now_millis());
+        let first = current - i64::from(hours.saturating_sub(1)) * HOUR_MILLIS;
+        let rows = sqlx::query(
+            "SELECT hour, requests, errors FROM sync_stats_hourly \
+             WHERE directory_id = $1 AND hour >= $2 ORDER BY hour",
+        )
+        .bind(directory_id)
+        .bind(first)
+        .fetch_all(&self.read)
+        .await?;
+        let mut buckets: Vec<(i64, i64, i64)> = (0..i64::from(hours))
+            .map(|i| (first + i * HOUR_MILLIS, 0, 0))
+            .collect();
+        for row in &rows {
+            let hour: i64 = row.try_get("hour")?;
+            // Buckets are hour starts; a row between them is counted in its hour.
+            let index = (hour_start(hour) - first) / HOUR_MILLIS;
+            if let Some(bucket) = usize::try_from(index).ok().and_then(|i| buckets.get_mut(i)) {
+                bucket.1 += row.try_get::<i64, _>("requests")?;
+                bucket.2 += row.try_get::<i64, _>("errors")?;
             }
-        };
-        match queued {
-            None => tracing::warn!("sync log queue full; an event was dropped"),
-            Some(1 | BATCH) => self.shared.wake.notify_one(),
-            Some(_) => {}
         }
-    }
-
-    /// Waits until every event recorded so far is written (tests, shutdown).
-    pub async fn flush(&self) {
-        let (done, wait) = oneshot::channel();
-        lock(&self.shared.flushes).push(done);
-        self.shared.wake.notify_one();
-        let _ = wait.await;
-    }
-}
-
-fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(|e| e.into_inner())
-}
-
-async fn writer(store: Store, shared: Arc<Shared>) {
-    let urgent = || !lock(&shared.flushes).is_empty() || lock(&shared.queue).len() >= BATCH;
-    loop {
-        shared.wake.notified().await;
-        if !urgent() {
-            tokio::select! {
-                _ = tokio::time::sleep(FLUSH_EVERY) => {}
-                _ = shared.wake.notified() => {}
-            }
-        }
-        // Flushes first, then the queue: every event recorded before a flush was queued
-        // before the flush was, so the queue taken next holds it.
-        let flushes = std::mem::take(&mut *lock(&shared.flushes));
-        let events = std::mem::take(&mut *lock(&shared.queue));
-        for batch in events.chunks(BATCH) {
-            write_batch(&store, batch).await;
-        }
-        for done in flushes {
-            let _ = done.send(());
-        }
-    }
-}
-
-async fn write_batch(store: &Store, batch: &[SyncEventRecord]) {
-    if let Err(err) = store.insert_sync_events(batch).await {
-        // A deleted directory's events fail their foreign key; nothing else is expected.
-        tracing::warn!(error = %err, events = batch.len(), "could not write sync events");
+        Ok(buckets
+            .into_iter()
+            .map(|(hour, requests, errors)| HourlyActivity {
+                hour: rfc3339(hour),
+                requests: u64::try_from(requests).unwrap_or(0),
+                errors: u64::try_from(errors).unwrap_or(0),
+            })
+            .collect())
     }
 }
 
 impl Store {
-    async fn insert_sync_events(&self, events: &[SyncEventRecord]) -> Result<(), sqlx::Error> {
+    pub async fn insert_sync_events(&self, events: &[SyncLogEntry]) -> Result<(), sqlx::Error> {
         // Events of directories deleted meanwhile are skipped rather than failing the batch.
         let mut directories: Vec<&str> = events.iter().map(|e| e.directory_id.as_str()).collect();
         directories.sort_unstable();
@@ -309,10 +374,7 @@ fn bind_strs<'q>(mut query: AnyQuery<'q>, values: &[&'q str]) -> AnyQuery<'q> {
     query
 }
 
-fn kept<'a>(
-    events: &'a [SyncEventRecord],
-    existing: &BTreeSet<String>,
-) -> Vec<&'a SyncEventRecord> {
+fn kept<'a>(events: &'a [SyncLogEntry], existing: &BTreeSet<String>) -> Vec<&'a SyncLogEntry> {
     events
         .iter()
         .filter(|e| existing.contains(&e.directory_id))
@@ -327,7 +389,7 @@ fn joined(values: &[String]) -> Option<String> {
 /// Per directory and hour, the requests and errors; per directory, the latest request.
 type Rollups<'a> = (BTreeMap<(&'a str, i64), (i64, i64)>, BTreeMap<&'a str, i64>);
 
-fn rollups<'a>(kept: &[&'a SyncEventRecord]) -> Rollups<'a> {
+fn rollups<'a>(kept: &[&'a SyncLogEntry]) -> Rollups<'a> {
     let (mut hours, mut last) = Rollups::default();
     for e in kept {
         let slot: &mut (i64, i64) = hours
@@ -360,111 +422,4 @@ fn last_request_query(dir: &str, at: i64) -> AnyQuery<'_> {
     )
     .bind(at)
     .bind(dir)
-}
-
-/// Prunes the sync log every hour, for as long as the server runs.
-pub fn spawn_pruner(store: Store, retention: Duration) {
-    tokio::spawn(async move {
-        let mut tick = tokio::time::interval(Duration::from_secs(3600));
-        loop {
-            tick.tick().await;
-            match store.prune_sync_log(retention).await {
-                Ok(0) => {}
-                Ok(n) => tracing::info!(events = n, "pruned the sync log"),
-                Err(err) => tracing::warn!(error = %err, "could not prune the sync log"),
-            }
-        }
-    });
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    async fn store_with_directory() -> (tempfile::TempDir, Store, String) {
-        let dir = tempfile::tempdir().unwrap();
-        let url = format!("sqlite://{}/r.db", dir.path().display());
-        let store = Store::connect(&url).await.unwrap();
-        store.bootstrap("Org", "a@example.com", "x").await.unwrap();
-        let org: String = sqlx::query_scalar("SELECT id FROM organizations")
-            .fetch_one(&store.read)
-            .await
-            .unwrap();
-        let (directory, _) = store
-            .create_directory(&org, "IdP", 1_000_000)
-            .await
-            .unwrap();
-        (dir, store, directory)
-    }
-
-    fn event(directory_id: &str, status: u16) -> SyncEventRecord {
-        SyncEventRecord {
-            directory_id: directory_id.to_owned(),
-            at: now_millis(),
-            method: "GET".into(),
-            path: "/Users".into(),
-            operation: "list".into(),
-            status,
-            changed: vec!["name".into(), "title".into()],
-            ..Default::default()
-        }
-    }
-
-    async fn counted(store: &Store, sql: &str) -> i64 {
-        sqlx::query_scalar(sql)
-            .fetch_one(&store.read)
-            .await
-            .unwrap()
-    }
-
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn a_flush_writes_every_event_recorded_before_it() {
-        let (_dir, store, directory) = store_with_directory().await;
-        let sink = EventSink::start(store.clone());
-        // More than two batches, some of them errors, and events of a directory that is gone.
-        for i in 0..(2 * BATCH + 7) {
-            let mut recorded = event(&directory, if i % 10 == 0 { 409 } else { 200 });
-            recorded.path = format!("/Users/{i}");
-            sink.record(recorded);
-            sink.record(event("deleted-directory", 200));
-        }
-        sink.flush().await;
-        let n = (2 * BATCH + 7) as i64;
-        assert_eq!(counted(&store, "SELECT COUNT(*) FROM sync_events").await, n);
-        assert_eq!(
-            counted(&store, "SELECT SUM(requests) FROM sync_stats_hourly").await,
-            n
-        );
-        assert_eq!(
-            counted(&store, "SELECT SUM(errors) FROM sync_stats_hourly").await,
-            (n + 9) / 10
-        );
-        // Each row holds its own event's columns.
-        assert_eq!(
-            counted(&store, "SELECT COUNT(DISTINCT path) FROM sync_events").await,
-            n
-        );
-        assert_eq!(
-            counted(
-                &store,
-                "SELECT COUNT(*) FROM sync_events \
-                 WHERE (status = 409) <> (CAST(substr(path, 8) AS INTEGER) % 10 = 0)"
-            )
-            .await,
-            0
-        );
-        let changed: String = sqlx::query_scalar("SELECT changed FROM sync_events LIMIT 1")
-            .fetch_one(&store.read)
-            .await
-            .unwrap();
-        assert_eq!(changed, "name,title");
-        // A flush with nothing recorded returns too, and later events are written.
-        sink.flush().await;
-        sink.record(event(&directory, 200));
-        sink.flush().await;
-        assert_eq!(
-            counted(&store, "SELECT COUNT(*) FROM sync_events").await,
-            n + 1
-        );
-    }
 }

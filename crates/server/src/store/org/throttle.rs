@@ -9,7 +9,7 @@
 //! email's ceiling.
 use sqlx::Row;
 
-use super::{now_millis, Store};
+use crate::store::{now_millis, Store};
 
 /// Failures older than this are forgotten.
 const WINDOW_MILLIS: i64 = 15 * 60 * 1000;
