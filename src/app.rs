@@ -7,15 +7,16 @@ use leptos_router::components::{Route, Router, Routes, A};
 use leptos_router::path;
 use roster_api_types::Session;
 
-use crate::api;
+use crate::api::{self, Auth, SignedOutReason};
 use crate::components::{set_page_title, BusyButton, ErrorBanner};
 use crate::lazy::lazy_page;
-use crate::pages::{DirectoriesPage, HomePage, NotFoundPage, SignInPage};
-use crate::state::use_navigate;
+use crate::pages::directories::DirectoriesPage;
+use crate::pages::{HomePage, NotFoundPage, SignInPage};
 use crate::state::{
     check_session, provide_console_state, use_auth, use_client, use_config, use_href,
-    use_shown_once, Auth, RuntimeConfig, SignedOutReason,
+    use_shown_once, RuntimeConfig,
 };
+use crate::url::{self, use_navigate};
 use crate::CONSOLE_VERSION;
 
 /// The console's stylesheet. It travels inside the wasm and is rendered with the console, so it
@@ -82,8 +83,10 @@ pub fn Console(config: RuntimeConfig) -> impl IntoView {
 /// When the console opens on the directories list, where a signed-in admin lands, asks for the
 /// list while the session is checked, rather than after (see [`api::early`]).
 fn start_landing_data(router_base: &str) {
-    let path = web_sys::window().and_then(|w| w.location().pathname().ok());
-    let route = path.as_deref().and_then(|p| p.strip_prefix(router_base));
+    let path = url::location_path();
+    let route = path
+        .as_deref()
+        .and_then(|p| url::route_below(p, router_base));
     if matches!(route, Some("/directories" | "/directories/")) {
         use_client().start_early("/directories");
     }
@@ -207,7 +210,7 @@ mod shown_once_chunk {
 
 fn shown_once_view() -> AnyView {
     match use_shown_once().get_untracked() {
-        Some(creds) => view! { <crate::pages::ShownOncePage creds/> }.into_any(),
+        Some(creds) => view! { <crate::pages::directories::ShownOncePage creds/> }.into_any(),
         None => ().into_any(),
     }
 }
@@ -254,21 +257,37 @@ fn focus_heading_on_navigation() {
 lazy_page!(
     directory,
     create_directory_page,
-    crate::pages::CreateDirectoryPage
+    crate::pages::directories::CreateDirectoryPage
 );
-lazy_page!(directory, directory_page, crate::pages::DirectoryPage);
-lazy_page!(directory, user_page, crate::pages::UserPage);
-lazy_page!(directory, group_page, crate::pages::GroupPage);
-lazy_page!(sites, sites_page, crate::pages::SitesPage);
-lazy_page!(sites, create_site_page, crate::pages::CreateSitePage);
-lazy_page!(sites, site_page, crate::pages::SitePage);
-lazy_page!(sites, site_product_page, crate::pages::SiteProductPage);
-lazy_page!(people, users_page, crate::pages::UsersPage);
-lazy_page!(people, org_user_page, crate::pages::OrgUserPage);
-lazy_page!(people, groups_page, crate::pages::GroupsPage);
-lazy_page!(people, org_group_page, crate::pages::OrgGroupPage);
-lazy_page!(organization, domains_page, crate::pages::DomainsPage);
-lazy_page!(organization, audit_page, crate::pages::AuditPage);
+lazy_page!(
+    directory,
+    directory_page,
+    crate::pages::directories::DirectoryPage
+);
+lazy_page!(directory, user_page, crate::pages::directories::UserPage);
+lazy_page!(directory, group_page, crate::pages::directories::GroupPage);
+lazy_page!(sites, sites_page, crate::pages::sites::SitesPage);
+lazy_page!(sites, create_site_page, crate::pages::sites::CreateSitePage);
+lazy_page!(sites, site_page, crate::pages::sites::SitePage);
+lazy_page!(
+    sites,
+    site_product_page,
+    crate::pages::sites::SiteProductPage
+);
+lazy_page!(people, users_page, crate::pages::people::UsersPage);
+lazy_page!(people, org_user_page, crate::pages::people::OrgUserPage);
+lazy_page!(people, groups_page, crate::pages::people::GroupsPage);
+lazy_page!(people, org_group_page, crate::pages::people::OrgGroupPage);
+lazy_page!(
+    organization,
+    domains_page,
+    crate::pages::organization::DomainsPage
+);
+lazy_page!(
+    organization,
+    audit_page,
+    crate::pages::organization::AuditPage
+);
 
 /// Starts fetching the code of the page a link leads to when the admin points at or focuses
 /// the link, so that by the click it has usually arrived. Split builds only (`crate::lazy`):
@@ -288,7 +307,7 @@ fn prefetch_link(ev: &web_sys::Event, router_base: &str) {
         };
         // One page per chunk fetches the whole chunk; a failure is retried by the click.
         let preload: std::pin::Pin<Box<dyn std::future::Future<Output = _>>> =
-            match crate::lazy::section_of(&href, router_base) {
+            match url::section_of(&href, router_base) {
                 Some("directories") => Box::pin(directory_page::preload()),
                 Some("sites") => Box::pin(sites_page::preload()),
                 Some("users" | "groups") => Box::pin(users_page::preload()),

@@ -71,34 +71,3 @@ pub fn PageLoadError() -> impl IntoView {
         </div>
     }
 }
-
-#[cfg(any(roster_split, test))]
-/// The first path segment of a console link below the router's base (`href` as the console
-/// writes it, base included), or `None` for links elsewhere.
-pub fn section_of<'a>(href: &'a str, router_base: &str) -> Option<&'a str> {
-    let route = href.strip_prefix(router_base)?;
-    let route = route.strip_prefix('/')?;
-    Some(route.split(['/', '?', '#']).next().unwrap_or(""))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::section_of;
-
-    #[test]
-    fn links_name_their_section_below_the_base() {
-        assert_eq!(
-            section_of("/admin/roster/sites", "/admin/roster"),
-            Some("sites")
-        );
-        assert_eq!(
-            section_of("/admin/roster/sites/7/products/2", "/admin/roster"),
-            Some("sites")
-        );
-        assert_eq!(section_of("/users?q=ann", ""), Some("users"));
-        assert_eq!(section_of("/audit#top", ""), Some("audit"));
-        assert_eq!(section_of("/admin/roster", "/admin/roster"), None);
-        assert_eq!(section_of("/elsewhere/sites", "/admin/roster"), None);
-        assert_eq!(section_of("https://example.com/sites", ""), None);
-    }
-}

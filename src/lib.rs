@@ -1,8 +1,9 @@
 //! Roster's admin console: a Leptos client-side app compiled to WebAssembly. `mount` starts it
 //! as a whole page or inside a host page; `App` checks the admin session and renders the shell.
 //! The modules follow the layout of `STYLE.md`: `api` talks to the server, `state` holds
-//! session and config context, `pages` has one file per route, `components` the widgets pages
-//! share and `dom` where the console sits in the page.
+//! session and config context, `url` builds every console and API URL, `pages` has one file per
+//! screen in a folder per section, `components` the widgets pages share and `dom` where the
+//! console sits in the page.
 #![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
@@ -15,6 +16,7 @@ mod lazy;
 pub mod mount;
 pub mod pages;
 pub mod state;
+pub mod url;
 
 pub use app::App;
 

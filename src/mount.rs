@@ -11,6 +11,7 @@ use wasm_bindgen::prelude::*;
 use crate::app::App;
 use crate::dom;
 use crate::state::RuntimeConfig;
+use crate::url;
 
 /// Mounts the console as the whole page into `<body>`. `config_json` is the text of the
 /// `config.json` the loader found (`None`: there was none, use the defaults); its folder is the
@@ -24,7 +25,7 @@ pub fn mount_page(config_json: Option<String>, started: JsValue) {
     else {
         return;
     };
-    let root = console_root();
+    let root = url::document_folder();
     let config = match config_json {
         Some(json) => RuntimeConfig::parse(&json, "config.json", &root),
         None => Ok(RuntimeConfig {
@@ -35,16 +36,6 @@ pub fn mount_page(config_json: Option<String>, started: JsValue) {
     crate::api::early::adopt(&started);
     dom::set_mount(&body, true);
     mount_to(body, move || view! { <App config page=true/> }.into_any()).forget();
-}
-
-/// The path of the folder holding `index.html`, from the `<base href>` the loader set.
-fn console_root() -> String {
-    web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.base_uri().ok().flatten())
-        .and_then(|base| web_sys::Url::new(&base).ok())
-        .map(|url| url.pathname())
-        .unwrap_or_else(|| "/".to_owned())
 }
 
 /// A console mounted with [`mount`]; `unmount()` removes it and stops everything it runs.
@@ -76,9 +67,7 @@ impl MountedConsole {
 /// they live under the page's own path at mount time: never `/`, where the console would take
 /// every same-origin link of the host page for its own.
 pub fn mount(element: web_sys::HtmlElement, options: JsValue) -> MountedConsole {
-    let here = web_sys::window()
-        .and_then(|w| w.location().pathname().ok())
-        .unwrap_or_else(|| "/".to_owned());
+    let here = url::location_path().unwrap_or_else(|| "/".to_owned());
     let config = options_json(&options)
         .and_then(|json| RuntimeConfig::parse(&json, "The console's mount options", &here));
     dom::set_mount(&element, false);

@@ -1,13 +1,12 @@
 //! What the whole console shares through context: the runtime configuration ([`RuntimeConfig`],
-//! from `config.json` or the embedding page, see [`crate::mount`]) and the admin's session
-//! ([`Auth`]). The config is read at run time, not compiled in, so one built `dist/` serves
-//! every environment.
+//! from `config.json` or the embedding page, see [`crate::mount`]), the admin's session
+//! ([`Auth`]), the API client and the credentials shown once. The config is read at run time,
+//! not compiled in, so one built `dist/` serves every environment.
 use leptos::prelude::*;
-use leptos_router::NavigateOptions;
-use roster_api_types::Session;
 use serde::Deserialize;
 
-use crate::api::{self, ApiError, Client};
+use crate::api::{self, Auth, Client, SignedOutReason};
+use crate::url;
 
 /// How admins sign in. Only passwords today; the field exists so deployments can state it
 /// and a later mode (single sign-on) is a config change, not a rebuild.
@@ -129,46 +128,17 @@ impl RuntimeConfig {
         Ok(config)
     }
 
-    /// The base for leptos_router: no trailing slash, and empty for the root.
+    /// The base for leptos_router ([`url::router_base`]): no trailing slash, and empty for the
+    /// root.
     pub fn router_base(&self) -> String {
-        self.base_path.trim_end_matches('/').to_owned()
+        url::router_base(&self.base_path)
     }
 
-    /// The URL of a console route such as `/` or `/directories`. leptos_router matches routes
-    /// under its base but leaves absolute link targets alone, so every internal link and
-    /// navigation goes through here.
+    /// The URL of a console route such as `/` or `/directories` ([`url::href`]). leptos_router
+    /// matches routes under its base but leaves absolute link targets alone, so every internal
+    /// link and navigation goes through here.
     pub fn href(&self, route: &str) -> String {
-        format!("{}{}", self.router_base(), route)
-    }
-}
-
-/// Why the sign-in form is showing, when there is more to say than "please sign in".
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum SignedOutReason {
-    /// Fresh visit, or the admin signed out.
-    None,
-    /// A request answered 401 while signed in: the session expired or was revoked.
-    Expired,
-    /// The session check itself failed (server down, wrong `apiBaseUrl`).
-    CheckFailed(ApiError),
-}
-
-/// The admin's session as the console knows it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Auth {
-    /// Asking the server whether the session cookie is still good.
-    Checking,
-    SignedOut(SignedOutReason),
-    SignedIn(Session),
-}
-
-impl Auth {
-    /// The session, when signed in.
-    pub fn session(&self) -> Option<&Session> {
-        match self {
-            Auth::SignedIn(session) => Some(session),
-            _ => None,
-        }
+        url::href(&self.base_path, route)
     }
 }
 
@@ -218,22 +188,6 @@ pub fn use_client() -> Client {
 /// The runtime config provided by [`provide_console_state`].
 pub fn use_config() -> RuntimeConfig {
     expect_context::<RuntimeConfig>()
-}
-
-/// leptos_router's `use_navigate` for the console's URLs. Every URL the console makes already
-/// carries the base path ([`use_href`], the current location), but the router would put the
-/// base in front once more; this navigates to the URL as given.
-pub fn use_navigate() -> impl Fn(&str, NavigateOptions) + Clone {
-    let navigate = leptos_router::hooks::use_navigate();
-    move |href: &str, options: NavigateOptions| {
-        navigate(
-            href,
-            NavigateOptions {
-                resolve: false,
-                ..options
-            },
-        )
-    }
 }
 
 /// [`RuntimeConfig::href`] from context: the link target of a console route.

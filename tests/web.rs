@@ -10,13 +10,11 @@ use leptos::prelude::*;
 use leptos_router::components::Router;
 use roster_api_types::problem::FieldError;
 use roster_api_types::{Admin, Organization, Problem, Session};
-use roster_console::api::ApiError;
+use roster_console::api::{ApiError, Auth, SignedOutReason};
 use roster_console::app::Shell;
 use roster_console::components::ErrorBanner;
 use roster_console::pages::SignInPage;
-use roster_console::state::{
-    provide_console_state, use_client, Auth, RuntimeConfig, SignedOutReason,
-};
+use roster_console::state::{provide_console_state, use_client, RuntimeConfig};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::*;

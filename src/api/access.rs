@@ -6,8 +6,9 @@ use roster_api_types::access::{
 };
 use roster_api_types::directory::Page;
 
-use super::query::{encode, query_string};
+use super::query::query_string;
 use super::{Client, Method, Request};
+use crate::url::encode;
 
 fn product(site_id: &str, product_id: &str) -> String {
     format!("/sites/{}/products/{}", encode(site_id), encode(product_id))

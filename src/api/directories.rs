@@ -7,8 +7,9 @@ use roster_api_types::directory::{
     RegenerateApiKey, SyncEvent, UserDetail, UserListQuery, UserSummary,
 };
 
-use super::query::{encode, query_string};
+use super::query::query_string;
 use super::{Client, Method, Request};
+use crate::url::encode;
 
 fn dir(id: &str) -> String {
     format!("/directories/{}", encode(id))

@@ -2,8 +2,8 @@
 //! (`crates/server/src/http/domains.rs`).
 use roster_api_types::domain::{Domain, NewDomain};
 
-use super::query::encode;
 use super::{Client, Method, Request};
+use crate::url::encode;
 
 /// `GET /api/v1/domains`.
 pub fn list_domains(client: &Client) -> Request<Vec<Domain>> {

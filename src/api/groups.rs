@@ -4,8 +4,9 @@
 use roster_api_types::access::{Group, GroupDetail, GroupName, OrgGroupQuery, PageQuery};
 use roster_api_types::directory::{Page, UserSummary};
 
-use super::query::{encode, query_string};
+use super::query::query_string;
 use super::{Client, Method, Request};
+use crate::url::encode;
 
 fn group(id: &str) -> String {
     format!("/groups/{}", encode(id))

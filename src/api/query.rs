@@ -3,6 +3,8 @@
 //! the server deserialises, and absent options are left out.
 use serde::Serialize;
 
+use crate::url::encode;
+
 /// `?a=1&b=x%20y` from the fields of `query` that are set; empty when none are.
 pub fn query_string<Q: Serialize>(query: &Q) -> String {
     from_value(serde_json::to_value(query))
@@ -31,20 +33,6 @@ fn from_value(value: Result<serde_json::Value, serde_json::Error>) -> String {
     } else {
         format!("?{}", pairs.join("&"))
     }
-}
-
-/// Percent-encodes everything but RFC 3986 unreserved characters.
-pub fn encode(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for byte in text.bytes() {
-        match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
-                out.push(char::from(byte))
-            }
-            _ => out.push_str(&format!("%{byte:02X}")),
-        }
-    }
-    out
 }
 
 #[cfg(test)]

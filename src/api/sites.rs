@@ -1,8 +1,8 @@
 //! Sites and their products: `/api/v1/sites/...` (`crates/server/src/http/sites.rs`).
 use roster_api_types::access::{AddProduct, NewSite, ProductType, Site, SitePatch, SiteProduct};
 
-use super::query::encode;
 use super::{Client, Method, Request};
+use crate::url::encode;
 
 fn site(id: &str) -> String {
     format!("/sites/{}", encode(id))

@@ -4,8 +4,9 @@
 use roster_api_types::access::{OrgUser, OrgUserDetail, OrgUserQuery};
 use roster_api_types::directory::Page;
 
-use super::query::{encode, query_string};
+use super::query::query_string;
 use super::{Client, Method, Request};
+use crate::url::encode;
 
 /// `GET /api/v1/users?search=…`: users of every directory by userName.
 pub fn list_org_users(client: &Client, query: &OrgUserQuery) -> Request<Page<OrgUser>> {

@@ -1,39 +1,18 @@
-//! One file per route (a folder for the directory page and its tabs); widgets only one page
-//! uses stay in that page's file.
+//! The console's screens, one file per screen, in a folder per section: `directories`, `sites`,
+//! `people` and `organization`, the same groups the release build loads lazily as chunks (see
+//! the `lazy_page!` lines in `crate::app`). Sign-in, getting started and not found are in the
+//! initial download and stay here, as does `access`, which the sites and people pages share.
+//! Widgets only one page uses stay in that page's file or folder.
 
-pub mod audit;
+pub mod access;
 pub mod directories;
-pub mod directory;
-pub mod directory_create;
-pub mod domains;
-pub mod group;
-pub mod group_members;
-pub mod groups;
 pub mod home;
 pub mod not_found;
-pub mod shown_once;
+pub mod organization;
+pub mod people;
 pub mod sign_in;
-pub mod site;
-pub mod site_create;
-pub mod site_product;
 pub mod sites;
-pub mod user;
-pub mod users;
 
-pub use audit::AuditPage;
-pub use directories::DirectoriesPage;
-pub use directory::{DirectoryPage, GroupPage, UserPage};
-pub use directory_create::CreateDirectoryPage;
-pub use domains::DomainsPage;
-pub use group::OrgGroupPage;
-pub use groups::GroupsPage;
 pub use home::HomePage;
 pub use not_found::NotFoundPage;
-pub use shown_once::ShownOncePage;
 pub use sign_in::SignInPage;
-pub use site::SitePage;
-pub use site_create::CreateSitePage;
-pub use site_product::SiteProductPage;
-pub use sites::SitesPage;
-pub use user::OrgUserPage;
-pub use users::UsersPage;

@@ -3,11 +3,9 @@
 use leptos::prelude::*;
 use roster_api_types::SignIn;
 
-use crate::api::{self, ApiError};
+use crate::api::{self, ApiError, Auth, SignedOutReason};
 use crate::components::{set_page_title, BusyButton, ErrorBanner};
-use crate::state::{
-    check_session, use_auth, use_client, use_config, Auth, SignInMode, SignedOutReason,
-};
+use crate::state::{check_session, use_auth, use_client, use_config, SignInMode};
 use crate::CONSOLE_VERSION;
 
 /// The sign-in form, plus why it is showing when there is a reason to say.

@@ -1,17 +1,15 @@
-//! The Users tab (search, sort, cursor pages, all in the URL) and the page of one user.
+//! The Users tab: search, sort and cursor pages, all in the URL.
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
 
-use roster_api_types::directory::{SortOrder, UserListQuery, UserSort, UserSummary};
+use roster_api_types::directory::{SortOrder, UserListQuery, UserSort};
 
-use super::attributes::UserAttributes;
-use super::{dir_href, query_param, with_query, DirectoryContext};
-use crate::api::{self, encode};
-use crate::components::{
-    loaded, set_page_title, ApiResource, Badge, Column, DataTable, Pager, Tone,
-};
-use crate::format::{datetime, plural};
-use crate::state::{use_client, use_config, use_navigate};
+use super::context::{dir_href, DirectoryContext};
+use super::user_columns::user_columns;
+use crate::api;
+use crate::components::{loaded, ApiResource, DataTable, Pager};
+use crate::format::plural;
+use crate::state::use_client;
+use crate::url::{query_param, use_navigate, with_query};
 
 const SORTS: [(&str, UserSort, &str); 4] = [
     ("userName", UserSort::UserName, "Username"),
@@ -19,41 +17,6 @@ const SORTS: [(&str, UserSort, &str); 4] = [
     ("email", UserSort::Email, "Email"),
     ("created", UserSort::Created, "Created"),
 ];
-
-/// The Active / Deactivated badge.
-pub fn status_badge(active: bool) -> impl IntoView {
-    if active {
-        view! { <Badge tone=Tone::Good text="Active"/> }
-    } else {
-        view! { <Badge tone=Tone::Neutral text="Deactivated"/> }
-    }
-}
-
-/// Columns of a user table whose names link to the user page.
-pub fn user_columns(directory_id: &str) -> Vec<Column<UserSummary>> {
-    let base = dir_href(directory_id, "users/");
-    vec![
-        Column::view("Username", move |u: &UserSummary| {
-            let href = format!("{base}{}", encode(&u.id));
-            view! { <a href=href>{u.user_name.clone()}</a> }.into_any()
-        }),
-        Column::text("Name", |u: &UserSummary| {
-            u.display_name.clone().unwrap_or_else(|| {
-                [u.given_name.as_deref(), u.family_name.as_deref()]
-                    .into_iter()
-                    .flatten()
-                    .collect::<Vec<_>>()
-                    .join(" ")
-            })
-        }),
-        Column::text("Email", |u: &UserSummary| {
-            u.email.clone().unwrap_or_default()
-        }),
-        Column::view("Status", |u: &UserSummary| {
-            status_badge(u.active).into_any()
-        }),
-    ]
-}
 
 #[component]
 pub fn UsersTab(ctx: DirectoryContext) -> impl IntoView {
@@ -159,46 +122,5 @@ pub fn UsersTab(ctx: DirectoryContext) -> impl IntoView {
                 <Pager prev_href=prev next_href=next first_href=first summary label="Users pages"/>
             }
         })}
-    }
-}
-
-/// `/directories/:id/users/:user_id`.
-#[component]
-pub fn UserPage() -> impl IntoView {
-    let params = use_params_map();
-    let ids = Memo::new(move |_| {
-        params.with(|p| {
-            (
-                p.get("id").unwrap_or_default(),
-                p.get("user_id").unwrap_or_default(),
-            )
-        })
-    });
-    let client = use_client();
-    let user = ApiResource::request(move || {
-        let (id, user_id) = ids.get();
-        api::get_user(&client, &id, &user_id)
-    });
-    set_page_title("User");
-    let back = move || dir_href(&ids.get().0, "users");
-    let _ = use_config();
-    view! {
-        <section class="roster-page" aria-labelledby="roster-user-title">
-            <p class="roster-breadcrumb"><a href=back>"Users"</a></p>
-            {loaded(user, "the user", move |detail| {
-                set_page_title(&detail.user.user_name);
-                let directory_id = ids.get_untracked().0;
-                view! {
-                    <div class="roster-page__header">
-                        <h1 id="roster-user-title" tabindex="-1">{detail.user.user_name.clone()}</h1>
-                        {status_badge(detail.user.active)}
-                    </div>
-                    <p class="roster-hint">
-                        {format!("Created {} · last changed {}", datetime(&detail.user.created_at), datetime(&detail.user.updated_at))}
-                    </p>
-                    <UserAttributes detail directory_id/>
-                }
-            })}
-        </section>
     }
 }

@@ -10,14 +10,15 @@ use roster_api_types::access::{
     ProductUser,
 };
 
-use super::directory::{query_param, with_query};
-use crate::api::{self, encode, ApiError};
+use crate::api::{self, ApiError};
 use crate::components::{
     loaded, set_page_title, ApiResource, Badge, Column, ConfirmDialog, DataTable, ErrorBanner,
     Pager, PendingConfirm, PickOption, SearchPicker, Tone,
 };
 use crate::format::plural;
+use crate::pages::access::role_words;
 use crate::state::{use_client, use_href};
+use crate::url::{encode, query_param, with_query};
 
 /// The seed's warning, shown before the admin tries.
 const DEFAULT_GROUP_WARNING: &str = "Do not make a group synced from your identity provider a \
@@ -29,14 +30,6 @@ const DEFAULT_GROUP_WARNING: &str = "Do not make a group synced from your identi
 struct Ids {
     site: String,
     product: String,
-}
-
-/// How a role reads in the console.
-pub(crate) fn role_words(role: AccessRole) -> &'static str {
-    match role {
-        AccessRole::User => "User",
-        AccessRole::Admin => "Admin",
-    }
 }
 
 /// "Synced from Okta users" or "Local group".

@@ -4,11 +4,12 @@
 use leptos::prelude::*;
 use roster_api_types::directory::{EventListQuery, EventStatusFilter, SyncEvent};
 
-use super::{dir_href, query_param, with_query, DirectoryContext};
+use super::context::{dir_href, DirectoryContext};
 use crate::api;
 use crate::components::{loaded, ApiResource, Badge, Pager, Tone};
 use crate::format::datetime;
-use crate::state::{use_client, use_navigate};
+use crate::state::use_client;
+use crate::url::{query_param, use_navigate, with_query};
 
 /// Operations the SCIM service records, with their words.
 pub const OPERATIONS: [(&str, &str); 16] = [

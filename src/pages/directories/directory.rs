@@ -1,32 +1,15 @@
 //! A directory's page: its name, the tab bar and the tab on screen. Every tab is its own URL
 //! (`/directories/{id}/overview|credentials|users|groups|sync-log|settings`) and keeps its
 //! search, sort and page in the query string, so deep links and back/forward work.
-mod attributes;
-mod chart;
-mod credentials;
-mod groups;
-mod overview;
-mod settings;
-mod sync_log;
-mod users;
-
 use leptos::prelude::*;
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::hooks::use_params_map;
 use roster_api_types::directory::Directory;
 
-use crate::api::{self, encode};
+use super::context::{dir_href, DirectoryContext};
+use super::{credentials, groups, overview, settings, sync_log, users};
+use crate::api;
 use crate::components::{loaded, set_page_title, ApiResource, Tab, Tabs};
 use crate::state::{use_client, use_config};
-
-pub use groups::GroupPage;
-pub use users::UserPage;
-
-/// The directory on screen and a way to reload it after a change (rename, new key).
-#[derive(Clone)]
-pub struct DirectoryContext {
-    pub directory: Directory,
-    pub reload: Callback<()>,
-}
 
 const TABS: [(&str, &str); 6] = [
     ("overview", "Overview"),
@@ -36,34 +19,6 @@ const TABS: [(&str, &str); 6] = [
     ("sync-log", "Sync log"),
     ("settings", "Settings"),
 ];
-
-/// The console URL of a directory route, e.g. `dir_href("7", "users")`.
-pub fn dir_href(id: &str, rest: &str) -> String {
-    use_config().href(&format!("/directories/{}/{rest}", encode(id)))
-}
-
-/// `path` with the non-empty `params` as its query string.
-pub fn with_query(path: &str, params: &[(&str, Option<String>)]) -> String {
-    let query: Vec<String> = params
-        .iter()
-        .filter_map(|(k, v)| {
-            v.as_deref()
-                .filter(|v| !v.is_empty())
-                .map(|v| format!("{k}={}", encode(v)))
-        })
-        .collect();
-    if query.is_empty() {
-        path.to_owned()
-    } else {
-        format!("{path}?{}", query.join("&"))
-    }
-}
-
-/// A query parameter of the current URL, `None` when absent or empty.
-pub fn query_param(name: &'static str) -> Memo<Option<String>> {
-    let query = use_query_map();
-    Memo::new(move |_| query.with(|q| q.get(name)).filter(|v| !v.is_empty()))
-}
 
 /// `/directories/:id` and `/directories/:id/:tab`.
 #[component]

@@ -5,7 +5,8 @@ use leptos::prelude::*;
 
 use crate::components::{set_page_title, CopyField, CopyOnceSecret};
 use crate::format::datetime;
-use crate::state::{use_config, use_navigate, use_shown_once, ShownOnce};
+use crate::state::{use_config, use_shown_once, ShownOnce};
+use crate::url::{encode, use_navigate};
 
 /// The shown-once screen for `creds`.
 #[component]
@@ -22,7 +23,7 @@ pub fn ShownOncePage(creds: ShownOnce) -> impl IntoView {
     };
     let next = config.href(&format!(
         "/directories/{}/{tab}",
-        crate::api::encode(&creds.directory_id)
+        encode(&creds.directory_id)
     ));
     let done = move |_| {
         if confirmed.get_untracked() {

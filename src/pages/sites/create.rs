@@ -6,7 +6,8 @@ use roster_api_types::access::{AddProduct, NewSite};
 
 use crate::api::{self, ApiError};
 use crate::components::{loaded, set_page_title, ApiResource, BusyButton, ErrorBanner};
-use crate::state::{use_client, use_href, use_navigate};
+use crate::state::{use_client, use_href};
+use crate::url::use_navigate;
 
 /// `/sites/new`.
 #[component]

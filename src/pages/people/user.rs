@@ -5,11 +5,12 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 use roster_api_types::access::{AccessRole, EffectiveAccess, Group, GroupKind, OrgUserDetail};
 
-use super::sites::product_href;
-use super::users::managed_badge;
-use crate::api::{self, encode};
+use super::badges::managed_badge;
+use crate::api;
 use crate::components::{loaded, set_page_title, ApiResource, Badge, Column, DataTable, Tone};
+use crate::pages::access::product_href;
 use crate::state::{use_client, use_href};
+use crate::url::encode;
 
 /// `/users/:user_id`.
 #[component]

@@ -6,9 +6,9 @@ use leptos::prelude::*;
 use roster_api_types::directory::UserDetail;
 use serde_json::Value;
 
-use super::dir_href;
-use crate::api::encode;
+use super::context::dir_href;
 use crate::format::datetime;
+use crate::url::encode;
 
 const ENTERPRISE: &str = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
 

@@ -4,22 +4,15 @@
 use leptos::prelude::*;
 use roster_api_types::access::{ProductAccess, Site};
 
-use crate::api::{self, encode, ApiError};
+use crate::api::{self, ApiError};
 use crate::components::{
     loaded, set_page_title, ApiResource, Column, ConfirmDialog, DataTable, ErrorBanner,
     PendingConfirm,
 };
 use crate::format::plural;
+use crate::pages::access::product_href;
 use crate::state::{use_client, use_href};
-
-/// The console URL of a product's access page.
-pub fn product_href(base: &str, site_id: &str, product_id: &str) -> String {
-    format!(
-        "{base}/sites/{}/products/{}",
-        encode(site_id),
-        encode(product_id)
-    )
-}
+use crate::url::encode;
 
 /// `/sites`.
 #[component]

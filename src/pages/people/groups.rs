@@ -3,22 +3,14 @@
 use leptos::prelude::*;
 use roster_api_types::access::{Group, GroupKind, OrgGroupQuery};
 
-use super::directory::{query_param, with_query};
-use crate::api::{self, encode, ApiError};
+use super::badges::kind_badge;
+use crate::api::{self, ApiError};
 use crate::components::{
-    loaded, set_page_title, ApiResource, Badge, BusyButton, Column, DataTable, ErrorBanner, Pager,
-    Tone,
+    loaded, set_page_title, ApiResource, BusyButton, Column, DataTable, ErrorBanner, Pager,
 };
 use crate::format::plural;
-use crate::state::{use_client, use_href, use_navigate};
-
-/// The Synced / Local badge.
-pub fn kind_badge(g: &Group) -> AnyView {
-    match g.kind {
-        GroupKind::Synced => view! { <Badge tone=Tone::Neutral text="Synced"/> }.into_any(),
-        GroupKind::Local => view! { <Badge tone=Tone::Good text="Local"/> }.into_any(),
-    }
-}
+use crate::state::{use_client, use_href};
+use crate::url::{encode, query_param, use_navigate, with_query};
 
 /// `/groups`.
 #[component]

@@ -3,7 +3,7 @@
 //! now or after an overlap the admin picks — followed by the shown-once screen.
 use leptos::prelude::*;
 
-use super::DirectoryContext;
+use super::context::DirectoryContext;
 use crate::api::{self, ApiError};
 use crate::components::{ConfirmDialog, CopyField};
 use crate::format::{datetime, relative};

@@ -4,11 +4,11 @@ use leptos::prelude::*;
 use roster_api_types::directory::ActivityQuery;
 
 use super::chart::ActivityChart;
-use super::DirectoryContext;
+use super::context::DirectoryContext;
+use super::health::health;
 use crate::api;
 use crate::components::{loaded, ApiResource, CopyField};
 use crate::format::{count, datetime, days_until, relative};
-use crate::pages::directories::health;
 use crate::state::use_client;
 
 #[component]

@@ -2,11 +2,12 @@
 //! directory (users, groups, access grants, counted by the server) and asks for the name.
 use leptos::prelude::*;
 
-use super::DirectoryContext;
+use super::context::DirectoryContext;
 use crate::api::{self, ApiError};
 use crate::components::{ApiResource, BusyButton, ConfirmDialog, ErrorBanner};
 use crate::format::plural;
-use crate::state::{use_client, use_config, use_navigate};
+use crate::state::{use_client, use_config};
+use crate::url::use_navigate;
 
 #[component]
 pub fn Settings(ctx: DirectoryContext) -> impl IntoView {

@@ -6,11 +6,11 @@ use leptos_router::hooks::use_location;
 use roster_api_types::access::PageQuery;
 use roster_api_types::directory::{Page, UserSummary};
 
-use super::directory::{query_param, with_query};
-use crate::api::{self, encode, ApiError};
+use crate::api::{self, ApiError};
 use crate::components::{loaded, ApiResource, Column, DataTable, ErrorBanner, Pager};
 use crate::format::plural;
 use crate::state::{use_client, use_href};
+use crate::url::{encode, query_param, with_query};
 
 /// The members of group `id`. `local`: members can be removed here (a synced group's change
 /// only in its identity provider); `on_change` runs after a removal.

@@ -5,11 +5,11 @@ use leptos::prelude::*;
 use roster_api_types::audit::{AuditEntry, AuditQuery};
 use serde_json::Value;
 
-use super::directory::{query_param, with_query};
 use crate::api;
 use crate::components::{loaded, set_page_title, ApiResource, Pager};
 use crate::format::datetime;
-use crate::state::{use_client, use_href, use_navigate};
+use crate::state::{use_client, use_href};
+use crate::url::{query_param, use_navigate, with_query};
 
 /// Action families for the filter, with their words.
 const ACTIONS: [(&str, &str); 8] = [

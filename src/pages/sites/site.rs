@@ -5,13 +5,13 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 use roster_api_types::access::{AddProduct, ProductAccess, Site, SitePatch, SiteProduct};
 
-use super::sites::product_href;
 use crate::api::{self, ApiError};
 use crate::components::{
     loaded, set_page_title, ApiResource, BusyButton, Column, ConfirmDialog, DataTable, ErrorBanner,
     PendingConfirm,
 };
 use crate::format::plural;
+use crate::pages::access::product_href;
 use crate::state::{use_client, use_href};
 
 /// `/sites/:site_id`.

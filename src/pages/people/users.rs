@@ -4,22 +4,14 @@
 use leptos::prelude::*;
 use roster_api_types::access::{OrgUser, OrgUserQuery};
 
-use super::directory::{query_param, with_query};
-use crate::api::{self, encode};
+use super::badges::managed_badge;
+use crate::api;
 use crate::components::{
     loaded, set_page_title, ApiResource, Badge, Column, DataTable, Pager, Tone,
 };
 use crate::format::plural;
-use crate::state::{use_client, use_href, use_navigate};
-
-/// The Managed / External badge.
-pub fn managed_badge(managed: bool) -> AnyView {
-    if managed {
-        view! { <Badge tone=Tone::Good text="Managed"/> }.into_any()
-    } else {
-        view! { <Badge tone=Tone::Warning text="External"/> }.into_any()
-    }
-}
+use crate::state::{use_client, use_href};
+use crate::url::{encode, query_param, use_navigate, with_query};
 
 /// `/users`.
 #[component]

@@ -4,13 +4,12 @@
 use leptos::prelude::*;
 use roster_api_types::directory::Directory;
 
+use super::health::health;
 use crate::api;
-use crate::components::{loaded, set_page_title, ApiResource, Badge, Column, DataTable, Tone};
-use crate::format::{count, days_until, plural, relative};
+use crate::components::{loaded, set_page_title, ApiResource, Column, DataTable};
+use crate::format::{count, relative};
 use crate::state::{use_client, use_href};
-
-/// Keys expiring within this many days are flagged.
-pub const KEY_WARNING_DAYS: i64 = 30;
+use crate::url::encode;
 
 /// `/directories`.
 #[component]
@@ -64,7 +63,7 @@ fn DirectoryTable(list: Vec<Directory>) -> impl IntoView {
     let base = use_href("/directories/");
     let columns = vec![
         Column::view("Name", move |d: &Directory| {
-            let href = format!("{base}{}/overview", crate::api::encode(&d.id));
+            let href = format!("{base}{}/overview", encode(&d.id));
             view! { <a href=href>{d.name.clone()}</a> }.into_any()
         }),
         Column::text("Users", |d: &Directory| {
@@ -85,35 +84,5 @@ fn DirectoryTable(list: Vec<Directory>) -> impl IntoView {
     ];
     view! {
         <DataTable caption="Directories" columns rows=list empty="No directories." clickable_rows=true/>
-    }
-}
-
-/// Badges for what needs attention: recent errors, a key about to expire, no sync yet.
-pub fn health(d: &Directory) -> impl IntoView {
-    let mut badges = Vec::new();
-    if d.errors_last_24h > 0 {
-        badges.push((
-            Tone::Bad,
-            format!("{} in 24 h", plural(d.errors_last_24h, "error", "errors")),
-        ));
-    }
-    match days_until(&d.api_key.expires_at) {
-        Some(days) if days < 0 => badges.push((Tone::Bad, "Key expired".to_owned())),
-        Some(days) if days <= KEY_WARNING_DAYS => badges.push((
-            Tone::Warning,
-            format!("Key expires in {}", plural(days as u64, "day", "days")),
-        )),
-        _ => {}
-    }
-    if badges.is_empty() {
-        badges.push(match d.last_request_at {
-            Some(_) => (Tone::Good, "Healthy".to_owned()),
-            None => (Tone::Neutral, "Waiting for first sync".to_owned()),
-        });
-    }
-    view! {
-        <span class="roster-badges">
-            {badges.into_iter().map(|(tone, text)| view! { <Badge tone text/> }).collect_view()}
-        </span>
     }
 }

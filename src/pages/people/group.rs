@@ -7,17 +7,17 @@ use leptos_router::hooks::use_params_map;
 
 use roster_api_types::access::{GroupAccess, GroupDetail, GroupKind, OrgUserQuery};
 
+use super::badges::kind_badge;
 use super::group_members::GroupMembers;
-use super::groups::kind_badge;
-use super::site_product::role_words;
-use super::sites::product_href;
-use crate::api::{self, encode, ApiError};
+use crate::api::{self, ApiError};
 use crate::components::{
     loaded, set_page_title, ApiResource, BusyButton, Column, ConfirmDialog, DataTable, ErrorBanner,
     PickOption, SearchPicker,
 };
 use crate::format::{datetime, plural};
-use crate::state::{use_client, use_href, use_navigate};
+use crate::pages::access::{product_href, role_words};
+use crate::state::{use_client, use_href};
+use crate::url::{encode, use_navigate};
 
 /// `/groups/:group_id`.
 #[component]
