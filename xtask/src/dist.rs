@@ -11,7 +11,6 @@
 //! points are in must be split before wasm-bindgen; building the wasm with cargo and then
 //! running Trunk on it is not something Trunk supports.
 
-use std::path::PathBuf;
 use std::process::{Command, Stdio};
 
 use anyhow::{bail, Context, Result};
@@ -59,18 +58,13 @@ pub const SIZE_FLAGS: [(&str, &str); 3] = [
     ),
 ];
 
-/// Where the built console goes.
-pub fn dir() -> PathBuf {
-    process::root().join("dist")
-}
-
 /// Builds the console into `dist/` and prints what the browser downloads.
 pub fn build(tools: &Tools) -> Result<()> {
     check_trunk_toml()?;
     banner("Fetching crates (the console build itself runs offline)");
     run(&mut fetch()?)?;
     banner("Building the console with Trunk (release)");
-    let dist = dir();
+    let dist = process::dist_dir();
     let real_bindgen = tools
         .find("wasm-bindgen")
         .context("wasm-bindgen is not installed: run `cargo xtask tools`")?;

@@ -6,7 +6,7 @@ use std::time::SystemTime;
 
 use anyhow::{Context, Result};
 
-use crate::{dist, process};
+use crate::process;
 
 /// Files and folders at the root that the console build reads.
 const CONSOLE_INPUTS: [&str; 7] = [
@@ -36,7 +36,7 @@ pub fn mark_console_built() -> Result<()> {
 /// True when `dist/` exists and no console input changed since it was built.
 pub fn console_is_fresh() -> bool {
     let built = match std::fs::metadata(stamp()).and_then(|meta| meta.modified()) {
-        Ok(time) if dist::dir().join("index.html").is_file() => time,
+        Ok(time) if process::dist_dir().join("index.html").is_file() => time,
         _ => return false,
     };
     let root = process::root();

@@ -2,7 +2,6 @@
 //! runs the whole suite as CI does, `bench` measures, `dist` builds the console, `tools` installs the toolchain.
 
 mod bench;
-mod bench_report;
 mod budget;
 mod conformance;
 mod dist;

@@ -24,6 +24,12 @@ pub fn target_dir() -> PathBuf {
     root().join("target")
 }
 
+/// Where the built console goes (`cargo xtask dist`), and where `run`, the e2e tests and the
+/// bench serve it from.
+pub fn dist_dir() -> PathBuf {
+    root().join("dist")
+}
+
 /// A `cargo` command run from the workspace root into the workspace's target dir.
 pub fn cargo() -> Command {
     // `cargo run` hands us the real cargo binary; prefer it over the rustup proxy on PATH.

@@ -466,7 +466,7 @@ fn budget(suite: &mut Suite) -> Result<()> {
         Some(false) => return Err(Skip("the build step failed".into()).into()),
         None => build(suite)?,
     }
-    crate::budget::check(&dist::dir())
+    crate::budget::check(&process::dist_dir())
 }
 
 /// `scim2 test` against a directory of the server (see [`crate::conformance`]).
@@ -501,7 +501,7 @@ fn e2e(suite: &mut Suite) -> Result<()> {
             "ROSTER_BIN",
             process::target_dir().join("debug").join("roster"),
         )
-        .env("ROSTER_DIST", dist::dir())
+        .env("ROSTER_DIST", process::dist_dir())
         .env("CHROMIUM", tools::CHROMIUM);
     suite.run_counted(&mut node)
 }

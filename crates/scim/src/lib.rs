@@ -1,9 +1,10 @@
-//! Roster's SCIM 2.0 protocol core: schemas as data, resource validation and normalisation,
-//! the filter grammar (parser, resolved AST, evaluator), the PATCH engine (with group membership
+//! Roster's SCIM 2.0 protocol core: schemas as data, attribute paths resolved against them,
+//! resource validation and normalisation, the filter grammar (parser, resolved AST, evaluator,
+//! and the PATCH paths that carry a filter), the PATCH engine (with group membership
 //! reported as a delta), projection, error bodies and message types. Pure: no IO, no database,
 //! and no panics on any input, so the server, tests and fuzzers all share the same code.
 //!
-//! Reading order: [`schema`], [`resource`], [`filter`], [`path`], [`patch`], [`projection`],
+//! Reading order: [`schema`], [`path`], [`resource`], [`filter`], [`patch`], [`projection`],
 //! [`error`], [`messages`].
 //!
 //! ```
@@ -43,10 +44,10 @@ pub mod resource;
 pub mod schema;
 
 pub use error::{ScimError, ScimResult, ScimType, ERROR_SCHEMA};
-pub use filter::{CompValue, CompareOp, Filter};
+pub use filter::{CompValue, CompareOp, Filter, PatchPath};
 pub use messages::{ListResponse, PatchOpKind, PatchOperation, PatchRequest};
 pub use patch::{apply_patch, apply_patch_json, MemberChange, PatchOutcome};
-pub use path::{AttrPath, PatchPath};
+pub use path::AttrPath;
 pub use projection::Projection;
 pub use resource::{
     parse_group, parse_resource, parse_user, Email, GroupFields, ParsedResource, UserFields,

@@ -1,12 +1,11 @@
 //! Attribute paths resolved against the schemas. `AttrPath` is what filters, PATCH and
 //! projection work with: the canonical schema, the attribute and an optional sub-attribute, with
 //! their characteristics at hand (type, caseExact, multiValued) so the server can compile paths to
-//! SQL without looking anything up again. `PatchPath` adds the PATCH value-filter forms
-//! (`attr[filter]`, `attr[filter].sub`).
+//! SQL without looking anything up again. The PATCH path, which adds value filters
+//! (`attr[filter]`), is [`crate::filter::PatchPath`]: it needs the filter grammar, and the
+//! grammar needs this module, so it lives with the grammar.
 
 use crate::error::{ScimError, ScimResult};
-use crate::filter::parser::Parser;
-use crate::filter::Filter;
 use crate::schema::{AttrType, Attribute, ResourceKind, Schema};
 use serde_json::Value;
 use std::fmt;
@@ -171,52 +170,6 @@ fn is_attr_name(s: &str) -> bool {
     }
 }
 
-/// A PATCH `path` (RFC 7644 §3.5.2): `attr`, `attr.sub`, `urn:…:attr`, `attr[filter]` or
-/// `attr[filter].sub`. `path.sub_attribute` is the sub-attribute in both the dotted and the
-/// filtered form; `filter` selects elements of `path.attribute`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct PatchPath {
-    /// The addressed attribute (and sub-attribute).
-    pub path: AttrPath,
-    /// The value filter selecting elements of a multi-valued attribute.
-    pub filter: Option<Filter>,
-}
-
-impl PatchPath {
-    /// Parses a PATCH path. `Ok(None)`: well-formed but naming an attribute Roster does not
-    /// know (the PATCH engine ignores and reports it). Malformed paths are `invalidPath`.
-    pub fn parse(kind: ResourceKind, text: &str) -> ScimResult<Option<PatchPath>> {
-        let mut p = Parser::new(kind, text).map_err(to_invalid_path)?;
-        let parsed = p.patch_path().map_err(to_invalid_path)?;
-        Ok(parsed)
-    }
-}
-
-impl fmt::Display for PatchPath {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.filter {
-            None => write!(f, "{}", self.path),
-            Some(filter) => {
-                let parent = AttrPath {
-                    sub_attribute: None,
-                    ..self.path
-                };
-                write!(f, "{parent}[")?;
-                filter.fmt_relative(f)?;
-                f.write_str("]")?;
-                if let Some(s) = self.path.sub_attribute {
-                    write!(f, ".{}", s.name)?;
-                }
-                Ok(())
-            }
-        }
-    }
-}
-
-fn to_invalid_path(e: ScimError) -> ScimError {
-    ScimError::invalid_path(e.detail)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -251,48 +204,5 @@ mod tests {
             .unwrap()
             .unwrap();
         assert_eq!(p.to_string(), "members.$ref");
-    }
-
-    #[test]
-    fn patch_paths() {
-        let k = ResourceKind::User;
-        for (text, printed) in [
-            ("userName", "userName"),
-            ("name.familyName", "name.familyName"),
-            (
-                "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:employeeNumber",
-                "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:employeeNumber",
-            ),
-            ("emails[type eq \"work\"]", "emails[type eq \"work\"]"),
-            (
-                "emails[type eq \"work\"].value",
-                "emails[type eq \"work\"].value",
-            ),
-            (
-                "addresses[type eq \"work\" and primary eq true].streetAddress",
-                "addresses[type eq \"work\" and primary eq true].streetAddress",
-            ),
-        ] {
-            let p = PatchPath::parse(k, text).unwrap().unwrap();
-            assert_eq!(p.to_string(), printed);
-        }
-        let p = PatchPath::parse(ResourceKind::Group, "members[value eq \"2819c223\"]")
-            .unwrap()
-            .unwrap();
-        assert_eq!(p.path.attribute.name, "members");
-        assert!(PatchPath::parse(k, "foo[bar eq 1]").unwrap().is_none());
-        for bad in [
-            "",
-            "emails[",
-            "emails[type eq \"x\"",
-            "emails[type eq \"x\"].",
-            "emails[type eq \"x\"]x",
-            "emails[nope eq 1]",
-            "emails[type eq \"w\"].nope",
-            "a b",
-        ] {
-            let e = PatchPath::parse(k, bad).unwrap_err();
-            assert_eq!(e.scim_type, Some(crate::ScimType::InvalidPath), "{bad}");
-        }
     }
 }

@@ -5,8 +5,9 @@
 //! untrusted filter can cause; recursion depth is bounded by the nesting limit.
 
 use super::ast::{CompValue, CompareOp, Filter};
+use super::patch_path::PatchPath;
 use crate::error::{ScimError, ScimResult};
-use crate::path::{AttrPath, PatchPath};
+use crate::path::AttrPath;
 use crate::schema::{AttrType, ResourceKind};
 use serde_json::Number;
 

@@ -4,9 +4,8 @@
 //! stays normalised.
 
 use crate::error::{ScimError, ScimResult};
-use crate::filter::{CompValue, CompareOp, Filter};
+use crate::filter::{CompValue, CompareOp, Filter, PatchPath};
 use crate::messages::PatchOpKind;
-use crate::path::PatchPath;
 use crate::resource::value::{check_primary, normalise};
 use crate::resource::{container_mut, label};
 use crate::schema::{AttrType, Attribute, Mutability};

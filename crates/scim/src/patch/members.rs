@@ -5,9 +5,9 @@
 
 use super::MemberChange;
 use crate::error::{ScimError, ScimResult};
-use crate::filter::{CompValue, CompareOp, Filter};
+use crate::filter::{CompValue, CompareOp, Filter, PatchPath};
 use crate::messages::PatchOpKind;
-use crate::path::{AttrPath, PatchPath};
+use crate::path::AttrPath;
 use crate::resource::value::normalise;
 use serde_json::Value;
 

@@ -14,9 +14,9 @@ mod members;
 mod tests;
 
 use crate::error::{ScimError, ScimResult};
-use crate::filter::Filter;
+use crate::filter::{Filter, PatchPath};
 use crate::messages::{PatchOpKind, PatchRequest};
-use crate::path::{AttrPath, PatchPath};
+use crate::path::AttrPath;
 use crate::resource::{dropped_on_write, finish, resolve_key, Key};
 use crate::schema::{ResourceKind, GROUP_SCHEMA};
 use serde_json::{Map, Value};
