@@ -24,8 +24,9 @@ use crate::{
     error::{AppError, AppResult},
     state::AppState,
     store::{
-        access::grants::{AccessOutcome, ModelError, PRODUCT_USERS_TAG},
+        access::grants::{AccessOutcome, PRODUCT_USERS_TAG},
         db::paging::{PageRequest, DEFAULT_LIMIT, MAX_LIMIT},
+        error::ModelError,
     },
 };
 
@@ -49,6 +50,7 @@ impl From<ModelError> for AppError {
                 detail,
             },
             ModelError::Db(e) => e.into(),
+            too_big @ ModelError::TooBig => AppError::Internal(too_big.into()),
         }
     }
 }

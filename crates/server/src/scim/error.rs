@@ -6,7 +6,7 @@ use axum::{
 };
 use roster_scim::ScimError;
 
-use crate::store::scim_query::WriteError;
+use crate::store::error::WriteError;
 
 /// Media type of every SCIM response.
 pub const SCIM_CONTENT_TYPE: &str = "application/scim+json";
@@ -60,6 +60,7 @@ impl From<WriteError> for ScimApiError {
                 .into()
             }
             WriteError::Db(e) => e.into(),
+            too_big @ WriteError::TooBig => sqlx::Error::Protocol(too_big.to_string()).into(),
         }
     }
 }

@@ -6,11 +6,12 @@ use roster_api_types::{
     directory::Page,
 };
 use serde_json::Value;
-use sqlx::{any::AnyRow, Any, Row, Transaction};
+use sqlx::{any::AnyRow, Row};
 
 use crate::store::{
     db::paging::{prefix_successor, Anchor, PageRequest, SortValue, Sql},
     db::timestamps::rfc3339,
+    db::tx::{InTx, Tx},
     new_id, now_millis, Store,
 };
 
@@ -55,13 +56,10 @@ impl Actor {
     }
 
     /// The SCIM actor of a directory, named as it is inside `tx`.
-    pub async fn scim_in(
-        tx: &mut Transaction<'static, Any>,
-        directory_id: &str,
-    ) -> Result<Actor, sqlx::Error> {
-        let name: Option<String> = sqlx::query_scalar("SELECT name FROM directories WHERE id = $1")
+    pub async fn scim_in(tx: &mut Tx<'_>, directory_id: &str) -> Result<Actor, sqlx::Error> {
+        let name: Option<String> = sqlx::query("SELECT name FROM directories WHERE id = $1")
             .bind(directory_id)
-            .fetch_optional(&mut **tx)
+            .scalar_optional_in(tx)
             .await?;
         Ok(Actor::scim(directory_id, name.as_deref().unwrap_or("?")))
     }
@@ -104,7 +102,7 @@ impl Change {
 
 /// Writes one audit entry inside the transaction of the change.
 pub async fn record(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Tx<'_>,
     org_id: &str,
     actor: &Actor,
     change: Change,
@@ -126,7 +124,7 @@ pub async fn record(
     .bind(&change.target_label)
     .bind(change.before.map(|v| v.to_string()))
     .bind(change.after.map(|v| v.to_string()))
-    .execute(&mut **tx)
+    .execute_in(tx)
     .await?;
     Ok(())
 }

@@ -9,6 +9,7 @@ pub mod access;
 pub mod audit;
 pub mod db;
 pub mod directories;
+pub mod error;
 pub mod groups;
 pub mod org;
 pub mod scim_query;
@@ -104,12 +105,4 @@ pub fn now_millis() -> i64 {
 /// A new time-ordered id (UUID v7): rows inserted together sit together in indexes.
 pub fn new_id() -> String {
     uuid::Uuid::now_v7().to_string()
-}
-
-/// Whether a database error is a unique-constraint violation (both backends).
-pub fn is_unique_violation(err: &sqlx::Error) -> bool {
-    match err {
-        sqlx::Error::Database(db) => matches!(db.kind(), sqlx::error::ErrorKind::UniqueViolation),
-        _ => false,
-    }
 }

@@ -12,9 +12,12 @@ use sqlx::{any::AnyRow, Row};
 
 use crate::store::{
     db::paging::{like_escape, Anchor, PageRequest, SortValue, Sql, COUNT_CAP},
+    db::rows::{insert_rows, Cell, Kind},
     db::sqlite::AnyQuery,
     db::timestamps::{hour_start, rfc3339, HOUR_MILLIS},
-    new_id, now_millis, Backend, Store,
+    db::tx::{write_once, InTx},
+    error::WriteError,
+    new_id, now_millis, Store,
 };
 
 /// Cursor tag of event lists.
@@ -198,165 +201,103 @@ impl Store {
     }
 }
 
+/// The columns of a `sync_events` row, in the order [`Store::insert_sync_events`] gives them.
+const EVENT_ROW: [(&str, Kind); 15] = [
+    ("id", Kind::Text),
+    ("directory_id", Kind::Text),
+    ("at", Kind::Int),
+    ("method", Kind::Text),
+    ("path", Kind::Text),
+    ("operation", Kind::Text),
+    ("status", Kind::Int),
+    ("duration_ms", Kind::Int),
+    ("resource_type", Kind::Text),
+    ("resource_id", Kind::Text),
+    ("resource_label", Kind::Text),
+    ("changed", Kind::Text),
+    ("ignored", Kind::Text),
+    ("scim_type", Kind::Text),
+    ("detail", Kind::Text),
+];
+
 impl Store {
-    pub async fn insert_sync_events(&self, events: &[SyncLogEntry]) -> Result<(), sqlx::Error> {
-        // Events of directories deleted meanwhile are skipped rather than failing the batch.
+    /// Writes a batch of the sync log with its hourly counters and the directories' last
+    /// request, in one transaction. Entries of directories deleted meanwhile are skipped
+    /// rather than failing the batch.
+    pub async fn insert_sync_events(&self, events: &[SyncLogEntry]) -> Result<(), WriteError> {
         let mut directories: Vec<&str> = events.iter().map(|e| e.directory_id.as_str()).collect();
         directories.sort_unstable();
         directories.dedup();
-        if let Some(inplace) = self.inplace.as_deref() {
-            // SQLite: the batch on this thread, one prepared single-row INSERT per event.
-            return inplace
-                .write(&self.write, |tx| {
-                    let mut existing = BTreeSet::new();
-                    for chunk in directories.chunks(200) {
-                        let sql = existing_sql(chunk.len());
-                        for row in tx.fetch_all(bind_strs(sqlx::query(&sql), chunk))? {
-                            existing.insert(row.try_get::<String, _>(0)?);
-                        }
-                    }
-                    let kept = kept(events, &existing);
-                    for e in &kept {
-                        let id = new_id();
-                        let changed = joined(&e.changed);
-                        let ignored = joined(&e.ignored);
-                        tx.execute(
-                            sqlx::query(ONE_EVENT_INSERT)
-                                .bind(id.as_str())
-                                .bind(e.directory_id.as_str())
-                                .bind(e.at)
-                                .bind(e.method.as_str())
-                                .bind(e.path.as_str())
-                                .bind(e.operation.as_str())
-                                .bind(i64::from(e.status))
-                                .bind(e.duration_ms)
-                                .bind(e.resource_type.as_deref())
-                                .bind(e.resource_id.as_deref())
-                                .bind(e.resource_label.as_deref())
-                                .bind(changed.as_deref())
-                                .bind(ignored.as_deref())
-                                .bind(e.scim_type.as_deref())
-                                .bind(e.detail.as_deref()),
-                        )?;
-                    }
-                    let (hours, last) = rollups(&kept);
-                    for ((dir, hour), (requests, errors)) in hours {
-                        tx.execute(hour_query(dir, hour, requests, errors))?;
-                    }
-                    for (dir, at) in last {
-                        tx.execute(last_request_query(dir, at))?;
-                    }
-                    Ok(())
+        write_once!(self, |tx| -> Result<(), WriteError> {
+            tx.bounded(events.len())?;
+            let mut existing = BTreeSet::new();
+            for chunk in directories.chunks(200) {
+                let sql = existing_sql(chunk.len());
+                for row in bind_strs(sqlx::query(&sql), chunk).fetch_all_in(tx).await? {
+                    existing.insert(row.try_get::<String, _>(0)?);
+                }
+            }
+            let kept = kept(events, &existing);
+            let ids: Vec<String> = kept.iter().map(|_| new_id()).collect();
+            let lists: Vec<[Option<String>; 2]> = kept
+                .iter()
+                .map(|e| [joined(&e.changed), joined(&e.ignored)])
+                .collect();
+            let rows: Vec<Vec<Cell<'_>>> = kept
+                .iter()
+                .zip(&ids)
+                .zip(&lists)
+                .map(|((e, id), [changed, ignored])| {
+                    vec![
+                        Cell::Text(Some(id)),
+                        Cell::Text(Some(&e.directory_id)),
+                        Cell::Int(e.at),
+                        Cell::Text(Some(&e.method)),
+                        Cell::Text(Some(&e.path)),
+                        Cell::Text(Some(&e.operation)),
+                        Cell::Int(i64::from(e.status)),
+                        Cell::Int(e.duration_ms),
+                        Cell::Text(e.resource_type.as_deref()),
+                        Cell::Text(e.resource_id.as_deref()),
+                        Cell::Text(e.resource_label.as_deref()),
+                        Cell::Text(changed.as_deref()),
+                        Cell::Text(ignored.as_deref()),
+                        Cell::Text(e.scim_type.as_deref()),
+                        Cell::Text(e.detail.as_deref()),
+                    ]
                 })
-                .await;
-        }
-        let mut tx = self.write.begin().await?;
-        let mut existing = BTreeSet::new();
-        for chunk in directories.chunks(200) {
-            let sql = existing_sql(chunk.len());
-            for row in bind_strs(sqlx::query(&sql), chunk)
-                .fetch_all(&mut *tx)
-                .await?
-            {
-                existing.insert(row.try_get::<String, _>(0)?);
+                .collect();
+            insert_rows(tx, "sync_events", &EVENT_ROW, &rows).await?;
+            let (hours, last) = rollups(&kept);
+            for ((dir, hour), (requests, errors)) in hours {
+                hour_query(dir, hour, requests, errors)
+                    .execute_in(tx)
+                    .await?;
             }
-        }
-        let kept = kept(events, &existing);
-        // The whole batch is one parameter, a JSON array the database unpacks: one statement
-        // however many events, where bound parameters cost O(n²) (SQLite names each one by
-        // scanning a list).
-        let rows: Vec<serde_json::Value> = kept
-            .iter()
-            .map(|e| {
-                serde_json::json!({
-                    "id": new_id(),
-                    "directory_id": e.directory_id,
-                    "at": e.at,
-                    "method": e.method,
-                    "path": e.path,
-                    "operation": e.operation,
-                    "status": e.status,
-                    "duration_ms": e.duration_ms,
-                    "resource_type": e.resource_type,
-                    "resource_id": e.resource_id,
-                    "resource_label": e.resource_label,
-                    "changed": joined(&e.changed),
-                    "ignored": joined(&e.ignored),
-                    "scim_type": e.scim_type,
-                    "detail": e.detail,
-                })
-            })
-            .collect();
-        if !rows.is_empty() {
-            sqlx::query(self.sync_events_insert())
-                .bind(serde_json::Value::Array(rows).to_string())
-                .execute(&mut *tx)
-                .await?;
-        }
-        let (hours, last) = rollups(&kept);
-        for ((dir, hour), (requests, errors)) in hours {
-            hour_query(dir, hour, requests, errors)
-                .execute(&mut *tx)
-                .await?;
-        }
-        for (dir, at) in last {
-            last_request_query(dir, at).execute(&mut *tx).await?;
-        }
-        tx.commit().await
-    }
-
-    /// `INSERT … SELECT` of sync events from a JSON array of objects (`$1`), one per backend
-    /// (SQLite here only in memory: a file takes the in-place path).
-    fn sync_events_insert(&self) -> &'static str {
-        match self.backend {
-            Backend::Sqlite => {
-                "INSERT INTO sync_events (id, directory_id, at, method, path, operation, status, \
-                 duration_ms, resource_type, resource_id, resource_label, changed, ignored, \
-                 scim_type, detail) \
-                 SELECT e.value ->> 'id', e.value ->> 'directory_id', e.value ->> 'at', \
-                 e.value ->> 'method', e.value ->> 'path', e.value ->> 'operation', \
-                 e.value ->> 'status', e.value ->> 'duration_ms', e.value ->> 'resource_type', \
-                 e.value ->> 'resource_id', e.value ->> 'resource_label', e.value ->> 'changed', \
-                 e.value ->> 'ignored', e.value ->> 'scim_type', e.value ->> 'detail' \
-                 FROM json_each($1) e"
+            for (dir, at) in last {
+                last_request_query(dir, at).execute_in(tx).await?;
             }
-            Backend::Postgres => {
-                "INSERT INTO sync_events (id, directory_id, at, method, path, operation, status, \
-                 duration_ms, resource_type, resource_id, resource_label, changed, ignored, \
-                 scim_type, detail) \
-                 SELECT id, directory_id, at, method, path, operation, status, duration_ms, \
-                 resource_type, resource_id, resource_label, changed, ignored, scim_type, detail \
-                 FROM jsonb_to_recordset($1::jsonb) AS e(id TEXT, directory_id TEXT, at BIGINT, \
-                 method TEXT, path TEXT, operation TEXT, status BIGINT, duration_ms BIGINT, \
-                 resource_type TEXT, resource_id TEXT, resource_label TEXT, changed TEXT, \
-                 ignored TEXT, scim_type TEXT, detail TEXT)"
-            }
-        }
+            Ok(())
+        })
     }
 
     /// Deletes sync events and hourly counters older than `retention`.
     pub async fn prune_sync_log(&self, retention: Duration) -> Result<u64, sqlx::Error> {
         let cutoff = now_millis() - retention.as_millis() as i64;
-        let mut tx = self.write.begin().await?;
+        let mut tx = self.begin().await?;
         let n = sqlx::query("DELETE FROM sync_events WHERE at < $1")
             .bind(cutoff)
-            .execute(&mut *tx)
+            .execute_in(&mut tx)
             .await?
             .rows_affected();
         sqlx::query("DELETE FROM sync_stats_hourly WHERE hour < $1")
             .bind(cutoff - HOUR_MILLIS)
-            .execute(&mut *tx)
+            .execute_in(&mut tx)
             .await?;
         tx.commit().await?;
         Ok(n)
     }
 }
-
-/// One event's row (the in-place SQLite path: a cached statement run once per event).
-const ONE_EVENT_INSERT: &str = "INSERT INTO sync_events (id, directory_id, at, method, path, \
-     operation, status, duration_ms, resource_type, resource_id, resource_label, changed, \
-     ignored, scim_type, detail) \
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)";
 
 /// `SELECT` of which of `n` directory ids (`$1`…) still exist.
 fn existing_sql(n: usize) -> String {

@@ -11,13 +11,15 @@ use roster_api_types::{
     directory::Page,
 };
 use serde_json::{json, Value};
-use sqlx::{any::AnyRow, Any, Row, Transaction};
+use sqlx::{any::AnyRow, Row};
 
 use crate::store::{
     access::sites::product_label,
     audit::{record, Actor, Change},
     db::paging::{Anchor, PageRequest, SortValue},
     db::timestamps::rfc3339,
+    db::tx::{InTx, Tx},
+    error::ModelError,
     now_millis, Store,
 };
 
@@ -25,24 +27,6 @@ use crate::store::{
 pub const IMPACT_SAMPLE: i64 = 10;
 /// Cursor tag of product user lists.
 pub const PRODUCT_USERS_TAG: &str = "product-users";
-
-/// Why an access-model write was refused.
-#[derive(Debug, thiserror::Error)]
-pub enum ModelError {
-    #[error("not found: {0}")]
-    NotFound(&'static str),
-    /// A field that breaks a rule the store checks (422).
-    #[error("invalid {0}: {1}")]
-    Invalid(&'static str, String),
-    #[error("conflict: {detail}")]
-    Conflict {
-        slug: &'static str,
-        title: &'static str,
-        detail: String,
-    },
-    #[error(transparent)]
-    Db(#[from] sqlx::Error),
-}
 
 /// The 409 for making a synced group a default group.
 pub fn synced_default_group(group_name: &str) -> ModelError {
@@ -82,7 +66,7 @@ impl GrantScope<'_> {
 /// Deletes the grants in `scope` and returns them as JSON (site, product, group, role,
 /// default flag) for the audit entry of the change that removed them.
 pub async fn take_grants(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Tx<'_>,
     scope: GrantScope<'_>,
 ) -> Result<Vec<Value>, sqlx::Error> {
     let removed = grants_in(tx, &scope).await?;
@@ -100,16 +84,13 @@ pub async fn take_grants(
             }
             GrantScope::Product(_) => "DELETE FROM access_grants WHERE site_product_id = $1",
         };
-        sqlx::query(delete).bind(&id).execute(&mut **tx).await?;
+        sqlx::query(delete).bind(&id).execute_in(tx).await?;
     }
     Ok(removed)
 }
 
 /// The grants in `scope`, described for the audit log.
-async fn grants_in(
-    tx: &mut Transaction<'static, Any>,
-    scope: &GrantScope<'_>,
-) -> Result<Vec<Value>, sqlx::Error> {
+async fn grants_in(tx: &mut Tx<'_>, scope: &GrantScope<'_>) -> Result<Vec<Value>, sqlx::Error> {
     let (cond, id) = scope.condition();
     let rows = sqlx::query(&format!(
         "SELECT ag.site_product_id, ag.group_id, ag.role, \
@@ -121,7 +102,7 @@ async fn grants_in(
          WHERE {cond} ORDER BY s.name_lower, pt.name_lower, g.display_name_lower"
     ))
     .bind(&id)
-    .fetch_all(&mut **tx)
+    .fetch_all_in(tx)
     .await?;
     let mut removed = Vec::with_capacity(rows.len());
     for r in &rows {
@@ -144,7 +125,7 @@ async fn grants_in(
 /// `SCIM: <directory>` with how many users gained and lost that access. Costs one indexed
 /// query for groups without grants.
 pub async fn record_membership_change(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Tx<'_>,
     directory_id: &str,
     group_id: &str,
     added: i64,
@@ -159,7 +140,7 @@ pub async fn record_membership_change(
     }
     let row = sqlx::query("SELECT org_id, display_name FROM groups WHERE id = $1")
         .bind(group_id)
-        .fetch_one(&mut **tx)
+        .fetch_one_in(tx)
         .await?;
     let (org_id, name): (String, String) = (row.try_get("org_id")?, row.try_get("display_name")?);
     let actor = Actor::scim_in(tx, directory_id).await?;
@@ -175,7 +156,7 @@ pub async fn record_membership_change(
 /// transaction, while the memberships still exist): when the user has access through any
 /// group, records `user.deactivated`, `user.reactivated` or `user.deleted` with that access.
 pub async fn record_user_access_change(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Tx<'_>,
     directory_id: &str,
     user_id: &str,
     action: &'static str,
@@ -190,7 +171,7 @@ pub async fn record_user_access_change(
          WHERE gm.user_id = $1 ORDER BY s.name_lower, pt.name_lower",
     )
     .bind(user_id)
-    .fetch_all(&mut **tx)
+    .fetch_all_in(tx)
     .await?;
     if rows.is_empty() {
         return Ok(());
@@ -212,7 +193,7 @@ pub async fn record_user_access_change(
          WHERE u.id = $1",
     )
     .bind(user_id)
-    .fetch_one(&mut **tx)
+    .fetch_one_in(tx)
     .await?;
     let (org_id, user_name): (String, String) = (row.try_get("org_id")?, row.try_get("user_name")?);
     let actor = Actor::scim_in(tx, directory_id).await?;
@@ -229,7 +210,7 @@ pub async fn record_user_access_change(
 /// goes): removes the group's grants and, when it had any, records one `group.deleted` entry
 /// by `SCIM: <directory>` naming the access that disappeared.
 pub async fn record_and_remove_group_grants(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Tx<'_>,
     directory_id: &str,
     group_id: &str,
 ) -> Result<(), sqlx::Error> {
@@ -239,7 +220,7 @@ pub async fn record_and_remove_group_grants(
     }
     let row = sqlx::query("SELECT org_id, display_name FROM groups WHERE id = $1")
         .bind(group_id)
-        .fetch_one(&mut **tx)
+        .fetch_one_in(tx)
         .await?;
     let (org_id, name): (String, String) = (row.try_get("org_id")?, row.try_get("display_name")?);
     let actor = Actor::scim_in(tx, directory_id).await?;
@@ -252,7 +233,7 @@ pub async fn record_and_remove_group_grants(
 /// grants made through its groups and records the one `directory.deleted` entry, naming the
 /// access that disappeared. Returns how many grants were removed.
 pub async fn record_directory_deletion(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Tx<'_>,
     org_id: &str,
     directory_id: &str,
     actor: &Actor,
@@ -262,7 +243,7 @@ pub async fn record_directory_deletion(
          WHERE id = $1",
     )
     .bind(directory_id)
-    .fetch_one(&mut **tx)
+    .fetch_one_in(tx)
     .await?;
     let name: String = row.try_get("name")?;
     let users: i64 =
@@ -297,7 +278,7 @@ fn access_group_from_row(row: &AnyRow) -> Result<AccessGroup, sqlx::Error> {
 }
 
 async fn grant_row(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Tx<'_>,
     product_id: &str,
     group_id: &str,
 ) -> Result<Option<AccessGroup>, sqlx::Error> {
@@ -306,7 +287,7 @@ async fn grant_row(
     ))
     .bind(product_id)
     .bind(group_id)
-    .fetch_optional(&mut **tx)
+    .fetch_optional_in(tx)
     .await?;
     row.as_ref().map(access_group_from_row).transpose()
 }
@@ -314,7 +295,7 @@ async fn grant_row(
 /// Active members of `group_id` with no access to the product through another group: those
 /// who gain access by a new grant, or lose it by a revoke. Returns the count and a sample.
 async fn exclusive_members(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Tx<'_>,
     product_id: &str,
     group_id: &str,
 ) -> Result<(u64, Vec<UserRef>), sqlx::Error> {
@@ -322,10 +303,10 @@ async fn exclusive_members(
          WHERE gm.group_id = $1 AND u.active AND NOT EXISTS ( \
            SELECT 1 FROM group_members o JOIN access_grants ag ON ag.group_id = o.group_id \
            WHERE o.user_id = gm.user_id AND ag.site_product_id = $2 AND ag.group_id <> $1)";
-    let count: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) {from}"))
+    let count: i64 = sqlx::query(&format!("SELECT COUNT(*) {from}"))
         .bind(group_id)
         .bind(product_id)
-        .fetch_one(&mut **tx)
+        .scalar_one_in(tx)
         .await?;
     let rows = sqlx::query(&format!(
         "SELECT u.id, u.directory_id, u.user_name, u.display_name, u.primary_email {from} \
@@ -333,7 +314,7 @@ async fn exclusive_members(
     ))
     .bind(group_id)
     .bind(product_id)
-    .fetch_all(&mut **tx)
+    .fetch_all_in(tx)
     .await?;
     let sample = rows
         .iter()
@@ -354,7 +335,7 @@ pub(in crate::store) fn user_ref_from_row(row: &AnyRow) -> Result<UserRef, sqlx:
 
 /// A group of the organization: (name, directory id when synced).
 async fn org_group(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Tx<'_>,
     org_id: &str,
     group_id: &str,
 ) -> Result<(String, Option<String>), ModelError> {
@@ -362,7 +343,7 @@ async fn org_group(
         sqlx::query("SELECT display_name, directory_id FROM groups WHERE id = $1 AND org_id = $2")
             .bind(group_id)
             .bind(org_id)
-            .fetch_optional(&mut **tx)
+            .fetch_optional_in(tx)
             .await?
             .ok_or(ModelError::NotFound("No such group."))?;
     Ok((row.try_get("display_name")?, row.try_get("directory_id")?))
@@ -420,7 +401,7 @@ impl Store {
         role: AccessRole,
         dry_run: bool,
     ) -> Result<AccessOutcome, ModelError> {
-        let mut tx = self.write.begin().await?;
+        let mut tx = self.begin().await?;
         let (site_name, product_name) = product_label(&mut tx, org_id, site_id, product_id)
             .await?
             .ok_or(ModelError::NotFound("No such product on this site."))?;
@@ -444,7 +425,7 @@ impl Store {
             .bind(org_id)
             .bind(role.as_str())
             .bind(now)
-            .execute(&mut *tx)
+            .execute_in(&mut tx)
             .await?;
             let label = format!("{group_name} → {product_name} on {site_name}");
             let mut change = Change::new("access.granted", "product", product_id, &label).after(
@@ -466,7 +447,7 @@ impl Store {
                      LEFT JOIN directories d ON d.id = g.directory_id WHERE g.id = $1",
                 )
                 .bind(group_id)
-                .fetch_one(&mut *tx)
+                .fetch_one_in(&mut tx)
                 .await?;
                 AccessGroup {
                     group_id: group_id.to_owned(),
@@ -509,7 +490,7 @@ impl Store {
         group_id: &str,
         dry_run: bool,
     ) -> Result<AccessOutcome, ModelError> {
-        let mut tx = self.write.begin().await?;
+        let mut tx = self.begin().await?;
         let (site_name, product_name) = product_label(&mut tx, org_id, site_id, product_id)
             .await?
             .ok_or(ModelError::NotFound("No such product on this site."))?;
@@ -525,7 +506,7 @@ impl Store {
             sqlx::query("DELETE FROM access_grants WHERE site_product_id = $1 AND group_id = $2")
                 .bind(product_id)
                 .bind(group_id)
-                .execute(&mut *tx)
+                .execute_in(&mut tx)
                 .await?;
             let label = format!("{} → {product_name} on {site_name}", grant.group_name);
             let change = Change::new("access.revoked", "product", product_id, &label).before(
@@ -554,7 +535,7 @@ impl Store {
         product_id: &str,
         group_id: &str,
     ) -> Result<(), ModelError> {
-        let mut tx = self.write.begin().await?;
+        let mut tx = self.begin().await?;
         let (site_name, product_name) = product_label(&mut tx, org_id, site_id, product_id)
             .await?
             .ok_or(ModelError::NotFound("No such product on this site."))?;
@@ -577,7 +558,7 @@ impl Store {
         .bind(group_id)
         .bind(org_id)
         .bind(now)
-        .execute(&mut *tx)
+        .execute_in(&mut tx)
         .await?;
         let role = existing.as_ref().map_or(AccessRole::User, |g| g.role);
         let label = format!("{group_name} → {product_name} on {site_name}");
@@ -603,7 +584,7 @@ impl Store {
         product_id: &str,
         group_id: &str,
     ) -> Result<(), ModelError> {
-        let mut tx = self.write.begin().await?;
+        let mut tx = self.begin().await?;
         let (site_name, product_name) = product_label(&mut tx, org_id, site_id, product_id)
             .await?
             .ok_or(ModelError::NotFound("No such product on this site."))?;
@@ -620,7 +601,7 @@ impl Store {
         .bind(now_millis())
         .bind(product_id)
         .bind(group_id)
-        .execute(&mut *tx)
+        .execute_in(&mut tx)
         .await?;
         let label = format!("{} → {product_name} on {site_name}", grant.group_name);
         let change = Change::new("default_group.unset", "product", product_id, &label)

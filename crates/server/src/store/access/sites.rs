@@ -3,13 +3,16 @@
 //! transaction with its audit entry; everything is scoped to one organization.
 use roster_api_types::access::{ProductType, Site, SiteProduct};
 use serde_json::{json, Value};
-use sqlx::{any::AnyRow, Any, Row, Transaction};
+use sqlx::{any::AnyRow, Row};
 
 use crate::store::{
-    access::grants::{take_grants, GrantScope, ModelError},
+    access::grants::{take_grants, GrantScope},
     audit::{record, Actor, Change},
     db::timestamps::rfc3339,
-    is_unique_violation, new_id, now_millis, Store,
+    db::tx::{InTx, Tx},
+    error::is_unique_violation,
+    error::ModelError,
+    new_id, now_millis, Store,
 };
 
 const PRODUCT_COLUMNS: &str = "sp.id, sp.site_id, sp.created_at, pt.key, pt.name, \
@@ -47,7 +50,7 @@ fn site_conflict(field: &str) -> ModelError {
 
 /// Fails with 409 when another site of the organization has the name or URL.
 async fn check_site_unique(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Tx<'_>,
     org_id: &str,
     except_id: &str,
     name: &str,
@@ -61,7 +64,7 @@ async fn check_site_unique(
     .bind(except_id)
     .bind(name.to_lowercase())
     .bind(url.to_lowercase())
-    .fetch_optional(&mut **tx)
+    .fetch_optional_in(tx)
     .await?;
     match row {
         Some(r) if r.try_get::<String, _>("name_lower")? == name.to_lowercase() => {
@@ -87,7 +90,7 @@ pub fn product_key(name: &str) -> String {
 
 /// What the product of a site is called, for audit entries.
 pub(in crate::store) async fn product_label(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Tx<'_>,
     org_id: &str,
     site_id: &str,
     product_id: &str,
@@ -100,7 +103,7 @@ pub(in crate::store) async fn product_label(
     .bind(product_id)
     .bind(site_id)
     .bind(org_id)
-    .fetch_optional(&mut **tx)
+    .fetch_optional_in(tx)
     .await?;
     row.map(|r| Ok((r.try_get("site_name")?, r.try_get("product_name")?)))
         .transpose()
@@ -211,7 +214,7 @@ impl Store {
     ) -> Result<String, ModelError> {
         let id = new_id();
         let now = now_millis();
-        let mut tx = self.write.begin().await?;
+        let mut tx = self.begin().await?;
         check_site_unique(&mut tx, org_id, &id, name, url).await?;
         sqlx::query(
             "INSERT INTO sites (id, org_id, name, name_lower, url, url_lower, created_at, \
@@ -224,7 +227,7 @@ impl Store {
         .bind(url)
         .bind(url.to_lowercase())
         .bind(now)
-        .execute(&mut *tx)
+        .execute_in(&mut tx)
         .await
         .map_err(|e| {
             if is_unique_violation(&e) {
@@ -249,11 +252,11 @@ impl Store {
         name: Option<&str>,
         url: Option<&str>,
     ) -> Result<(), ModelError> {
-        let mut tx = self.write.begin().await?;
+        let mut tx = self.begin().await?;
         let row = sqlx::query("SELECT name, url FROM sites WHERE org_id = $1 AND id = $2")
             .bind(org_id)
             .bind(id)
-            .fetch_optional(&mut *tx)
+            .fetch_optional_in(&mut tx)
             .await?
             .ok_or(ModelError::NotFound("No such site."))?;
         let (old_name, old_url): (String, String) = (row.try_get("name")?, row.try_get("url")?);
@@ -270,7 +273,7 @@ impl Store {
         .bind(new_url.to_lowercase())
         .bind(now_millis())
         .bind(id)
-        .execute(&mut *tx)
+        .execute_in(&mut tx)
         .await
         .map_err(|e| {
             if is_unique_violation(&e) {
@@ -295,25 +298,25 @@ impl Store {
         actor: &Actor,
         id: &str,
     ) -> Result<(), ModelError> {
-        let mut tx = self.write.begin().await?;
+        let mut tx = self.begin().await?;
         let row = sqlx::query("SELECT name, url FROM sites WHERE org_id = $1 AND id = $2")
             .bind(org_id)
             .bind(id)
-            .fetch_optional(&mut *tx)
+            .fetch_optional_in(&mut tx)
             .await?
             .ok_or(ModelError::NotFound("No such site."))?;
         let (name, url): (String, String) = (row.try_get("name")?, row.try_get("url")?);
-        let products: Vec<String> = sqlx::query_scalar(
+        let products: Vec<String> = sqlx::query(
             "SELECT pt.name FROM site_products sp JOIN product_types pt \
              ON pt.id = sp.product_type_id WHERE sp.site_id = $1 ORDER BY pt.name_lower",
         )
         .bind(id)
-        .fetch_all(&mut *tx)
+        .scalars_in(&mut tx)
         .await?;
         let removed = take_grants(&mut tx, GrantScope::Site(id)).await?;
         sqlx::query("DELETE FROM sites WHERE id = $1")
             .bind(id)
-            .execute(&mut *tx)
+            .execute_in(&mut tx)
             .await?;
         let change = Change::new("site.deleted", "site", id, &name).before(json!({
             "name": name, "url": url, "products": products, "removedAccess": removed,
@@ -333,14 +336,13 @@ impl Store {
         key: Option<&str>,
         name: Option<&str>,
     ) -> Result<String, ModelError> {
-        let mut tx = self.write.begin().await?;
-        let site_name: String =
-            sqlx::query_scalar("SELECT name FROM sites WHERE org_id = $1 AND id = $2")
-                .bind(org_id)
-                .bind(site_id)
-                .fetch_optional(&mut *tx)
-                .await?
-                .ok_or(ModelError::NotFound("No such site."))?;
+        let mut tx = self.begin().await?;
+        let site_name: String = sqlx::query("SELECT name FROM sites WHERE org_id = $1 AND id = $2")
+            .bind(org_id)
+            .bind(site_id)
+            .scalar_optional_in(&mut tx)
+            .await?
+            .ok_or(ModelError::NotFound("No such site."))?;
         let visible = "(org_id IS NULL OR org_id = $1)";
         let found = match (key, name) {
             (Some(key), _) => {
@@ -349,7 +351,7 @@ impl Store {
                 ))
                 .bind(org_id)
                 .bind(key)
-                .fetch_optional(&mut *tx)
+                .fetch_optional_in(&mut tx)
                 .await?
             }
             (None, Some(name)) => {
@@ -358,7 +360,7 @@ impl Store {
                 ))
                 .bind(org_id)
                 .bind(name.to_lowercase())
-                .fetch_optional(&mut *tx)
+                .fetch_optional_in(&mut tx)
                 .await?
             }
             (None, None) => None,
@@ -374,12 +376,12 @@ impl Store {
             }
             (None, None, Some(name)) => {
                 let key = product_key(name);
-                let taken: Option<String> = sqlx::query_scalar(&format!(
+                let taken: Option<String> = sqlx::query(&format!(
                     "SELECT id FROM product_types WHERE {visible} AND key = $2"
                 ))
                 .bind(org_id)
                 .bind(&key)
-                .fetch_optional(&mut *tx)
+                .scalar_optional_in(&mut tx)
                 .await?;
                 if key.is_empty() || taken.is_some() {
                     return Err(ModelError::Invalid(
@@ -398,7 +400,7 @@ impl Store {
                 .bind(name)
                 .bind(name.to_lowercase())
                 .bind(now_millis())
-                .execute(&mut *tx)
+                .execute_in(&mut tx)
                 .await?;
                 created_type = Some(key);
                 (id, name.to_owned())
@@ -419,7 +421,7 @@ impl Store {
         .bind(site_id)
         .bind(&type_id)
         .bind(now_millis())
-        .execute(&mut *tx)
+        .execute_in(&mut tx)
         .await
         .map_err(|e| {
             if is_unique_violation(&e) {
@@ -450,14 +452,14 @@ impl Store {
         site_id: &str,
         product_id: &str,
     ) -> Result<(), ModelError> {
-        let mut tx = self.write.begin().await?;
+        let mut tx = self.begin().await?;
         let (site_name, product_name) = product_label(&mut tx, org_id, site_id, product_id)
             .await?
             .ok_or(ModelError::NotFound("No such product on this site."))?;
         let removed: Vec<Value> = take_grants(&mut tx, GrantScope::Product(product_id)).await?;
         sqlx::query("DELETE FROM site_products WHERE id = $1")
             .bind(product_id)
-            .execute(&mut *tx)
+            .execute_in(&mut tx)
             .await?;
         let label = format!("{product_name} on {site_name}");
         let change = Change::new("product.removed", "product", product_id, &label).before(json!({

@@ -1,8 +1,12 @@
 //! Directory API keys: issuing, replacing (with an optional overlap) and checking them.
-use sqlx::{Any, Row, Transaction};
+use sqlx::Row;
 
 use crate::auth::{api_key, constant_time_eq, hash_token};
-use crate::store::{directories::key_cache, new_id, now_millis, Store};
+use crate::store::{
+    db::tx::{InTx, Tx},
+    directories::key_cache,
+    new_id, now_millis, Store,
+};
 
 /// Last-used times are written at most this often per key, so SCIM reads stay reads.
 const LAST_USED_EVERY_MILLIS: i64 = 60_000;
@@ -18,7 +22,7 @@ pub struct IssuedKey {
 
 /// Inserts a new key for `directory_id`, retiring current keys at `now + overlap_millis`.
 pub(in crate::store) async fn issue(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Tx<'_>,
     directory_id: &str,
     lifetime_millis: i64,
     overlap_millis: i64,
@@ -31,7 +35,7 @@ pub(in crate::store) async fn issue(
     )
     .bind(retire_at)
     .bind(directory_id)
-    .execute(&mut **tx)
+    .execute_in(tx)
     .await?
     .rows_affected();
     let key = api_key::generate();
@@ -46,7 +50,7 @@ pub(in crate::store) async fn issue(
     .bind(&key.prefix)
     .bind(now)
     .bind(expires_at)
-    .execute(&mut **tx)
+    .execute_in(tx)
     .await?;
     Ok(IssuedKey {
         key,
@@ -133,11 +137,11 @@ impl Store {
                 .key_cache
                 .claim_last_used(directory_id, &found.id, now, LAST_USED_EVERY_MILLIS)
         {
-            let mut tx = self.write.begin().await?;
+            let mut tx = self.begin().await?;
             sqlx::query("UPDATE directory_api_keys SET last_used_at = $1 WHERE id = $2")
                 .bind(now)
                 .bind(&found.id)
-                .execute(&mut *tx)
+                .execute_in(&mut tx)
                 .await?;
             tx.commit().await?;
         }

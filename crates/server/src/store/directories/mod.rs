@@ -13,6 +13,7 @@ use crate::store::{
     access::grants::record_directory_deletion,
     audit::{self, Actor, Change},
     db::timestamps::{hour_start, rfc3339, rfc3339_opt, HOUR_MILLIS},
+    db::tx::InTx,
     directories::api_keys::IssuedKey,
     new_id, now_millis, Store,
 };
@@ -148,7 +149,7 @@ impl Store {
     ) -> Result<(String, IssuedKey), sqlx::Error> {
         let id = new_id();
         let now = now_millis();
-        let mut tx = self.write.begin().await?;
+        let mut tx = self.begin().await?;
         sqlx::query(
             "INSERT INTO directories (id, org_id, name, created_at, updated_at) \
              VALUES ($1, $2, $3, $4, $4)",
@@ -157,7 +158,7 @@ impl Store {
         .bind(org_id)
         .bind(name)
         .bind(now)
-        .execute(&mut *tx)
+        .execute_in(&mut tx)
         .await?;
         let key = api_keys::issue(&mut tx, &id, key_lifetime_millis, 0).await?;
         let change = Change::new("directory.created", "directory", &id, name)
@@ -175,12 +176,12 @@ impl Store {
         name: &str,
         actor: &Actor,
     ) -> Result<bool, sqlx::Error> {
-        let mut tx = self.write.begin().await?;
+        let mut tx = self.begin().await?;
         let before: Option<String> =
-            sqlx::query_scalar("SELECT name FROM directories WHERE id = $1 AND org_id = $2")
+            sqlx::query("SELECT name FROM directories WHERE id = $1 AND org_id = $2")
                 .bind(id)
                 .bind(org_id)
-                .fetch_optional(&mut *tx)
+                .scalar_optional_in(&mut tx)
                 .await?;
         let Some(before) = before else {
             return Ok(false);
@@ -192,7 +193,7 @@ impl Store {
         .bind(now_millis())
         .bind(id)
         .bind(org_id)
-        .execute(&mut *tx)
+        .execute_in(&mut tx)
         .await?
         .rows_affected();
         let change = Change::new("directory.renamed", "directory", id, name)
@@ -213,7 +214,7 @@ impl Store {
         overlap_millis: i64,
         actor: &Actor,
     ) -> Result<Option<IssuedKey>, sqlx::Error> {
-        let mut tx = self.write.begin().await?;
+        let mut tx = self.begin().await?;
         // Touching the directory row checks ownership and, on PostgreSQL, locks the row, so
         // two concurrent regenerations queue instead of both leaving a current key.
         let touched =
@@ -221,16 +222,16 @@ impl Store {
                 .bind(now_millis())
                 .bind(id)
                 .bind(org_id)
-                .execute(&mut *tx)
+                .execute_in(&mut tx)
                 .await?
                 .rows_affected();
         if touched == 0 {
             return Ok(None);
         }
         let key = api_keys::issue(&mut tx, id, key_lifetime_millis, overlap_millis).await?;
-        let name: String = sqlx::query_scalar("SELECT name FROM directories WHERE id = $1")
+        let name: String = sqlx::query("SELECT name FROM directories WHERE id = $1")
             .bind(id)
-            .fetch_one(&mut *tx)
+            .scalar_one_in(&mut tx)
             .await?;
         let change = Change::new("directory.api_key_regenerated", "directory", id, &name)
             .after(json!({"keyPrefix": key.key.prefix, "overlapSeconds": overlap_millis / 1000}));
@@ -278,11 +279,11 @@ impl Store {
         id: &str,
         actor: &Actor,
     ) -> Result<bool, sqlx::Error> {
-        let mut tx = self.write.begin().await?;
+        let mut tx = self.begin().await?;
         let owned = sqlx::query("SELECT id FROM directories WHERE id = $1 AND org_id = $2")
             .bind(id)
             .bind(org_id)
-            .fetch_optional(&mut *tx)
+            .fetch_optional_in(&mut tx)
             .await?;
         if owned.is_none() {
             return Ok(false);
@@ -293,7 +294,7 @@ impl Store {
         sqlx::query("DELETE FROM directories WHERE id = $1 AND org_id = $2")
             .bind(id)
             .bind(org_id)
-            .execute(&mut *tx)
+            .execute_in(&mut tx)
             .await?;
         tx.commit().await?;
         self.key_cache.invalidate(id);

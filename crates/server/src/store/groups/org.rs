@@ -6,14 +6,17 @@ use roster_api_types::{
     directory::Page,
 };
 use serde_json::json;
-use sqlx::{any::AnyRow, Any, Row, Transaction};
+use sqlx::{any::AnyRow, Row};
 
 use crate::store::{
-    access::grants::{take_grants, GrantScope, ModelError},
+    access::grants::{take_grants, GrantScope},
     audit::{record, Actor, Change},
     db::paging::{Anchor, PageRequest, SortValue, Sql},
     db::timestamps::rfc3339,
-    is_unique_violation, new_id, now_millis, Store,
+    db::tx::{InTx, Tx},
+    error::is_unique_violation,
+    error::ModelError,
+    new_id, now_millis, Store,
 };
 
 /// Cursor tag of the org-wide group list.
@@ -64,17 +67,13 @@ fn name_taken(name: &str) -> ModelError {
 }
 
 /// A local group of the organization, locked for the change: (name, member count).
-async fn local_group(
-    tx: &mut Transaction<'static, Any>,
-    org_id: &str,
-    id: &str,
-) -> Result<(String, i64), ModelError> {
+async fn local_group(tx: &mut Tx<'_>, org_id: &str, id: &str) -> Result<(String, i64), ModelError> {
     let row = sqlx::query(
         "SELECT display_name, directory_id, member_count FROM groups WHERE id = $1 AND org_id = $2",
     )
     .bind(id)
     .bind(org_id)
-    .fetch_optional(&mut **tx)
+    .fetch_optional_in(tx)
     .await?
     .ok_or(ModelError::NotFound("No such group."))?;
     let name: String = row.try_get("display_name")?;
@@ -85,18 +84,14 @@ async fn local_group(
 }
 
 /// A user of the organization: userName.
-async fn org_user_name(
-    tx: &mut Transaction<'static, Any>,
-    org_id: &str,
-    user_id: &str,
-) -> Result<String, ModelError> {
-    sqlx::query_scalar(
+async fn org_user_name(tx: &mut Tx<'_>, org_id: &str, user_id: &str) -> Result<String, ModelError> {
+    sqlx::query(
         "SELECT u.user_name FROM users u JOIN directories d ON d.id = u.directory_id \
          WHERE u.id = $1 AND d.org_id = $2",
     )
     .bind(user_id)
     .bind(org_id)
-    .fetch_optional(&mut **tx)
+    .scalar_optional_in(tx)
     .await?
     .ok_or(ModelError::NotFound("No such user."))
 }
@@ -202,7 +197,7 @@ impl Store {
     ) -> Result<String, ModelError> {
         let id = new_id();
         let now = now_millis();
-        let mut tx = self.write.begin().await?;
+        let mut tx = self.begin().await?;
         sqlx::query(
             "INSERT INTO groups (id, org_id, directory_id, display_name, display_name_lower, \
              external_id, doc, version, member_count, created_at, updated_at) \
@@ -214,7 +209,7 @@ impl Store {
         .bind(name.to_lowercase())
         .bind(json!({"displayName": name}).to_string())
         .bind(now)
-        .execute(&mut *tx)
+        .execute_in(&mut tx)
         .await
         .map_err(|e| {
             if is_unique_violation(&e) {
@@ -237,7 +232,7 @@ impl Store {
         id: &str,
         name: &str,
     ) -> Result<(), ModelError> {
-        let mut tx = self.write.begin().await?;
+        let mut tx = self.begin().await?;
         let (old, _) = local_group(&mut tx, org_id, id).await?;
         sqlx::query(
             "UPDATE groups SET display_name = $1, display_name_lower = $2, doc = $3, \
@@ -248,7 +243,7 @@ impl Store {
         .bind(json!({"displayName": name}).to_string())
         .bind(now_millis())
         .bind(id)
-        .execute(&mut *tx)
+        .execute_in(&mut tx)
         .await
         .map_err(|e| {
             if is_unique_violation(&e) {
@@ -273,12 +268,12 @@ impl Store {
         actor: &Actor,
         id: &str,
     ) -> Result<(), ModelError> {
-        let mut tx = self.write.begin().await?;
+        let mut tx = self.begin().await?;
         let (name, members) = local_group(&mut tx, org_id, id).await?;
         let removed = take_grants(&mut tx, GrantScope::Group(id)).await?;
         sqlx::query("DELETE FROM groups WHERE id = $1")
             .bind(id)
-            .execute(&mut *tx)
+            .execute_in(&mut tx)
             .await?;
         let change = Change::new("group.deleted", "group", id, &name).before(json!({
             "name": name, "memberCount": members, "removedAccess": removed,
@@ -297,7 +292,7 @@ impl Store {
         group_id: &str,
         user_id: &str,
     ) -> Result<bool, ModelError> {
-        let mut tx = self.write.begin().await?;
+        let mut tx = self.begin().await?;
         let (name, _) = local_group(&mut tx, org_id, group_id).await?;
         let user_name = org_user_name(&mut tx, org_id, user_id).await?;
         let now = now_millis();
@@ -308,7 +303,7 @@ impl Store {
         .bind(group_id)
         .bind(user_id)
         .bind(now)
-        .execute(&mut *tx)
+        .execute_in(&mut tx)
         .await?
         .rows_affected();
         if added == 0 {
@@ -320,7 +315,7 @@ impl Store {
         )
         .bind(now)
         .bind(group_id)
-        .execute(&mut *tx)
+        .execute_in(&mut tx)
         .await?;
         let change = Change::new("group.member_added", "group", group_id, &name)
             .after(json!({"userId": user_id, "userName": user_name}));
@@ -337,13 +332,13 @@ impl Store {
         group_id: &str,
         user_id: &str,
     ) -> Result<(), ModelError> {
-        let mut tx = self.write.begin().await?;
+        let mut tx = self.begin().await?;
         let (name, _) = local_group(&mut tx, org_id, group_id).await?;
         let user_name = org_user_name(&mut tx, org_id, user_id).await?;
         let removed = sqlx::query("DELETE FROM group_members WHERE group_id = $1 AND user_id = $2")
             .bind(group_id)
             .bind(user_id)
-            .execute(&mut *tx)
+            .execute_in(&mut tx)
             .await?
             .rows_affected();
         if removed == 0 {
@@ -357,7 +352,7 @@ impl Store {
         )
         .bind(now_millis())
         .bind(group_id)
-        .execute(&mut *tx)
+        .execute_in(&mut tx)
         .await?;
         let change = Change::new("group.member_removed", "group", group_id, &name)
             .before(json!({"userId": user_id, "userName": user_name}));

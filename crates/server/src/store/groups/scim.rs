@@ -3,16 +3,19 @@
 //! them.
 use std::collections::HashSet;
 
-use futures_util::TryStreamExt;
 use roster_scim::{GroupFields, MemberChange};
 use serde_json::Value;
-use sqlx::{any::AnyRow, Any, Row, Transaction};
+use sqlx::{any::AnyRow, Row};
 
 use crate::store::{
-    db::sqlite::{AnyQuery, WriteTx},
-    is_unique_violation, new_id, now_millis,
-    scim_query::{parse_doc, ListQuery, StoredResource, WriteError},
-    users::scim::{list, lock_row, Listed},
+    access::grants::{record_and_remove_group_grants, record_membership_change},
+    db::sqlite::AnyQuery,
+    db::tx::{write_once, InTx, Tx},
+    error::is_unique_violation,
+    error::WriteError,
+    new_id, now_millis,
+    scim_query::{parse_doc, ListQuery, StoredResource},
+    users::scim::{list, Listed},
     Store,
 };
 
@@ -54,11 +57,6 @@ fn rename<'q>(fields: &'q GroupFields, doc: &Value, id: &'q str) -> AnyQuery<'q>
     .bind(fields.external_id.as_deref())
     .bind(doc.to_string())
     .bind(id)
-}
-
-/// Whether access is granted through the group (one row at most).
-fn grants_through(group_id: &str) -> AnyQuery<'_> {
-    sqlx::query("SELECT 1 FROM access_grants WHERE group_id = $1 LIMIT 1").bind(group_id)
 }
 
 /// Moves the member count by `net` and the version on; returns both. By the delta, so
@@ -106,8 +104,7 @@ fn placeholders(from: usize, n: usize) -> String {
         .join(", ")
 }
 
-/// The membership statements for a chunk of `n` ids, for both the sqlx path and the one in
-/// place (see [`bind_ids`]).
+/// The membership statements for a chunk of `n` ids (see [`bind_ids`]).
 mod member_sql {
     use super::{placeholders, CHUNK};
 
@@ -174,140 +171,83 @@ fn unknown(wanted: &[Vec<&str>], found: &HashSet<String>) -> Result<(), WriteErr
 
 /// Fails with the ids that are not users of the directory. Costs O(ids).
 async fn check_members(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Tx<'_>,
     directory_id: &str,
-    ids: &[String],
+    chunks: &[Vec<&str>],
 ) -> Result<(), WriteError> {
-    let chunks = member_sql::unique(ids);
     let mut found = HashSet::new();
-    for chunk in &chunks {
+    for chunk in chunks {
         let sql = member_sql::existing(chunk.len());
         for row in bind_ids(sqlx::query(&sql).bind(directory_id), chunk)
-            .fetch_all(&mut **tx)
+            .fetch_all_in(tx)
             .await?
         {
             found.insert(row.try_get::<String, _>(0)?);
         }
     }
-    unknown(&chunks, &found)
+    unknown(chunks, &found)
 }
 
-/// Adds members, ignoring those already in; returns how many were added.
+/// Adds members (all must be users of the directory), ignoring those already in; returns
+/// how many were added.
 async fn add_members(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Tx<'_>,
+    directory_id: &str,
     group_id: &str,
     ids: &[String],
-) -> Result<i64, sqlx::Error> {
+) -> Result<i64, WriteError> {
+    let chunks = member_sql::unique(ids);
+    check_members(tx, directory_id, &chunks).await?;
     let now = now_millis();
     let mut added = 0;
-    for chunk in ids.chunks(CHUNK) {
+    for chunk in &chunks {
         let sql = member_sql::add(chunk.len());
         let q = bind_ids(sqlx::query(&sql).bind(group_id).bind(now), chunk);
-        added += q.execute(&mut **tx).await?.rows_affected() as i64;
+        added += q.execute_in(tx).await?.rows_affected() as i64;
     }
     Ok(added)
 }
 
 /// Removes members; returns how many were removed.
 async fn remove_members(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Tx<'_>,
     group_id: &str,
     ids: &[String],
 ) -> Result<i64, sqlx::Error> {
     let mut removed = 0;
-    for chunk in ids.chunks(CHUNK) {
+    for chunk in member_sql::unique(ids) {
         let sql = member_sql::remove(chunk.len());
-        let q = bind_ids(sqlx::query(&sql).bind(group_id), chunk);
-        removed += q.execute(&mut **tx).await?.rows_affected() as i64;
+        let q = bind_ids(sqlx::query(&sql).bind(group_id), &chunk);
+        removed += q.execute_in(tx).await?.rows_affected() as i64;
     }
     Ok(removed)
 }
 
-/// A membership change by id: what IdPs' PATCHes send, and what runs in place.
-enum ById<'a> {
-    Add(&'a [String]),
-    Remove(&'a [String]),
-}
-
-/// Most member ids a write in place may name: it blocks its thread meanwhile.
-const IN_PLACE_MEMBERS: usize = 1_000;
-
-/// The changes as adds and removes by id, when they are only those and name few ids.
-fn by_id(changes: &[MemberChange]) -> Option<Vec<ById<'_>>> {
-    let mut ids = 0;
-    let mut out = Vec::with_capacity(changes.len());
-    for change in changes {
-        let (by_id, named) = match change {
-            MemberChange::Add(v) => (ById::Add(v), v.len()),
-            MemberChange::Remove(v) => (ById::Remove(v), v.len()),
-            _ => return None,
-        };
-        ids += named;
-        out.push(by_id);
-    }
-    (ids <= IN_PLACE_MEMBERS).then_some(out)
-}
-
-/// Applies membership changes by id in place (SQLite); returns how many members were
-/// added and removed.
-fn apply_in_place(
-    tx: &WriteTx<'_>,
-    directory_id: &str,
-    group_id: &str,
-    changes: &[ById<'_>],
-) -> Result<(i64, i64), WriteError> {
-    let (mut added, mut removed) = (0, 0);
-    let now = now_millis();
-    for change in changes {
-        match change {
-            ById::Add(ids) => {
-                let chunks = member_sql::unique(ids);
-                let mut found = HashSet::new();
-                for chunk in &chunks {
-                    let sql = member_sql::existing(chunk.len());
-                    let query = bind_ids(sqlx::query(&sql).bind(directory_id), chunk);
-                    for row in tx.fetch_all(query)? {
-                        found.insert(row.try_get::<String, _>(0)?);
-                    }
-                }
-                unknown(&chunks, &found)?;
-                for chunk in &chunks {
-                    let sql = member_sql::add(chunk.len());
-                    let query = bind_ids(sqlx::query(&sql).bind(group_id).bind(now), chunk);
-                    added += tx.execute(query)? as i64;
-                }
-            }
-            ById::Remove(ids) => {
-                for chunk in member_sql::unique(ids) {
-                    let sql = member_sql::remove(chunk.len());
-                    let query = bind_ids(sqlx::query(&sql).bind(group_id), &chunk);
-                    removed += tx.execute(query)? as i64;
-                }
-            }
-        }
-    }
-    Ok((added, removed))
+/// Rows the changes touch: the ids they name, or unknown (`usize::MAX`) for those whose
+/// cost is the group's size (a replacement, a removal of all or by filter).
+fn work(changes: &[MemberChange]) -> usize {
+    changes.iter().fold(0, |sum, change| match change {
+        MemberChange::Add(ids) | MemberChange::Remove(ids) => sum.saturating_add(ids.len()),
+        _ => usize::MAX,
+    })
 }
 
 /// Every member id of a group, streamed (only for full replacements and filtered removals,
 /// whose cost is proportional to the group anyway).
-async fn member_ids(
-    tx: &mut Transaction<'static, Any>,
-    group_id: &str,
-) -> Result<HashSet<String>, sqlx::Error> {
+async fn member_ids(tx: &mut Tx<'_>, group_id: &str) -> Result<HashSet<String>, sqlx::Error> {
     let mut out = HashSet::new();
-    let mut rows = sqlx::query("SELECT user_id FROM group_members WHERE group_id = $1")
-        .bind(group_id)
-        .fetch(&mut **tx);
-    while let Some(row) = rows.try_next().await? {
+    let query = sqlx::query("SELECT user_id FROM group_members WHERE group_id = $1").bind(group_id);
+    tx.for_each(query, |row| {
         out.insert(row.try_get::<String, _>(0)?);
-    }
+        Ok(())
+    })
+    .await?;
     Ok(out)
 }
 
 /// Applies membership changes in order; returns how many members were added and removed.
 async fn apply_changes(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Tx<'_>,
     directory_id: &str,
     group_id: &str,
     changes: &[MemberChange],
@@ -316,20 +256,17 @@ async fn apply_changes(
     let (mut added, mut removed) = (0, 0);
     for change in changes {
         match change {
-            MemberChange::Add(ids) => {
-                check_members(tx, directory_id, ids).await?;
-                added += add_members(tx, group_id, ids).await?;
-            }
+            MemberChange::Add(ids) => added += add_members(tx, directory_id, group_id, ids).await?,
             MemberChange::Remove(ids) => removed += remove_members(tx, group_id, ids).await?,
             MemberChange::RemoveAll => {
                 removed += sqlx::query("DELETE FROM group_members WHERE group_id = $1")
                     .bind(group_id)
-                    .execute(&mut **tx)
+                    .execute_in(tx)
                     .await?
                     .rows_affected() as i64;
             }
             MemberChange::Replace(ids) => {
-                check_members(tx, directory_id, ids).await?;
+                check_members(tx, directory_id, &member_sql::unique(ids)).await?;
                 let current = member_ids(tx, group_id).await?;
                 let wanted: HashSet<&String> = ids.iter().collect();
                 let gone: Vec<String> = current
@@ -343,7 +280,7 @@ async fn apply_changes(
                     .cloned()
                     .collect();
                 removed += remove_members(tx, group_id, &gone).await?;
-                added += add_members(tx, group_id, &new).await?;
+                added += add_members(tx, directory_id, group_id, &new).await?;
             }
             MemberChange::RemoveWhere(filter) => {
                 let current = member_ids(tx, group_id).await?;
@@ -386,38 +323,26 @@ impl Store {
             .bind(text.as_str())
             .bind(now)
         };
-        let count_it = || {
+        write_once!(self, |tx| -> Result<_, WriteError> {
+            tx.bounded(members.len())?;
+            insert()
+                .execute_in(tx)
+                .await
+                .map_err(|e| conflict(e, &fields.display_name))?;
+            let count = add_members(tx, directory_id, &id, members).await?;
+            if count != 0 {
+                sqlx::query("UPDATE groups SET member_count = $1 WHERE id = $2")
+                    .bind(count)
+                    .bind(id.as_str())
+                    .execute_in(tx)
+                    .await?;
+            }
             sqlx::query("UPDATE directories SET group_count = group_count + 1 WHERE id = $1")
                 .bind(directory_id)
-        };
-        // A group created empty (Okta and Entra create, then PATCH members) is two rows
-        // written: in place on SQLite.
-        if let (Some(inplace), true) = (self.inplace.as_deref(), members.is_empty()) {
-            inplace
-                .write(&self.write, |tx| -> Result<(), WriteError> {
-                    tx.execute(insert())
-                        .map_err(|e| conflict(e, &fields.display_name))?;
-                    tx.execute(count_it())?;
-                    Ok(())
-                })
+                .execute_in(tx)
                 .await?;
-            return Ok(StoredResource::created(id, doc, now, 0));
-        }
-        let mut tx = self.write.begin().await?;
-        insert()
-            .execute(&mut *tx)
-            .await
-            .map_err(|e| conflict(e, &fields.display_name))?;
-        check_members(&mut tx, directory_id, members).await?;
-        let count = add_members(&mut tx, &id, members).await?;
-        sqlx::query("UPDATE groups SET member_count = $1 WHERE id = $2")
-            .bind(count)
-            .bind(&id)
-            .execute(&mut *tx)
-            .await?;
-        count_it().execute(&mut *tx).await?;
-        tx.commit().await?;
-        Ok(StoredResource::created(id, doc, now, count))
+            Ok(StoredResource::created(id.clone(), doc, now, count))
+        })
     }
 
     pub async fn get_group(
@@ -435,85 +360,50 @@ impl Store {
 
     /// Updates a group's document and applies membership changes in one transaction.
     /// `update` maps the current row to the new document, its fields and the membership
-    /// changes; its error aborts the write. `update` may be called twice (SQLite: when the
-    /// in-place attempt hands over to sqlx).
-    pub async fn update_group<E>(
+    /// changes; its error aborts the write. `update` may be called twice (see
+    /// [`Store::write`]).
+    pub async fn update_group<E: Send>(
         &self,
         directory_id: &str,
         id: &str,
         if_match: Option<i64>,
-        mut update: impl FnMut(&StoredResource) -> Result<(Value, GroupFields, Vec<MemberChange>), E>,
+        mut update: impl FnMut(&StoredResource) -> Result<(Value, GroupFields, Vec<MemberChange>), E>
+            + Send,
     ) -> Result<Result<StoredResource, E>, WriteError> {
         let current_sql =
             format!("SELECT {COLUMNS} FROM groups g WHERE g.directory_id = $1 AND g.id = $2");
-        // What IdPs send (members added or removed by id, a rename) on this thread; a change
-        // of access through the group (which writes the audit log), a replacement of all
-        // members or a filtered removal goes the general way below.
-        let done = self
-            .write_in_place(|tx| -> Result<Option<Result<_, E>>, WriteError> {
-                let rows = tx.fetch_all(sqlx::query(&current_sql).bind(directory_id).bind(id))?;
-                let current = current_group(rows.first(), if_match)?;
-                let (doc, fields, changes) = match update(&current) {
-                    Ok(v) => v,
-                    Err(e) => return Ok(Some(Err(e))),
-                };
-                let Some(changes) = by_id(&changes) else {
-                    return Ok(None);
-                };
-                if !changes.is_empty() && !tx.fetch_all(grants_through(id))?.is_empty() {
-                    return Ok(None);
-                }
-                if doc != current.doc {
-                    tx.execute(rename(&fields, &doc, id))
-                        .map_err(|e| conflict(e, &fields.display_name))?;
-                }
-                let (added, removed) = apply_in_place(tx, directory_id, id, &changes)?;
-                let now = now_millis();
-                let rows = tx.fetch_all(count_members(added - removed, now, id))?;
-                let counted = rows.first().ok_or(sqlx::Error::RowNotFound)?;
-                Ok(Some(Ok(updated(id, doc, &current, now, counted)?)))
-            })
-            .await?;
-        if let Some(done) = done {
-            return Ok(done);
-        }
-        let mut tx = self.write.begin().await?;
-        lock_row(&mut tx, "groups", directory_id, id).await?;
-        let row = sqlx::query(&current_sql)
-            .bind(directory_id)
-            .bind(id)
-            .fetch_optional(&mut *tx)
-            .await?;
-        let current = current_group(row.as_ref(), if_match)?;
-        let (doc, fields, changes) = match update(&current) {
-            Ok(v) => v,
-            Err(e) => return Ok(Err(e)),
-        };
-        if doc != current.doc {
-            rename(&fields, &doc, id)
-                .execute(&mut *tx)
-                .await
-                .map_err(|e| conflict(e, &fields.display_name))?;
-        }
-        let display_of = |uid: &str| serde_json::json!({"value": uid, "type": "User"});
-        let (added, removed) =
-            apply_changes(&mut tx, directory_id, id, &changes, &display_of).await?;
-        // Access through this group changed for those users: the audit log says so.
-        crate::store::access::grants::record_membership_change(
-            &mut tx,
-            directory_id,
-            id,
-            added,
-            removed,
-        )
-        .await?;
-        let now = now_millis();
-        let counted = count_members(added - removed, now, id)
-            .fetch_one(&mut *tx)
-            .await?;
-        let group = updated(id, doc, &current, now, &counted)?;
-        tx.commit().await?;
-        Ok(Ok(group))
+        write_once!(self, |tx| -> Result<_, WriteError> {
+            if !tx.lock_row("groups", directory_id, id).await? {
+                return Err(WriteError::NotFound);
+            }
+            let row = sqlx::query(&current_sql)
+                .bind(directory_id)
+                .bind(id)
+                .fetch_optional_in(tx)
+                .await?;
+            let current = current_group(row.as_ref(), if_match)?;
+            let (doc, fields, changes) = match update(&current) {
+                Ok(v) => v,
+                Err(e) => return Ok(Err(e)),
+            };
+            tx.bounded(work(&changes))?;
+            if doc != current.doc {
+                rename(&fields, &doc, id)
+                    .execute_in(tx)
+                    .await
+                    .map_err(|e| conflict(e, &fields.display_name))?;
+            }
+            let display_of = |uid: &str| serde_json::json!({"value": uid, "type": "User"});
+            let (added, removed) =
+                apply_changes(tx, directory_id, id, &changes, &display_of).await?;
+            // Access through this group changed for those users: the audit log says so.
+            record_membership_change(tx, directory_id, id, added, removed).await?;
+            let now = now_millis();
+            let counted = count_members(added - removed, now, id)
+                .fetch_one_in(tx)
+                .await?;
+            Ok(Ok(updated(id, doc, &current, now, &counted)?))
+        })
     }
 
     /// Deletes a group, its memberships and the grants made through it. Returns the deleted
@@ -524,36 +414,37 @@ impl Store {
         id: &str,
         if_match: Option<i64>,
     ) -> Result<String, WriteError> {
-        let mut tx = self.write.begin().await?;
-        let row = sqlx::query(
-            "SELECT version, display_name FROM groups WHERE directory_id = $1 AND id = $2",
-        )
-        .bind(directory_id)
-        .bind(id)
-        .fetch_optional(&mut *tx)
-        .await?;
-        let Some(row) = row else {
-            return Err(WriteError::NotFound);
-        };
-        let version: i64 = row.try_get("version")?;
-        let display_name: String = row.try_get("display_name")?;
-        if if_match.is_some_and(|v| v != version) {
-            return Err(WriteError::PreconditionFailed);
-        }
-        // Access model (issue 5): the grants through this group go with it, and the audit
-        // log records which access disappeared.
-        crate::store::access::grants::record_and_remove_group_grants(&mut tx, directory_id, id)
-            .await?;
-        sqlx::query("DELETE FROM groups WHERE id = $1")
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query("UPDATE directories SET group_count = group_count - 1 WHERE id = $1")
+        write_once!(self, |tx| -> Result<_, WriteError> {
+            let row = sqlx::query(
+                "SELECT version, display_name, member_count FROM groups \
+             WHERE directory_id = $1 AND id = $2",
+            )
             .bind(directory_id)
-            .execute(&mut *tx)
+            .bind(id)
+            .fetch_optional_in(tx)
             .await?;
-        tx.commit().await?;
-        Ok(display_name)
+            let Some(row) = row else {
+                return Err(WriteError::NotFound);
+            };
+            let version: i64 = row.try_get("version")?;
+            let display_name: String = row.try_get("display_name")?;
+            if if_match.is_some_and(|v| v != version) {
+                return Err(WriteError::PreconditionFailed);
+            }
+            // The memberships go with the group.
+            tx.bounded(row.try_get::<i64, _>("member_count")? as usize)?;
+            // So do the grants through it, and the audit log records which access disappeared.
+            record_and_remove_group_grants(tx, directory_id, id).await?;
+            sqlx::query("DELETE FROM groups WHERE id = $1")
+                .bind(id)
+                .execute_in(tx)
+                .await?;
+            sqlx::query("UPDATE directories SET group_count = group_count - 1 WHERE id = $1")
+                .bind(directory_id)
+                .execute_in(tx)
+                .await?;
+            Ok(display_name)
+        })
     }
 
     pub async fn list_groups(

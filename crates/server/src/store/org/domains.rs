@@ -5,10 +5,12 @@ use serde_json::json;
 use sqlx::{any::AnyRow, Row};
 
 use crate::store::{
-    access::grants::ModelError,
     audit::{record, Actor, Change},
     db::timestamps::{rfc3339, rfc3339_opt},
-    is_unique_violation, new_id, now_millis, Store,
+    db::tx::InTx,
+    error::is_unique_violation,
+    error::ModelError,
+    new_id, now_millis, Store,
 };
 
 fn domain_from_row(row: &AnyRow) -> Result<Domain, sqlx::Error> {
@@ -65,7 +67,7 @@ impl Store {
         txt_value: &str,
     ) -> Result<String, ModelError> {
         let id = new_id();
-        let mut tx = self.write.begin().await?;
+        let mut tx = self.begin().await?;
         sqlx::query(
             "INSERT INTO domains (id, org_id, name, txt_value, created_at) \
              VALUES ($1, $2, $3, $4, $5)",
@@ -75,7 +77,7 @@ impl Store {
         .bind(name)
         .bind(txt_value)
         .bind(now_millis())
-        .execute(&mut *tx)
+        .execute_in(&mut tx)
         .await
         .map_err(|e| {
             if is_unique_violation(&e) {
@@ -104,12 +106,12 @@ impl Store {
         verified: bool,
     ) -> Result<bool, sqlx::Error> {
         let now = now_millis();
-        let mut tx = self.write.begin().await?;
+        let mut tx = self.begin().await?;
         let row =
             sqlx::query("SELECT name, verified_at FROM domains WHERE org_id = $1 AND id = $2")
                 .bind(org_id)
                 .bind(id)
-                .fetch_optional(&mut *tx)
+                .fetch_optional_in(&mut tx)
                 .await?;
         let Some(row) = row else { return Ok(false) };
         let name: String = row.try_get("name")?;
@@ -122,7 +124,7 @@ impl Store {
         .bind(now)
         .bind(i64::from(verified))
         .bind(id)
-        .execute(&mut *tx)
+        .execute_in(&mut tx)
         .await?;
         if verified && !was_verified {
             let change = Change::new("domain.verified", "domain", id, &name)
@@ -141,19 +143,19 @@ impl Store {
         actor: &Actor,
         id: &str,
     ) -> Result<(), ModelError> {
-        let mut tx = self.write.begin().await?;
+        let mut tx = self.begin().await?;
         let row =
             sqlx::query("SELECT name, verified_at FROM domains WHERE org_id = $1 AND id = $2")
                 .bind(org_id)
                 .bind(id)
-                .fetch_optional(&mut *tx)
+                .fetch_optional_in(&mut tx)
                 .await?
                 .ok_or(ModelError::NotFound("No such domain."))?;
         let name: String = row.try_get("name")?;
         let verified = row.try_get::<Option<i64>, _>("verified_at")?.is_some();
         sqlx::query("DELETE FROM domains WHERE id = $1")
             .bind(id)
-            .execute(&mut *tx)
+            .execute_in(&mut tx)
             .await?;
         let change = Change::new("domain.deleted", "domain", id, &name)
             .before(json!({"name": name, "verified": verified}));

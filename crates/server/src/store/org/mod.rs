@@ -6,7 +6,7 @@ pub mod throttle;
 
 use sqlx::Row;
 
-use crate::store::{new_id, now_millis, Store};
+use crate::store::{db::tx::InTx, new_id, now_millis, Store};
 use roster_api_types::Organization;
 
 impl Store {
@@ -33,9 +33,9 @@ impl Store {
         admin_email: &str,
         password_hash: &str,
     ) -> Result<bool, sqlx::Error> {
-        let mut tx = self.write.begin().await?;
-        let existing: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM organizations")
-            .fetch_one(&mut *tx)
+        let mut tx = self.begin().await?;
+        let existing: i64 = sqlx::query("SELECT COUNT(*) FROM organizations")
+            .scalar_one_in(&mut tx)
             .await?;
         if existing > 0 {
             return Ok(false);
@@ -46,7 +46,7 @@ impl Store {
             .bind(&org_id)
             .bind(org_name)
             .bind(now)
-            .execute(&mut *tx)
+            .execute_in(&mut tx)
             .await?;
         let inserted = sqlx::query(
             "INSERT INTO admins (id, org_id, email, email_lower, password_hash, created_at) \
@@ -58,7 +58,7 @@ impl Store {
         .bind(admin_email.to_lowercase())
         .bind(password_hash)
         .bind(now)
-        .execute(&mut *tx)
+        .execute_in(&mut tx)
         .await;
         match inserted {
             Ok(_) => {
@@ -66,7 +66,7 @@ impl Store {
                 Ok(true)
             }
             // A concurrent replica created the same admin first: theirs stands.
-            Err(e) if crate::store::is_unique_violation(&e) => Ok(false),
+            Err(e) if crate::store::error::is_unique_violation(&e) => Ok(false),
             Err(e) => Err(e),
         }
     }

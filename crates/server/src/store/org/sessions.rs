@@ -2,7 +2,7 @@
 //! SHA-256 of the cookie token, never by the token itself.
 use sqlx::Row;
 
-use crate::store::{now_millis, Store};
+use crate::store::{db::tx::InTx, now_millis, Store};
 
 /// A live session joined with its admin and organization.
 #[derive(Clone)]
@@ -33,7 +33,7 @@ impl Store {
         idle_millis: i64,
     ) -> Result<(), sqlx::Error> {
         let now = now_millis();
-        let mut tx = self.write.begin().await?;
+        let mut tx = self.begin().await?;
         sqlx::query(
             "INSERT INTO admin_sessions \
              (token_hash, admin_id, csrf_token, created_at, last_seen_at, expires_at) \
@@ -44,13 +44,13 @@ impl Store {
         .bind(csrf_token)
         .bind(now)
         .bind(now + idle_millis)
-        .execute(&mut *tx)
+        .execute_in(&mut tx)
         .await?;
         // Sessions expire by time; sweeping them on sign-in keeps the table small without a
         // background job.
         sqlx::query("DELETE FROM admin_sessions WHERE expires_at < $1")
             .bind(now)
-            .execute(&mut *tx)
+            .execute_in(&mut tx)
             .await?;
         tx.commit().await
     }
@@ -90,23 +90,23 @@ impl Store {
         idle_millis: i64,
     ) -> Result<(), sqlx::Error> {
         let now = now_millis();
-        let mut tx = self.write.begin().await?;
+        let mut tx = self.begin().await?;
         sqlx::query(
             "UPDATE admin_sessions SET last_seen_at = $1, expires_at = $2 WHERE token_hash = $3",
         )
         .bind(now)
         .bind(now + idle_millis)
         .bind(token_hash)
-        .execute(&mut *tx)
+        .execute_in(&mut tx)
         .await?;
         tx.commit().await
     }
 
     pub async fn delete_session(&self, token_hash: &str) -> Result<(), sqlx::Error> {
-        let mut tx = self.write.begin().await?;
+        let mut tx = self.begin().await?;
         sqlx::query("DELETE FROM admin_sessions WHERE token_hash = $1")
             .bind(token_hash)
-            .execute(&mut *tx)
+            .execute_in(&mut tx)
             .await?;
         tx.commit().await
     }

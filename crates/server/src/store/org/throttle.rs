@@ -9,7 +9,7 @@
 //! email's ceiling.
 use sqlx::Row;
 
-use crate::store::{now_millis, Store};
+use crate::store::{db::tx::InTx, now_millis, Store};
 
 /// Failures older than this are forgotten.
 const WINDOW_MILLIS: i64 = 15 * 60 * 1000;
@@ -85,14 +85,14 @@ impl Store {
         attempt: SignInAttempt<'_>,
     ) -> Result<ThrottleState, sqlx::Error> {
         let now = now_millis();
-        let mut tx = self.write.begin().await?;
+        let mut tx = self.begin().await?;
         let mut locked_until = 0;
         for (key, free) in attempt.keys() {
             let row = sqlx::query(
                 "SELECT failures, first_failed_at FROM sign_in_failures WHERE throttle_key = $1",
             )
             .bind(&key)
-            .fetch_optional(&mut *tx)
+            .fetch_optional_in(&mut tx)
             .await?;
             let (failures, first) = match row {
                 Some(r) => {
@@ -118,7 +118,7 @@ impl Store {
             .bind(failures)
             .bind(first)
             .bind(until)
-            .execute(&mut *tx)
+            .execute_in(&mut tx)
             .await?;
         }
         tx.commit().await?;
@@ -132,10 +132,10 @@ impl Store {
         attempt: SignInAttempt<'_>,
     ) -> Result<(), sqlx::Error> {
         let [(pair, _), ..] = attempt.keys();
-        let mut tx = self.write.begin().await?;
+        let mut tx = self.begin().await?;
         sqlx::query("DELETE FROM sign_in_failures WHERE throttle_key = $1")
             .bind(pair)
-            .execute(&mut *tx)
+            .execute_in(&mut tx)
             .await?;
         tx.commit().await
     }

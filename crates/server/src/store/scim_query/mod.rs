@@ -1,4 +1,4 @@
-//! What SCIM users and groups share in storage: the write error type, the stored-row shape,
+//! What SCIM users and groups share in storage: the stored-row shape,
 //! list parameters, and the helpers that page a filtered query.
 pub mod filter;
 
@@ -6,24 +6,6 @@ use serde_json::Value;
 use sqlx::{any::AnyArguments, query::Query, Any};
 
 use crate::store::scim_query::filter::{Bind, SqlFilter};
-
-/// Why a SCIM write did not happen.
-#[derive(Debug, thiserror::Error)]
-pub enum WriteError {
-    #[error("not found")]
-    NotFound,
-    /// A uniqueness rule was hit; the text names the attribute.
-    #[error("{0}")]
-    Conflict(String),
-    /// `If-Match` named another version.
-    #[error("version mismatch")]
-    PreconditionFailed,
-    /// Member ids that are not users of the directory.
-    #[error("unknown members")]
-    UnknownMembers(Vec<String>),
-    #[error(transparent)]
-    Db(#[from] sqlx::Error),
-}
 
 /// A stored SCIM resource: the normalised document and what the server adds to it.
 #[derive(Debug, Clone)]

@@ -6,16 +6,19 @@ use serde_json::Value;
 use sqlx::{
     any::{AnyArguments, AnyRow},
     query::Query,
-    Any, Row, Transaction,
+    Any, Row,
 };
 
 use crate::store::{
     access::grants::record_user_access_change,
     db::sqlite::{fetch_all, InPlace},
-    is_unique_violation, new_id, now_millis,
-    scim_query::{bind_all, order_clause, parse_doc, ListQuery, StoredResource, WriteError},
+    db::tx::{write_once, InTx, Tx},
+    error::is_unique_violation,
+    error::WriteError,
+    new_id, now_millis,
+    scim_query::{bind_all, order_clause, parse_doc, ListQuery, StoredResource},
     users::org::email_domain,
-    Backend, Store,
+    Store,
 };
 
 const COLUMNS: &str = "u.id, u.doc, u.version, u.created_at, u.updated_at";
@@ -69,21 +72,21 @@ fn conflict(err: sqlx::Error, user_name: &str) -> WriteError {
 
 /// Rewrites the user's email rows (a user has a handful).
 async fn write_emails(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Tx<'_>,
     directory_id: &str,
     user_id: &str,
     fields: &UserFields,
 ) -> Result<(), sqlx::Error> {
     sqlx::query("DELETE FROM user_emails WHERE user_id = $1")
         .bind(user_id)
-        .execute(&mut **tx)
+        .execute_in(tx)
         .await?;
     insert_emails(tx, directory_id, user_id, fields).await
 }
 
 /// Inserts the user's email rows in one statement (per 100 emails).
 async fn insert_emails(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Tx<'_>,
     directory_id: &str,
     user_id: &str,
     fields: &UserFields,
@@ -92,7 +95,7 @@ async fn insert_emails(
         let sql = emails_insert_sql(1, 2, 3, chunk.len());
         let query = sqlx::query(&sql).bind(user_id).bind(directory_id);
         bind_emails(query, chunk_no * EMAILS_PER_INSERT, chunk)
-            .execute(&mut **tx)
+            .execute_in(tx)
             .await?;
     }
     Ok(())
@@ -141,38 +144,20 @@ fn bind_emails<'q>(
     query
 }
 
-/// SQLite runs every statement of a query string on its connection's thread in one
-/// hand-off, where each separate statement costs two thread switches (sqlx keeps every
-/// SQLite connection on its own thread). The single writer's statements are the sync's
-/// bottleneck, so SQLite writes the rows of one user change as one string. PostgreSQL
-/// accepts one statement per bound query.
-fn one_string(backend: Backend, fields: &UserFields) -> bool {
-    backend == Backend::Sqlite && fields.emails.len() <= EMAILS_PER_INSERT
-}
-
-/// The update of the directory's user counters (parameter `$dir`) by the deltas, which are
-/// -1, 0 or 1 and so written into the SQL; `None` when nothing changes.
-fn count_user_sql(dir: usize, active_delta: i64, deactivated_delta: i64) -> Option<String> {
-    (active_delta != 0 || deactivated_delta != 0).then(|| {
-        format!(
-            "UPDATE directories SET active_users = active_users + ({active_delta}), \
-             deactivated_users = deactivated_users + ({deactivated_delta}) WHERE id = ${dir}"
-        )
-    })
-}
-
-/// Moves one user between the active and deactivated counters (or adds/removes one).
+/// Moves one user between the active and deactivated counters (or adds/removes one). The
+/// deltas are -1, 0 or 1 and so written into the SQL.
 async fn count_user(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Tx<'_>,
     directory_id: &str,
     active_delta: i64,
     deactivated_delta: i64,
 ) -> Result<(), sqlx::Error> {
-    if let Some(sql) = count_user_sql(1, active_delta, deactivated_delta) {
-        sqlx::query(&sql)
-            .bind(directory_id)
-            .execute(&mut **tx)
-            .await?;
+    if active_delta != 0 || deactivated_delta != 0 {
+        let sql = format!(
+            "UPDATE directories SET active_users = active_users + ({active_delta}), \
+             deactivated_users = deactivated_users + ({deactivated_delta}) WHERE id = $1"
+        );
+        sqlx::query(&sql).bind(directory_id).execute_in(tx).await?;
     }
     Ok(())
 }
@@ -199,29 +184,6 @@ fn bind_user_columns<'q>(
         .bind(doc.to_string())
 }
 
-/// Takes the write lock of one row of `table` before the transaction reads it: concurrent
-/// writers of the resource then queue here and each sees the one before it, instead of
-/// reading the same version and all but one failing (PostgreSQL; SQLite has one writer).
-/// A no-op `UPDATE` rather than `SELECT … FOR UPDATE`, which SQLite lacks.
-pub(in crate::store) async fn lock_row(
-    tx: &mut Transaction<'static, Any>,
-    table: &str,
-    directory_id: &str,
-    id: &str,
-) -> Result<(), WriteError> {
-    let locked = sqlx::query(&format!(
-        "UPDATE {table} SET version = version WHERE directory_id = $1 AND id = $2"
-    ))
-    .bind(directory_id)
-    .bind(id)
-    .execute(&mut **tx)
-    .await?;
-    if locked.rows_affected() == 0 {
-        return Err(WriteError::NotFound);
-    }
-    Ok(())
-}
-
 fn primary_email(fields: &UserFields) -> Option<String> {
     fields.primary_email().map(|e| e.value.clone())
 }
@@ -241,54 +203,36 @@ fn current_user(
     Ok((current, was_active))
 }
 
-/// What an update of a user writes: the statement(s), the counters' move and the access
+/// What an update of a user writes: the row's statement, the counters' move and the access
 /// change it records.
 struct UserChange {
     /// +1 reactivated, -1 deactivated, 0 neither (the deactivated counter moves opposite).
     active_delta: i64,
     access_change: Option<&'static str>,
     now: i64,
-    /// Whether the emails and counters are written in the `UPDATE`'s string (see
-    /// [`one_string`]); otherwise the caller writes them.
-    single: bool,
     email: Option<String>,
-    sql: String,
 }
 
+/// The version predicate makes a concurrent writer (PostgreSQL) lose cleanly instead of
+/// overwriting.
+const UPDATE_USER: &str = "UPDATE users SET user_name = $1, user_name_lower = $2, \
+     external_id = $3, display_name = $4, given_name = $5, family_name = $6, \
+     primary_email = $7, primary_email_lower = $8, active = $9, doc = $10, \
+     version = version + 1, updated_at = $11, primary_email_domain = $14 \
+     WHERE id = $12 AND version = $13";
+
 impl UserChange {
-    fn new(was_active: bool, fields: &UserFields, single: bool) -> UserChange {
+    fn new(was_active: bool, fields: &UserFields) -> UserChange {
         let (active_delta, access_change) = match (was_active, fields.active) {
             (true, false) => (-1, Some("user.deactivated")),
             (false, true) => (1, Some("user.reactivated")),
             _ => (0, None),
         };
-        // The version predicate makes a concurrent writer (PostgreSQL) lose cleanly instead of
-        // overwriting. SQLite has one writer, and this transaction read the version: there,
-        // the rows of one string are written together and the predicate cannot miss.
-        let mut sql = String::from(
-            "UPDATE users SET user_name = $1, user_name_lower = $2, external_id = $3, \
-             display_name = $4, given_name = $5, family_name = $6, primary_email = $7, \
-             primary_email_lower = $8, active = $9, doc = $10, version = version + 1, \
-             updated_at = $11, primary_email_domain = $14 WHERE id = $12 AND version = $13",
-        );
-        if single {
-            sql.push_str("; DELETE FROM user_emails WHERE user_id = $12");
-            if !fields.emails.is_empty() {
-                sql.push_str("; ");
-                sql.push_str(&emails_insert_sql(12, 15, 16, fields.emails.len()));
-            }
-            if let Some(count) = count_user_sql(15, active_delta, -active_delta) {
-                sql.push_str("; ");
-                sql.push_str(&count);
-            }
-        }
         UserChange {
             active_delta,
             access_change,
             now: now_millis(),
-            single,
             email: primary_email(fields),
-            sql,
         }
     }
 
@@ -297,21 +241,15 @@ impl UserChange {
         &'q self,
         fields: &'q UserFields,
         doc: &Value,
-        directory_id: &'q str,
         id: &'q str,
         version: i64,
     ) -> Query<'q, Any, AnyArguments<'q>> {
-        let query = bind_user_columns(sqlx::query(&self.sql), fields, &self.email, doc)
+        bind_user_columns(sqlx::query(UPDATE_USER), fields, &self.email, doc)
             .bind(self.now)
             .bind(id)
             .bind(version)
-            // Access model (issue 5): the email's domain decides managed vs external.
-            .bind(self.email.as_deref().and_then(email_domain));
-        if self.single {
-            bind_emails(query.bind(directory_id), 0, &fields.emails)
-        } else {
-            query
-        }
+            // The email's domain decides whether the user is managed or external.
+            .bind(self.email.as_deref().and_then(email_domain))
     }
 
     fn updated(&self, id: &str, doc: Value, current: &StoredResource) -> StoredResource {
@@ -338,53 +276,27 @@ impl Store {
         let now = now_millis();
         let email = primary_email(fields);
         let (a, d) = if fields.active { (1, 0) } else { (0, 1) };
-        let single = one_string(self.backend, fields);
-        let mut sql = String::from(
-            "INSERT INTO users (id, directory_id, user_name, user_name_lower, external_id, \
-             display_name, given_name, family_name, primary_email, primary_email_lower, active, \
-             doc, version, created_at, updated_at, primary_email_domain) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 1, $13, $13, $14)",
-        );
-        if single {
-            // A new user has no email rows yet: no DELETE first.
-            if !fields.emails.is_empty() {
-                sql.push_str("; ");
-                sql.push_str(&emails_insert_sql(1, 2, 15, fields.emails.len()));
-            }
-            if let Some(count) = count_user_sql(2, a, d) {
-                sql.push_str("; ");
-                sql.push_str(&count);
-            }
-        }
-        let query = sqlx::query(&sql).bind(&id).bind(directory_id);
-        let query = bind_user_columns(query, fields, &email, doc)
-            .bind(now)
-            // Access model (issue 5): the email's domain decides managed vs external.
-            .bind(email.as_deref().and_then(email_domain));
-        let query = if single {
-            bind_emails(query, 0, &fields.emails)
-        } else {
-            query
-        };
-        if let (true, Some(inplace)) = (single, self.inplace.as_deref()) {
-            inplace
-                .write(&self.write, |tx| {
-                    tx.execute(query)
-                        .map_err(|e| conflict(e, &fields.user_name))
-                })
-                .await?;
-            return Ok(StoredResource::created(id, doc, now, 0));
-        }
-        let mut tx = self.write.begin().await?;
-        query
-            .execute(&mut *tx)
-            .await
-            .map_err(|e| conflict(e, &fields.user_name))?;
-        if !single {
-            insert_emails(&mut tx, directory_id, &id, fields).await?;
-            count_user(&mut tx, directory_id, a, d).await?;
-        }
-        tx.commit().await?;
+        write_once!(self, |tx| -> Result<_, WriteError> {
+            tx.bounded(fields.emails.len())?;
+            let insert = sqlx::query(
+                "INSERT INTO users (id, directory_id, user_name, user_name_lower, external_id, \
+                 display_name, given_name, family_name, primary_email, primary_email_lower, \
+                 active, doc, version, created_at, updated_at, primary_email_domain) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 1, $13, $13, $14)",
+            )
+            .bind(&id)
+            .bind(directory_id);
+            bind_user_columns(insert, fields, &email, doc)
+                .bind(now)
+                // The email's domain decides whether the user is managed or external.
+                .bind(email.as_deref().and_then(email_domain))
+                .execute_in(tx)
+                .await
+                .map_err(|e| conflict(e, &fields.user_name))?;
+            insert_emails(tx, directory_id, &id, fields).await?;
+            count_user(tx, directory_id, a, d).await?;
+            Ok(())
+        })?;
         Ok(StoredResource::created(id, doc, now, 0))
     }
 
@@ -446,81 +358,48 @@ impl Store {
     /// Replaces a user's document (PUT, and PATCH after the core applied it). `update`
     /// receives the current row inside the write transaction and returns the new document and
     /// its fields, or an error that aborts the write. `if_match` is an expected version.
-    /// `update` may be called twice (SQLite: when the in-place attempt hands over to sqlx).
-    pub async fn update_user<E>(
+    /// `update` may be called twice (see [`Store::write`]).
+    pub async fn update_user<E: Send>(
         &self,
         directory_id: &str,
         id: &str,
         if_match: Option<i64>,
-        mut update: impl FnMut(&StoredResource) -> Result<(Value, UserFields), E>,
+        mut update: impl FnMut(&StoredResource) -> Result<(Value, UserFields), E> + Send,
     ) -> Result<Result<StoredResource, E>, WriteError> {
         let current_sql = format!(
             "SELECT {COLUMNS}, {ACTIVE} FROM users u WHERE u.directory_id = $1 AND u.id = $2"
         );
-        // The whole transaction on this thread; a change of access (which writes the audit
-        // log) or a user with very many emails goes the general way below.
-        let done = self
-            .write_in_place(|tx| -> Result<Option<Result<_, E>>, WriteError> {
-                let rows = tx.fetch_all(sqlx::query(&current_sql).bind(directory_id).bind(id))?;
-                let (current, was_active) = current_user(rows.first(), if_match)?;
-                let (doc, fields) = match update(&current) {
-                    Ok(v) => v,
-                    Err(e) => return Ok(Some(Err(e))),
-                };
-                if !one_string(self.backend, &fields) {
-                    return Ok(None);
-                }
-                let change = UserChange::new(was_active, &fields, true);
-                if change.access_change.is_some() {
-                    return Ok(None);
-                }
-                let query = change.query(&fields, &doc, directory_id, id, current.version);
-                tx.execute(query)
-                    .map_err(|e| conflict(e, &fields.user_name))?;
-                Ok(Some(Ok(change.updated(id, doc, &current))))
-            })
-            .await?;
-        if let Some(done) = done {
-            return Ok(done);
-        }
-        let mut tx = self.write.begin().await?;
-        if self.backend == Backend::Postgres {
-            lock_row(&mut tx, "users", directory_id, id).await?;
-        }
-        let row = sqlx::query(&current_sql)
-            .bind(directory_id)
-            .bind(id)
-            .fetch_optional(&mut *tx)
-            .await?;
-        let (current, was_active) = current_user(row.as_ref(), if_match)?;
-        let (doc, fields) = match update(&current) {
-            Ok(v) => v,
-            Err(e) => return Ok(Err(e)),
-        };
-        let change = UserChange::new(was_active, &fields, one_string(self.backend, &fields));
-        let query = change.query(&fields, &doc, directory_id, id, current.version);
-        let updated = query
-            .execute(&mut *tx)
-            .await
-            .map_err(|e| conflict(e, &fields.user_name))?;
-        if !change.single {
+        write_once!(self, |tx| -> Result<_, WriteError> {
+            if !tx.lock_row("users", directory_id, id).await? {
+                return Err(WriteError::NotFound);
+            }
+            let row = sqlx::query(&current_sql)
+                .bind(directory_id)
+                .bind(id)
+                .fetch_optional_in(tx)
+                .await?;
+            let (current, was_active) = current_user(row.as_ref(), if_match)?;
+            let (doc, fields) = match update(&current) {
+                Ok(v) => v,
+                Err(e) => return Ok(Err(e)),
+            };
+            tx.bounded(fields.emails.len())?;
+            let change = UserChange::new(was_active, &fields);
+            let updated = change
+                .query(&fields, &doc, id, current.version)
+                .execute_in(tx)
+                .await
+                .map_err(|e| conflict(e, &fields.user_name))?;
             if updated.rows_affected() == 0 {
                 return Err(WriteError::PreconditionFailed);
             }
-            write_emails(&mut tx, directory_id, id, &fields).await?;
-            count_user(
-                &mut tx,
-                directory_id,
-                change.active_delta,
-                -change.active_delta,
-            )
-            .await?;
-        }
-        if let Some(action) = change.access_change {
-            record_user_access_change(&mut tx, directory_id, id, action).await?;
-        }
-        tx.commit().await?;
-        Ok(Ok(change.updated(id, doc, &current)))
+            write_emails(tx, directory_id, id, &fields).await?;
+            count_user(tx, directory_id, change.active_delta, -change.active_delta).await?;
+            if let Some(action) = change.access_change {
+                record_user_access_change(tx, directory_id, id, action).await?;
+            }
+            Ok(Ok(change.updated(id, doc, &current)))
+        })
     }
 
     /// Deletes a user and their memberships (group member counts follow). Returns the
@@ -531,45 +410,45 @@ impl Store {
         id: &str,
         if_match: Option<i64>,
     ) -> Result<String, WriteError> {
-        let mut tx = self.write.begin().await?;
-        let row = sqlx::query(&format!(
-            "SELECT u.version, u.user_name, {ACTIVE} FROM users u \
+        write_once!(self, |tx| -> Result<_, WriteError> {
+            let row = sqlx::query(&format!(
+                "SELECT u.version, u.user_name, {ACTIVE} FROM users u \
              WHERE u.directory_id = $1 AND u.id = $2"
-        ))
-        .bind(directory_id)
-        .bind(id)
-        .fetch_optional(&mut *tx)
-        .await?;
-        let Some(row) = row else {
-            return Err(WriteError::NotFound);
-        };
-        let version: i64 = row.try_get("version")?;
-        let user_name: String = row.try_get("user_name")?;
-        let active = row.try_get::<i64, _>("active")? != 0;
-        if if_match.is_some_and(|v| v != version) {
-            return Err(WriteError::PreconditionFailed);
-        }
-        let now = now_millis();
-        sqlx::query(
-            "UPDATE groups SET member_count = member_count - 1, version = version + 1, updated_at = $1 \
-             WHERE id IN (SELECT group_id FROM group_members WHERE user_id = $2)",
-        )
-        .bind(now)
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
-        // While the memberships still exist: the access this deletion takes away.
-        if active {
-            record_user_access_change(&mut tx, directory_id, id, "user.deleted").await?;
-        }
-        sqlx::query("DELETE FROM users WHERE id = $1")
+            ))
+            .bind(directory_id)
             .bind(id)
-            .execute(&mut *tx)
+            .fetch_optional_in(tx)
             .await?;
-        let (a, d) = if active { (-1, 0) } else { (0, -1) };
-        count_user(&mut tx, directory_id, a, d).await?;
-        tx.commit().await?;
-        Ok(user_name)
+            let Some(row) = row else {
+                return Err(WriteError::NotFound);
+            };
+            let version: i64 = row.try_get("version")?;
+            let user_name: String = row.try_get("user_name")?;
+            let active = row.try_get::<i64, _>("active")? != 0;
+            if if_match.is_some_and(|v| v != version) {
+                return Err(WriteError::PreconditionFailed);
+            }
+            let now = now_millis();
+            sqlx::query(
+                "UPDATE groups SET member_count = member_count - 1, version = version + 1, \
+             updated_at = $1 WHERE id IN (SELECT group_id FROM group_members WHERE user_id = $2)",
+            )
+            .bind(now)
+            .bind(id)
+            .execute_in(tx)
+            .await?;
+            // While the memberships still exist: the access this deletion takes away.
+            if active {
+                record_user_access_change(tx, directory_id, id, "user.deleted").await?;
+            }
+            sqlx::query("DELETE FROM users WHERE id = $1")
+                .bind(id)
+                .execute_in(tx)
+                .await?;
+            let (a, d) = if active { (-1, 0) } else { (0, -1) };
+            count_user(tx, directory_id, a, d).await?;
+            Ok(user_name)
+        })
     }
 
     /// Lists users. With a residual filter, rows stream through `keep` (the core's evaluator)

@@ -208,7 +208,7 @@ impl InPlace {
     pub async fn write<R, E>(
         &self,
         gate: &AnyPool,
-        f: impl FnOnce(&WriteTx<'_>) -> Result<R, E>,
+        f: impl FnOnce(WriteTx<'_>) -> Result<R, E>,
     ) -> Result<R, E>
     where
         E: From<sqlx::Error>,
@@ -336,7 +336,7 @@ impl InPlace {
     fn transaction<R, E>(
         &self,
         joining: bool,
-        f: impl FnOnce(&WriteTx<'_>) -> Result<R, E>,
+        f: impl FnOnce(WriteTx<'_>) -> Result<R, E>,
     ) -> Result<R, E>
     where
         E: From<sqlx::Error>,
@@ -354,9 +354,12 @@ impl InPlace {
         .map_err(driver_error)?;
         // Rolls back if `f` panics: the next writer, in place or sqlx, must not find the
         // database locked.
-        let open = OpenTransaction(conn);
-        let result = f(&WriteTx { conn });
-        std::mem::forget(open);
+        let mut open = OpenTransaction { conn, armed: true };
+        let result = f(WriteTx {
+            conn: &mut *open.conn,
+        });
+        open.armed = false;
+        let conn = &mut *open.conn;
         let ended = match (&result, joining) {
             (Ok(_), false) => Ok(()),
             (Ok(_), true) => conn.execute_batch("RELEASE write"),
@@ -419,20 +422,24 @@ impl Drop for Waiting<'_> {
 }
 
 /// Rolls back the transaction it guards when dropped (only on unwinding: the normal path
-/// ends the transaction itself and forgets the guard).
-struct OpenTransaction<'c>(&'c Connection);
+/// disarms it and ends the transaction itself).
+struct OpenTransaction<'c> {
+    conn: &'c mut Connection,
+    armed: bool,
+}
 
 impl Drop for OpenTransaction<'_> {
     fn drop(&mut self) {
-        if !self.0.is_autocommit() {
-            let _ = self.0.execute_batch("ROLLBACK");
+        if self.armed && !self.conn.is_autocommit() {
+            let _ = self.conn.execute_batch("ROLLBACK");
         }
     }
 }
 
-/// A write transaction of [`InPlace::write`].
+/// A write transaction of [`InPlace::write`]. It holds the writer connection exclusively,
+/// so a write over it can be sent between threads like any other.
 pub struct WriteTx<'c> {
-    conn: &'c Connection,
+    conn: &'c mut Connection,
 }
 
 impl WriteTx<'_> {
@@ -475,18 +482,6 @@ impl Store {
         query: AnyQuery<'_>,
     ) -> Result<Vec<AnyRow>, sqlx::Error> {
         fetch_all(&self.read, self.inplace.as_deref(), query).await
-    }
-
-    /// Tries a write in place on a SQLite file: `f` returns `None` to hand the write over to
-    /// the sqlx path (having written nothing), as does a store without an in-place writer.
-    pub(in crate::store) async fn write_in_place<T>(
-        &self,
-        f: impl FnOnce(&WriteTx<'_>) -> Result<Option<T>, crate::store::scim_query::WriteError>,
-    ) -> Result<Option<T>, crate::store::scim_query::WriteError> {
-        match self.inplace.as_deref() {
-            Some(inplace) => inplace.write(&self.write, f).await,
-            None => Ok(None),
-        }
     }
 }
 
@@ -793,7 +788,7 @@ mod tests {
             })
             .await
             .unwrap_err();
-        assert!(crate::store::is_unique_violation(&err), "{err:?}");
+        assert!(crate::store::error::is_unique_violation(&err), "{err:?}");
         // The writer is usable after the failure.
         db.write(&gate, |tx| {
             tx.execute(sqlx::query("INSERT INTO t (id) VALUES ($1)").bind("z"))
@@ -898,7 +893,7 @@ mod tests {
         assert_eq!(ids(&db), ["a", "b", "q", "s"]);
     }
 
-    fn insert<'a>(id: &'a str) -> impl FnOnce(&WriteTx<'_>) -> Result<u64, sqlx::Error> + 'a {
+    fn insert<'a>(id: &'a str) -> impl FnOnce(WriteTx<'_>) -> Result<u64, sqlx::Error> + 'a {
         move |tx| tx.execute(sqlx::query("INSERT INTO t (id) VALUES ($1)").bind(id))
     }
 
