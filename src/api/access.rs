@@ -1,10 +1,11 @@
 //! Product access: which groups reach a product on a site, granting and revoking (with a dry
 //! run first), default groups and the product's users
 //! (`crates/server/src/http/access.rs`).
-use roster_api_types::access::{
-    AccessChange, AccessRole, GrantAccess, PageQuery, ProductAccess, ProductUser,
+use roster_api_types::page::Page;
+use roster_api_types::{
+    access::{AccessChange, AccessRole, GrantAccess, ProductAccess, ProductUser},
+    page::PageQuery,
 };
-use roster_api_types::directory::Page;
 
 use super::query::query_string;
 use super::{Client, Method, Request};

@@ -1,6 +1,6 @@
 //! The audit log: `GET /api/v1/audit` (`crates/server/src/http/audit.rs`).
 use roster_api_types::audit::{AuditEntry, AuditQuery};
-use roster_api_types::directory::Page;
+use roster_api_types::page::Page;
 
 use super::query::query_string;
 use super::{Client, Method, Request};

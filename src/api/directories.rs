@@ -1,10 +1,13 @@
 //! Directories and what they hold: `/api/v1/directories/...`, one function per server handler
 //! (`crates/server/src/http/directories.rs` and `directory_browse.rs`). Path segments are
 //! percent-encoded, so an id from a URL cannot reach another endpoint.
-use roster_api_types::directory::{
-    ActivityQuery, CreatedDirectory, Directory, DirectoryDeletionImpact, DirectoryName,
-    EventListQuery, GroupListQuery, GroupSummary, HourlyActivity, IssuedApiKey, Page,
-    RegenerateApiKey, SyncEvent, UserDetail, UserListQuery, UserSummary,
+use roster_api_types::{
+    directory::{
+        ActivityQuery, CreatedDirectory, Directory, DirectoryDeletionImpact, DirectoryName,
+        EventListQuery, GroupListQuery, GroupSummary, HourlyActivity, IssuedApiKey,
+        RegenerateApiKey, SyncEvent, UserDetail, UserListQuery, UserSummary,
+    },
+    page::Page,
 };
 
 use super::query::query_string;

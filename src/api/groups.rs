@@ -1,8 +1,11 @@
 //! The organization's groups, synced and local: `/api/v1/groups/...`
 //! (`crates/server/src/http/groups.rs`). Only local groups can be changed; the server answers
 //! 409 for a synced one.
-use roster_api_types::access::{Group, GroupDetail, GroupName, OrgGroupQuery, PageQuery};
-use roster_api_types::directory::{Page, UserSummary};
+use roster_api_types::{directory::UserSummary, page::Page};
+use roster_api_types::{
+    org::{Group, GroupDetail, GroupName, OrgGroupQuery},
+    page::PageQuery,
+};
 
 use super::query::query_string;
 use super::{Client, Method, Request};

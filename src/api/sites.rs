@@ -1,5 +1,5 @@
 //! Sites and their products: `/api/v1/sites/...` (`crates/server/src/http/sites.rs`).
-use roster_api_types::access::{AddProduct, NewSite, ProductType, Site, SitePatch, SiteProduct};
+use roster_api_types::site::{AddProduct, NewSite, ProductType, Site, SitePatch, SiteProduct};
 
 use super::{Client, Method, Request};
 use crate::url::encode;

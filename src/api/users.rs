@@ -1,8 +1,8 @@
 //! The organization's users across directories: `/api/v1/users/...`
 //! (`crates/server/src/http/users.rs`). Named `*_org_*` to stay apart from a directory's own
 //! user list.
-use roster_api_types::access::{OrgUser, OrgUserDetail, OrgUserQuery};
-use roster_api_types::directory::Page;
+use roster_api_types::org::{OrgUser, OrgUserDetail, OrgUserQuery};
+use roster_api_types::page::Page;
 
 use super::query::query_string;
 use super::{Client, Method, Request};

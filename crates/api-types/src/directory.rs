@@ -89,21 +89,6 @@ pub struct DirectoryDeletionImpact {
     pub access_grants: u64,
 }
 
-/// A page of a long list. Lists are ordered by a stable key and paged with opaque cursors,
-/// so page 10,000 costs what page 1 costs.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "camelCase")]
-pub struct Page<T> {
-    pub items: Vec<T>,
-    /// How many items match in all, when known cheaply.
-    pub total: Option<u64>,
-    /// Cursor of the next page, if there is one.
-    pub next_cursor: Option<String>,
-    /// Cursor of the previous page, if there is one.
-    pub prev_cursor: Option<String>,
-}
-
 /// A provisioned user in lists.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

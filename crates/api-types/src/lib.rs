@@ -8,8 +8,11 @@ pub mod access;
 pub mod audit;
 pub mod directory;
 pub mod domain;
+pub mod org;
+pub mod page;
 pub mod problem;
 pub mod session;
+pub mod site;
 
 pub use problem::Problem;
 pub use session::{Admin, Organization, Session, SignIn};

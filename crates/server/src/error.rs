@@ -10,6 +10,8 @@ use roster_api_types::{
     Problem,
 };
 
+use crate::store::error::ModelError;
+
 /// Builds a problem type URI from its slug.
 pub fn problem_type(slug: &str) -> String {
     format!("urn:roster:problem:{slug}")
@@ -112,6 +114,12 @@ impl AppError {
         }
     }
 
+    /// The 404 for a `what` that is missing, or belongs to another organization: "No such
+    /// {what}."
+    pub fn not_found(what: &str) -> AppError {
+        AppError::NotFound(format!("No such {what}."))
+    }
+
     /// A 422 about one field.
     pub fn invalid_field(field: &str, message: impl Into<String>) -> AppError {
         let message = message.into();
@@ -148,6 +156,26 @@ impl IntoResponse for AppError {
             }
         }
         response
+    }
+}
+
+impl From<ModelError> for AppError {
+    fn from(err: ModelError) -> Self {
+        match err {
+            ModelError::NotFound(detail) => AppError::NotFound(detail.to_owned()),
+            ModelError::Invalid(field, message) => AppError::invalid_field(field, message),
+            ModelError::Conflict {
+                slug,
+                title,
+                detail,
+            } => AppError::Conflict {
+                slug,
+                title,
+                detail,
+            },
+            ModelError::Db(e) => e.into(),
+            too_big @ ModelError::TooBig => AppError::Internal(too_big.into()),
+        }
     }
 }
 

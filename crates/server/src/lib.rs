@@ -13,6 +13,7 @@ pub mod config;
 pub mod error;
 pub mod http;
 pub mod logging;
+pub mod rate_limit;
 pub mod scim;
 pub mod serve;
 pub mod state;

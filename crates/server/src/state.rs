@@ -1,7 +1,7 @@
 //! State shared by every handler: the store and the resolved configuration.
 use std::sync::Arc;
 
-use crate::{config::Config, scim::rate_limit::RateLimiter, store::Store, sync_log::SyncLog};
+use crate::{config::Config, rate_limit::RateLimiter, store::Store, sync_log::SyncLog};
 
 /// Cloned by every layer and extractor of every request: one reference count, not one per
 /// field.

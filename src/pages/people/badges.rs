@@ -1,7 +1,7 @@
 //! The badges a list and its detail page both show: Managed / External for the
 //! organization's users, Synced / Local for its groups.
 use leptos::prelude::*;
-use roster_api_types::access::{Group, GroupKind};
+use roster_api_types::org::{Group, GroupKind};
 
 use crate::components::{Badge, Tone};
 

@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
-use roster_api_types::access::{GroupAccess, GroupDetail, GroupKind, OrgUserQuery};
+use roster_api_types::org::{GroupAccess, GroupDetail, GroupKind, OrgUserQuery};
 
 use super::badges::kind_badge;
 use super::group_members::GroupMembers;

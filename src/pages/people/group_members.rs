@@ -3,8 +3,8 @@
 //! be removed from the list.
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
-use roster_api_types::access::PageQuery;
-use roster_api_types::directory::{Page, UserSummary};
+use roster_api_types::page::PageQuery;
+use roster_api_types::{directory::UserSummary, page::Page};
 
 use crate::api::{self, ApiError};
 use crate::components::{loaded, ApiResource, Column, DataTable, ErrorBanner, Pager};

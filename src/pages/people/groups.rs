@@ -1,7 +1,7 @@
 //! The organization's groups: synced ones (read-only, with their directory) and local ones,
 //! searchable and filterable by kind in the URL, and a form to create a local group.
 use leptos::prelude::*;
-use roster_api_types::access::{Group, GroupKind, OrgGroupQuery};
+use roster_api_types::org::{Group, GroupKind, OrgGroupQuery};
 
 use super::badges::kind_badge;
 use crate::api::{self, ApiError};

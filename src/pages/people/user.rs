@@ -3,7 +3,10 @@
 //! it.
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
-use roster_api_types::access::{AccessRole, EffectiveAccess, Group, GroupKind, OrgUserDetail};
+use roster_api_types::{
+    access::AccessRole,
+    org::{EffectiveAccess, Group, GroupKind, OrgUserDetail},
+};
 
 use super::badges::managed_badge;
 use crate::api;

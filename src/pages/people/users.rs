@@ -2,7 +2,7 @@
 //! email (in the URL, with cursor pages), each with its directory and whether it is managed
 //! (email on a verified domain) or external.
 use leptos::prelude::*;
-use roster_api_types::access::{OrgUser, OrgUserQuery};
+use roster_api_types::org::{OrgUser, OrgUserQuery};
 
 use super::badges::managed_badge;
 use crate::api;

@@ -2,7 +2,7 @@
 //! (`GET /product-types`: the built-in types and the organization's own), or a new product
 //! type by name. The site is created first, then each product is added.
 use leptos::prelude::*;
-use roster_api_types::access::{AddProduct, NewSite};
+use roster_api_types::site::{AddProduct, NewSite};
 
 use crate::api::{self, ApiError};
 use crate::components::{loaded, set_page_title, ApiResource, BusyButton, ErrorBanner};

@@ -2,7 +2,7 @@
 //! removing a site behind a confirmation that states, product by product, the access that
 //! will disappear with it.
 use leptos::prelude::*;
-use roster_api_types::access::{ProductAccess, Site};
+use roster_api_types::{access::ProductAccess, site::Site};
 
 use crate::api::{self, ApiError};
 use crate::components::{

@@ -5,9 +5,10 @@
 //! with access, paged.
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
-use roster_api_types::access::{
-    AccessChange, AccessGroup, AccessRole, GroupKind, OrgGroupQuery, PageQuery, ProductAccess,
-    ProductUser,
+use roster_api_types::{
+    access::{AccessChange, AccessGroup, AccessRole, ProductAccess, ProductUser},
+    org::{GroupKind, OrgGroupQuery},
+    page::PageQuery,
 };
 
 use crate::api::{self, ApiError};

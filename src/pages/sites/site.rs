@@ -3,7 +3,10 @@
 //! disappears with it; and the site's name and URL.
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
-use roster_api_types::access::{AddProduct, ProductAccess, Site, SitePatch, SiteProduct};
+use roster_api_types::{
+    access::ProductAccess,
+    site::{AddProduct, Site, SitePatch, SiteProduct},
+};
 
 use crate::api::{self, ApiError};
 use crate::components::{

@@ -1,8 +1,9 @@
-//! Authentication: admin passwords, admin sessions (cookie + CSRF token) and the random
-//! secrets behind them.
+//! The secrets authentication rests on: admin passwords, session and CSRF tokens, SCIM API
+//! keys, and how each is stored and compared. It depends on nothing else in the crate, since
+//! both the store (which keeps the hashes) and the HTTP layers (which check them) use it; the
+//! admin session extractor is with the session routes in `http/session.rs`.
 pub mod api_key;
 pub mod password;
-pub mod session;
 
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
 use rand::RngCore;

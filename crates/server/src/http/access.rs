@@ -1,8 +1,7 @@
 //! `/api/v1/sites/{siteId}/products/{productId}/{access,default-groups,users}`: which groups
 //! give access to a product and with which role, granting and revoking (with `dryRun` to see
 //! who gains or loses access first), default groups (local groups only) and everyone with
-//! access — the list a product integration reads. Also the helpers the access-model handlers
-//! share.
+//! access — the list a product integration reads.
 use axum::{
     extract::State,
     http::StatusCode,
@@ -10,93 +9,20 @@ use axum::{
     Router,
 };
 use roster_api_types::{
-    access::{AccessChange, DryRunQuery, GrantAccess, PageQuery, ProductAccess, ProductUser},
-    directory::Page,
+    access::{AccessChange, DryRunQuery, GrantAccess, ProductAccess, ProductUser},
+    page::{Page, PageQuery},
     Problem,
 };
 
 use super::{
-    audit::actor,
-    extract::{Json, Path, Query},
+    extract::{page_request, Json, Path, Query},
+    session::AdminSession,
 };
 use crate::{
-    auth::session::AdminSession,
     error::{AppError, AppResult},
     state::AppState,
-    store::{
-        access::grants::{AccessOutcome, PRODUCT_USERS_TAG},
-        db::paging::{PageRequest, DEFAULT_LIMIT, MAX_LIMIT},
-        error::ModelError,
-    },
+    store::access::grants::{AccessOutcome, PRODUCT_USERS_TAG},
 };
-
-/// Longest accepted name (sites, groups, products), in characters.
-const MAX_NAME_CHARS: usize = 100;
-/// Longest accepted search text, in characters.
-const MAX_SEARCH_CHARS: usize = 200;
-
-impl From<ModelError> for AppError {
-    fn from(err: ModelError) -> Self {
-        match err {
-            ModelError::NotFound(detail) => AppError::NotFound(detail.to_owned()),
-            ModelError::Invalid(field, message) => AppError::invalid_field(field, message),
-            ModelError::Conflict {
-                slug,
-                title,
-                detail,
-            } => AppError::Conflict {
-                slug,
-                title,
-                detail,
-            },
-            ModelError::Db(e) => e.into(),
-            too_big @ ModelError::TooBig => AppError::Internal(too_big.into()),
-        }
-    }
-}
-
-/// A page request from the query's cursor and limit.
-pub(super) fn page_request(
-    tag: &str,
-    cursor: Option<&str>,
-    limit: Option<u32>,
-) -> AppResult<PageRequest> {
-    let limit = limit.unwrap_or(DEFAULT_LIMIT);
-    if !(1..=MAX_LIMIT).contains(&limit) {
-        return Err(AppError::invalid_field(
-            "limit",
-            format!("The limit must be between 1 and {MAX_LIMIT}."),
-        ));
-    }
-    PageRequest::new(tag, cursor, limit).map_err(|e| AppError::BadRequest(e.to_string()))
-}
-
-/// A trimmed, lower-cased search prefix; `None` when empty.
-pub(super) fn search_prefix(search: Option<&str>) -> AppResult<Option<String>> {
-    match search.map(str::trim).filter(|s| !s.is_empty()) {
-        Some(t) if t.chars().count() > MAX_SEARCH_CHARS => Err(AppError::invalid_field(
-            "search",
-            format!("Search for at most {MAX_SEARCH_CHARS} characters."),
-        )),
-        Some(t) => Ok(Some(t.to_lowercase())),
-        None => Ok(None),
-    }
-}
-
-/// A trimmed name of 1 to 100 characters, or a 422 about `field`.
-pub(super) fn valid_name<'a>(field: &str, name: &'a str) -> AppResult<&'a str> {
-    let name = name.trim();
-    if name.is_empty() {
-        return Err(AppError::invalid_field(field, "Enter a name."));
-    }
-    if name.chars().count() > MAX_NAME_CHARS {
-        return Err(AppError::invalid_field(
-            field,
-            format!("Use at most {MAX_NAME_CHARS} characters."),
-        ));
-    }
-    Ok(name)
-}
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -119,7 +45,7 @@ pub fn router() -> Router<AppState> {
 }
 
 fn product_not_found() -> AppError {
-    AppError::NotFound("No such product on this site.".into())
+    AppError::not_found("product on this site")
 }
 
 fn change(outcome: AccessOutcome, dry_run: bool) -> AccessChange {
@@ -188,7 +114,7 @@ pub(super) async fn grant_access(
         .store
         .grant_access(
             &session.0.org_id,
-            &actor(&session),
+            &session.actor(),
             &site_id,
             &product_id,
             group_id,
@@ -222,7 +148,7 @@ pub(super) async fn revoke_access(
         .store
         .revoke_access(
             &session.0.org_id,
-            &actor(&session),
+            &session.actor(),
             &site_id,
             &product_id,
             &group_id,
@@ -255,7 +181,7 @@ pub(super) async fn set_default_group(
         .store
         .set_default_group(
             &session.0.org_id,
-            &actor(&session),
+            &session.actor(),
             &site_id,
             &product_id,
             &group_id,
@@ -285,7 +211,7 @@ pub(super) async fn unset_default_group(
         .store
         .unset_default_group(
             &session.0.org_id,
-            &actor(&session),
+            &session.actor(),
             &site_id,
             &product_id,
             &group_id,

@@ -1,32 +1,25 @@
 //! `GET /api/v1/audit`: the organization's audit log, newest first, filtered by actor,
-//! action, target and time range. Also the actor of a signed-in admin and the audit calls of
-//! the directory handlers.
+//! action, target and time range.
 use axum::{extract::State, routing::get, Router};
 use roster_api_types::{
     audit::{AuditEntry, AuditQuery},
-    directory::Page,
+    page::Page,
     Problem,
 };
 use time::{format_description::well_known::Rfc3339, OffsetDateTime};
 
 use super::{
-    access::page_request,
-    extract::{Json, Query},
+    extract::{page_request, Json, Query},
+    session::AdminSession,
 };
 use crate::{
-    auth::session::AdminSession,
     error::{AppError, AppResult},
     state::AppState,
-    store::audit::{Actor, AuditFilter, AUDIT_TAG},
+    store::audit::{AuditFilter, AUDIT_TAG},
 };
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/api/v1/audit", get(list_audit))
-}
-
-/// The signed-in admin as an audit actor.
-pub fn actor(session: &AdminSession) -> Actor {
-    Actor::admin(&session.0.admin_id, &session.0.admin_email)
 }
 
 fn millis(field: &str, value: Option<&str>) -> AppResult<Option<i64>> {

@@ -17,9 +17,11 @@ use roster_api_types::{
     API_PREFIX,
 };
 
-use super::extract::{Json, OptionalJson, Path};
+use super::{
+    extract::{valid_name, Json, OptionalJson, Path},
+    session::AdminSession,
+};
 use crate::{
-    auth::session::AdminSession,
     error::{AppError, AppResult},
     state::AppState,
     store::{
@@ -28,15 +30,11 @@ use crate::{
     },
 };
 
-/// Longest accepted directory name, in characters.
-const MAX_NAME_CHARS: usize = 100;
 /// Longest overlap during which a replaced key keeps working: 7 days.
 const MAX_OVERLAP_SECONDS: u64 = 7 * 24 * 3600;
 
-/// Directory management and, merged in, browsing (see [`super::directory_browse`]).
 pub fn router() -> Router<AppState> {
     Router::new()
-        .merge(super::directory_browse::router())
         .route(
             "/api/v1/directories",
             get(list_directories).post(create_directory),
@@ -54,24 +52,8 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/directories/{id}/api-key", post(regenerate_api_key))
 }
 
-/// The 404 for a directory that is missing or another organization's.
-pub(super) fn directory_not_found() -> AppError {
-    AppError::NotFound("No such directory.".into())
-}
-
-/// A trimmed name of 1 to 100 characters, or a 422 about `name`.
-fn valid_name(name: &str) -> AppResult<&str> {
-    let name = name.trim();
-    if name.is_empty() {
-        return Err(AppError::invalid_field("name", "Enter a name."));
-    }
-    if name.chars().count() > MAX_NAME_CHARS {
-        return Err(AppError::invalid_field(
-            "name",
-            format!("Use at most {MAX_NAME_CHARS} characters."),
-        ));
-    }
-    Ok(name)
+fn directory_not_found() -> AppError {
+    AppError::not_found("directory")
 }
 
 fn key_lifetime_millis(state: &AppState) -> i64 {
@@ -105,14 +87,14 @@ async fn create_directory(
     session: AdminSession,
     Json(body): Json<DirectoryName>,
 ) -> AppResult<Response> {
-    let name = valid_name(&body.name)?;
+    let name = valid_name("name", &body.name)?;
     let (id, key) = state
         .store
         .create_directory_as(
             &session.0.org_id,
             name,
             key_lifetime_millis(&state),
-            &super::audit::actor(&session),
+            &session.actor(),
         )
         .await?;
     tracing::info!(directory_id = %id, admin_id = %session.0.admin_id, "directory created");
@@ -147,10 +129,10 @@ async fn rename_directory(
     Path(id): Path<String>,
     Json(body): Json<DirectoryName>,
 ) -> AppResult<Json<Directory>> {
-    let name = valid_name(&body.name)?;
+    let name = valid_name("name", &body.name)?;
     if !state
         .store
-        .rename_directory(&session.0.org_id, &id, name, &super::audit::actor(&session))
+        .rename_directory(&session.0.org_id, &id, name, &session.actor())
         .await?
     {
         return Err(directory_not_found());
@@ -180,7 +162,7 @@ async fn delete_directory(
     Path(id): Path<String>,
 ) -> AppResult<StatusCode> {
     // The store records the audit entry (with the access that disappeared).
-    let actor = super::audit::actor(&session);
+    let actor = session.actor();
     if !state
         .store
         .delete_directory(&session.0.org_id, &id, &actor)
@@ -216,7 +198,7 @@ async fn regenerate_api_key(
             &id,
             key_lifetime_millis(&state),
             overlap_millis,
-            &super::audit::actor(&session),
+            &session.actor(),
         )
         .await?
         .ok_or_else(directory_not_found)?;

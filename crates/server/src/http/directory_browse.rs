@@ -2,23 +2,24 @@
 //! and what its identity provider did, for the console to browse. Read-only; lists are
 //! keyset-paged (see [`crate::store::db::paging`]).
 use axum::{extract::State, routing::get, Router};
-use roster_api_types::directory::{
-    ActivityQuery, EventListQuery, EventStatusFilter, GroupListQuery, GroupSummary, HourlyActivity,
-    Page, SortOrder, SyncEvent, UserDetail, UserListQuery, UserSummary,
+use roster_api_types::{
+    directory::{
+        ActivityQuery, EventListQuery, EventStatusFilter, GroupListQuery, GroupSummary,
+        HourlyActivity, SortOrder, SyncEvent, UserDetail, UserListQuery, UserSummary,
+    },
+    page::Page,
 };
 use roster_scim::schema::USER_SCHEMA;
 use serde_json::{json, Value};
 
 use super::{
-    directories::directory_not_found,
-    extract::{Json, Path, Query},
+    extract::{page_request, search_text, Json, Path, Query},
+    session::AdminSession,
 };
 use crate::{
-    auth::session::AdminSession,
     error::{AppError, AppResult},
     state::AppState,
     store::{
-        db::paging::{PageRequest, DEFAULT_LIMIT, MAX_LIMIT},
         db::timestamps::rfc3339,
         directories::scim_base_url,
         groups::directory::{GROUPS_TAG, MEMBERS_TAG},
@@ -31,8 +32,6 @@ use crate::{
 const DEFAULT_ACTIVITY_HOURS: u32 = 168;
 /// Longest span of the activity chart: 90 days.
 const MAX_ACTIVITY_HOURS: u32 = 2160;
-/// Longest accepted search text, in characters.
-const MAX_SEARCH_CHARS: usize = 200;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -53,32 +52,7 @@ async fn check_directory(state: &AppState, session: &AdminSession, id: &str) -> 
     if state.store.directory_in_org(&session.0.org_id, id).await? {
         Ok(())
     } else {
-        Err(directory_not_found())
-    }
-}
-
-/// A page request from the query's cursor and limit.
-fn page_request(tag: &str, cursor: Option<&str>, limit: Option<u32>) -> AppResult<PageRequest> {
-    let limit = limit.unwrap_or(DEFAULT_LIMIT);
-    if !(1..=MAX_LIMIT).contains(&limit) {
-        return Err(AppError::invalid_field(
-            "limit",
-            format!("The limit must be between 1 and {MAX_LIMIT}."),
-        ));
-    }
-    PageRequest::new(tag, cursor, limit).map_err(|e| AppError::BadRequest(e.to_string()))
-}
-
-/// A trimmed, lower-cased search text; `None` when empty.
-fn search_text(field: &str, search: Option<&str>) -> AppResult<Option<String>> {
-    let text = search.map(str::trim).filter(|s| !s.is_empty());
-    match text {
-        Some(t) if t.chars().count() > MAX_SEARCH_CHARS => Err(AppError::invalid_field(
-            field,
-            format!("Search for at most {MAX_SEARCH_CHARS} characters."),
-        )),
-        Some(t) => Ok(Some(t.to_lowercase())),
-        None => Ok(None),
+        Err(AppError::not_found("directory"))
     }
 }
 
@@ -154,7 +128,7 @@ async fn get_user(
         .store
         .directory_user(&id, &user_id)
         .await?
-        .ok_or_else(|| AppError::NotFound("No such user in this directory.".into()))?;
+        .ok_or_else(|| AppError::not_found("user in this directory"))?;
     let resource = scim_resource(&scim_base_url(&state.public_url(), &id), &record);
     Ok(Json(UserDetail {
         user: record.summary,
@@ -185,7 +159,7 @@ async fn load_group(state: &AppState, id: &str, group_id: &str) -> AppResult<Gro
         .store
         .directory_group(id, group_id)
         .await?
-        .ok_or_else(|| AppError::NotFound("No such group in this directory.".into()))
+        .ok_or_else(|| AppError::not_found("group in this directory"))
 }
 
 /// One group.

@@ -25,11 +25,11 @@ use roster_api_types::{
 };
 
 use super::{
-    audit::actor,
     extract::{Json, Path},
+    session::AdminSession,
 };
 use crate::{
-    auth::{self, session::AdminSession},
+    auth,
     error::{AppError, AppResult},
     state::AppState,
 };
@@ -47,7 +47,7 @@ pub fn router() -> Router<AppState> {
 }
 
 fn domain_not_found() -> AppError {
-    AppError::NotFound("No such domain.".into())
+    AppError::not_found("domain")
 }
 
 /// A lower-cased DNS name of two or more labels (letters, digits, hyphens), or a 422.
@@ -138,7 +138,7 @@ pub(super) async fn add_domain(
     let value = format!("{TXT_VALUE_PREFIX}{}", auth::random_token(24));
     let id = state
         .store
-        .add_domain(&session.0.org_id, &actor(&session), &name, &value)
+        .add_domain(&session.0.org_id, &session.actor(), &name, &value)
         .await?;
     let domain = state
         .store
@@ -197,7 +197,7 @@ pub(super) async fn verify_domain(
     }
     if !state
         .store
-        .record_domain_check(org, &actor(&session), &id, found)
+        .record_domain_check(org, &session.actor(), &id, found)
         .await?
     {
         return Err(domain_not_found());
@@ -245,7 +245,7 @@ pub(super) async fn delete_domain(
 ) -> AppResult<StatusCode> {
     state
         .store
-        .delete_domain(&session.0.org_id, &actor(&session), &id)
+        .delete_domain(&session.0.org_id, &session.actor(), &id)
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -1,5 +1,7 @@
 //! Request extractors whose rejections are our problem-details errors instead of axum's
-//! plain-text ones, and which refuse text no store keeps (see [`crate::text`]).
+//! plain-text ones, and which refuse text no store keeps (see [`crate::text`]); and the checks
+//! every admin handler makes of the input they carry: page cursor and limit, names, search
+//! text.
 use axum::{
     body::Bytes,
     extract::{
@@ -10,7 +12,16 @@ use axum::{
 };
 use serde::de::DeserializeOwned;
 
-use crate::{error::AppError, text};
+use crate::{
+    error::{AppError, AppResult},
+    store::db::paging::{PageRequest, DEFAULT_LIMIT, MAX_LIMIT},
+    text,
+};
+
+/// Longest accepted name (directories, sites, groups, products), in characters.
+const MAX_NAME_CHARS: usize = 100;
+/// Longest accepted search text, in characters.
+const MAX_SEARCH_CHARS: usize = 200;
 
 /// `axum::Json`, rejecting with a problem details body.
 pub struct Json<T>(pub T);
@@ -165,6 +176,45 @@ impl From<PathRejection> for AppError {
 impl<T: serde::Serialize> axum::response::IntoResponse for Json<T> {
     fn into_response(self) -> axum::response::Response {
         axum::Json(self.0).into_response()
+    }
+}
+
+/// A page request from the query's cursor and limit.
+pub fn page_request(tag: &str, cursor: Option<&str>, limit: Option<u32>) -> AppResult<PageRequest> {
+    let limit = limit.unwrap_or(DEFAULT_LIMIT);
+    if !(1..=MAX_LIMIT).contains(&limit) {
+        return Err(AppError::invalid_field(
+            "limit",
+            format!("The limit must be between 1 and {MAX_LIMIT}."),
+        ));
+    }
+    PageRequest::new(tag, cursor, limit).map_err(|e| AppError::BadRequest(e.to_string()))
+}
+
+/// A trimmed name of 1 to 100 characters, or a 422 about `field`.
+pub fn valid_name<'a>(field: &str, name: &'a str) -> AppResult<&'a str> {
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(AppError::invalid_field(field, "Enter a name."));
+    }
+    if name.chars().count() > MAX_NAME_CHARS {
+        return Err(AppError::invalid_field(
+            field,
+            format!("Use at most {MAX_NAME_CHARS} characters."),
+        ));
+    }
+    Ok(name)
+}
+
+/// The query parameter `field`'s search text, trimmed and lower-cased; `None` when empty.
+pub fn search_text(field: &str, search: Option<&str>) -> AppResult<Option<String>> {
+    match search.map(str::trim).filter(|s| !s.is_empty()) {
+        Some(t) if t.chars().count() > MAX_SEARCH_CHARS => Err(AppError::invalid_field(
+            field,
+            format!("Search for at most {MAX_SEARCH_CHARS} characters."),
+        )),
+        Some(t) => Ok(Some(t.to_lowercase())),
+        None => Ok(None),
     }
 }
 

@@ -9,18 +9,17 @@ use axum::{
     Router,
 };
 use roster_api_types::{
-    access::{Group, GroupDetail, GroupName, OrgGroupQuery, PageQuery},
-    directory::{Page, UserSummary},
+    directory::UserSummary,
+    org::{Group, GroupDetail, GroupName, OrgGroupQuery},
+    page::{Page, PageQuery},
     Problem, API_PREFIX,
 };
 
 use super::{
-    access::{page_request, search_prefix, valid_name},
-    audit::actor,
-    extract::{Json, Path, Query},
+    extract::{page_request, search_text, valid_name, Json, Path, Query},
+    session::AdminSession,
 };
 use crate::{
-    auth::session::AdminSession,
     error::{AppError, AppResult},
     state::AppState,
     store::{groups::directory::MEMBERS_TAG, groups::org::ORG_GROUPS_TAG},
@@ -45,7 +44,7 @@ async fn load(state: &AppState, session: &AdminSession, id: &str) -> AppResult<G
         .store
         .org_group(&session.0.org_id, id)
         .await?
-        .ok_or_else(|| AppError::NotFound("No such group.".into()))
+        .ok_or_else(|| AppError::not_found("group"))
 }
 
 /// A page of the organization's groups by name, synced and local.
@@ -63,7 +62,7 @@ pub(super) async fn list_groups(
     session: AdminSession,
     Query(query): Query<OrgGroupQuery>,
 ) -> AppResult<Json<Page<Group>>> {
-    let search = search_prefix(query.search.as_deref())?;
+    let search = search_text("search", query.search.as_deref())?;
     let page = page_request(ORG_GROUPS_TAG, query.cursor.as_deref(), query.limit)?;
     Ok(Json(
         state
@@ -93,7 +92,7 @@ pub(super) async fn create_group(
     let name = valid_name("name", &body.name)?;
     let id = state
         .store
-        .create_local_group(&session.0.org_id, &actor(&session), name)
+        .create_local_group(&session.0.org_id, &session.actor(), name)
         .await?;
     let group = load(&state, &session, &id).await?;
     Ok((
@@ -172,7 +171,7 @@ pub(super) async fn rename_group(
     let name = valid_name("name", &body.name)?;
     state
         .store
-        .rename_local_group(&session.0.org_id, &actor(&session), &id, name)
+        .rename_local_group(&session.0.org_id, &session.actor(), &id, name)
         .await?;
     Ok(Json(load(&state, &session, &id).await?))
 }
@@ -196,7 +195,7 @@ pub(super) async fn delete_group(
 ) -> AppResult<StatusCode> {
     state
         .store
-        .delete_local_group(&session.0.org_id, &actor(&session), &id)
+        .delete_local_group(&session.0.org_id, &session.actor(), &id)
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -220,7 +219,7 @@ pub(super) async fn add_member(
 ) -> AppResult<StatusCode> {
     state
         .store
-        .add_local_member(&session.0.org_id, &actor(&session), &group_id, &user_id)
+        .add_local_member(&session.0.org_id, &session.actor(), &group_id, &user_id)
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -244,7 +243,7 @@ pub(super) async fn remove_member(
 ) -> AppResult<StatusCode> {
     state
         .store
-        .remove_local_member(&session.0.org_id, &actor(&session), &group_id, &user_id)
+        .remove_local_member(&session.0.org_id, &session.actor(), &group_id, &user_id)
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -44,6 +44,7 @@ pub fn app(state: AppState) -> Router {
     let api = Router::new()
         .merge(session::router())
         .merge(directories::router())
+        .merge(directory_browse::router())
         .merge(sites::router())
         .merge(access::router())
         .merge(groups::router())

@@ -34,7 +34,7 @@ impl Modify for Security {
         components.add_security_scheme(
             "session",
             SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
-                crate::auth::session::COOKIE_NAME,
+                super::session::COOKIE_NAME,
                 "Set by POST /api/v1/session.",
             ))),
         );
@@ -103,9 +103,9 @@ mod paths {
     use roster_api_types::{
         directory::{
             CreatedDirectory, Directory, DirectoryDeletionImpact, DirectoryName, GroupSummary,
-            HourlyActivity, IssuedApiKey, Page, RegenerateApiKey, SyncEvent, UserDetail,
-            UserSummary,
+            HourlyActivity, IssuedApiKey, RegenerateApiKey, SyncEvent, UserDetail, UserSummary,
         },
+        page::Page,
         Problem, Session, SignIn,
     };
 

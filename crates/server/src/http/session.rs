@@ -1,21 +1,23 @@
-//! `POST | GET | DELETE /api/v1/session`: admin sign-in and sign-out.
+//! `POST | GET | DELETE /api/v1/session`: admin sign-in and sign-out, and the
+//! [`AdminSession`] extractor behind every other admin route. A handler that takes an
+//! `AdminSession` cannot run without a signed-in admin, and on mutating methods without a
+//! matching `X-CSRF-Token` header.
 use axum::{
-    http::{header, StatusCode},
+    extract::FromRequestParts,
+    http::{header, request::Parts, HeaderValue, Method, StatusCode},
     response::{IntoResponse, Response},
     routing::get,
     Router,
 };
-use roster_api_types::{Session, SignIn};
+use roster_api_types::{Admin, Organization, Session, SignIn, CSRF_HEADER};
 
 use super::{client::ClientAddress, extract::Json};
 use crate::{
-    auth::{
-        self, password,
-        session::{session_cookie, AdminSession},
-    },
+    auth::{self, password},
+    config::SameSite,
     error::{AppError, AppResult},
     state::AppState,
-    store::{SignInAttempt, ThrottleState},
+    store::{audit::Actor, now_millis, SessionRecord, SignInAttempt, ThrottleState},
 };
 
 pub fn router() -> Router<AppState> {
@@ -23,6 +25,110 @@ pub fn router() -> Router<AppState> {
         "/api/v1/session",
         get(get_session).post(create_session).delete(delete_session),
     )
+}
+
+/// Name of the session cookie.
+pub const COOKIE_NAME: &str = "roster_session";
+
+/// Sessions are slid forward at most this often, so reads stay reads.
+const TOUCH_EVERY_MILLIS: i64 = 60_000;
+
+/// A signed-in admin, established from the session cookie.
+#[derive(Debug, Clone)]
+pub struct AdminSession(pub SessionRecord);
+
+impl AdminSession {
+    /// The wire form of this session.
+    pub fn to_wire(&self) -> Session {
+        let s = &self.0;
+        Session {
+            admin: Admin {
+                id: s.admin_id.clone(),
+                email: s.admin_email.clone(),
+            },
+            organization: Organization {
+                id: s.org_id.clone(),
+                name: s.org_name.clone(),
+            },
+            csrf_token: s.csrf_token.clone(),
+            server_version: env!("CARGO_PKG_VERSION").to_owned(),
+        }
+    }
+
+    /// The signed-in admin as the actor of an audit entry.
+    pub fn actor(&self) -> Actor {
+        Actor::admin(&self.0.admin_id, &self.0.admin_email)
+    }
+}
+
+/// The value of cookie `name` in a request's `Cookie` headers.
+fn cookie_value<'a>(parts: &'a Parts, name: &str) -> Option<&'a str> {
+    parts
+        .headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+}
+
+impl FromRequestParts<AppState> for AdminSession {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        let unauthorized = || AppError::Unauthorized("Sign in to continue.".into());
+        let token = cookie_value(parts, COOKIE_NAME).ok_or_else(unauthorized)?;
+        let token_hash = auth::hash_token(token);
+        let record = state
+            .store
+            .session(&token_hash)
+            .await?
+            .ok_or_else(unauthorized)?;
+
+        let safe = matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
+        if !safe {
+            let sent = parts
+                .headers
+                .get(CSRF_HEADER)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("");
+            if !auth::constant_time_eq(sent, &record.csrf_token) {
+                return Err(AppError::Forbidden(format!(
+                    "Missing or invalid {CSRF_HEADER} header; send the csrfToken of the session."
+                )));
+            }
+        }
+        if now_millis() - record.last_seen_at > TOUCH_EVERY_MILLIS {
+            let idle = state.config.session_idle.as_millis() as i64;
+            state.store.touch_session(&token_hash, idle).await?;
+        }
+        Ok(AdminSession(record))
+    }
+}
+
+/// `Set-Cookie` value that stores `token`, or clears the cookie when `token` is `None`.
+fn session_cookie(state: &AppState, token: Option<&str>) -> HeaderValue {
+    let same_site = match state.config.cookie_same_site {
+        SameSite::Strict => "Strict",
+        SameSite::Lax => "Lax",
+        SameSite::None => "None",
+    };
+    let secure = if state.config.secure_cookies() {
+        "; Secure"
+    } else {
+        ""
+    };
+    // A browser-session cookie: the expiry that matters slides in the database.
+    let (value, max_age) = match token {
+        Some(t) => (t, ""),
+        None => ("", "; Max-Age=0"),
+    };
+    let cookie =
+        format!("{COOKIE_NAME}={value}; Path=/; HttpOnly; SameSite={same_site}{max_age}{secure}");
+    // Tokens are base64url, so the value is always a valid header.
+    HeaderValue::from_str(&cookie).unwrap_or_else(|_| HeaderValue::from_static(""))
 }
 
 /// The same answer whichever key is locked, and whether or not the email is an admin's.

@@ -8,17 +8,15 @@ use axum::{
     Router,
 };
 use roster_api_types::{
-    access::{AddProduct, NewSite, ProductType, Site, SitePatch, SiteProduct},
+    site::{AddProduct, NewSite, ProductType, Site, SitePatch, SiteProduct},
     Problem, API_PREFIX,
 };
 
 use super::{
-    access::valid_name,
-    audit::actor,
-    extract::{Json, Path},
+    extract::{valid_name, Json, Path},
+    session::AdminSession,
 };
 use crate::{
-    auth::session::AdminSession,
     error::{AppError, AppResult},
     state::AppState,
 };
@@ -45,7 +43,7 @@ pub fn router() -> Router<AppState> {
 }
 
 fn site_not_found() -> AppError {
-    AppError::NotFound("No such site.".into())
+    AppError::not_found("site")
 }
 
 /// An `http(s)://host[/path]` URL without a trailing slash, or a 422 about `url`.
@@ -123,7 +121,7 @@ pub(super) async fn create_site(
     let url = valid_url(&body.url)?;
     let id = state
         .store
-        .create_site(&session.0.org_id, &actor(&session), name, &url)
+        .create_site(&session.0.org_id, &session.actor(), name, &url)
         .await?;
     let site = load(&state, &session, &id).await?;
     Ok((
@@ -182,7 +180,7 @@ pub(super) async fn update_site(
         .store
         .update_site(
             &session.0.org_id,
-            &actor(&session),
+            &session.actor(),
             &id,
             name,
             url.as_deref(),
@@ -209,7 +207,7 @@ pub(super) async fn delete_site(
 ) -> AppResult<StatusCode> {
     state
         .store
-        .delete_site(&session.0.org_id, &actor(&session), &id)
+        .delete_site(&session.0.org_id, &session.actor(), &id)
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -281,7 +279,7 @@ pub(super) async fn add_product(
         .store
         .add_site_product(
             &session.0.org_id,
-            &actor(&session),
+            &session.actor(),
             &site_id,
             key.as_deref(),
             name,
@@ -321,7 +319,7 @@ pub(super) async fn remove_product(
 ) -> AppResult<StatusCode> {
     state
         .store
-        .remove_site_product(&session.0.org_id, &actor(&session), &site_id, &product_id)
+        .remove_site_product(&session.0.org_id, &session.actor(), &site_id, &product_id)
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }

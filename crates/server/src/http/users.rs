@@ -2,17 +2,16 @@
 //! with their source directory, managed/external status, groups and effective access.
 use axum::{extract::State, routing::get, Router};
 use roster_api_types::{
-    access::{OrgUser, OrgUserDetail, OrgUserQuery},
-    directory::Page,
+    org::{OrgUser, OrgUserDetail, OrgUserQuery},
+    page::Page,
     Problem,
 };
 
 use super::{
-    access::{page_request, search_prefix},
-    extract::{Json, Path, Query},
+    extract::{page_request, search_text, Json, Path, Query},
+    session::AdminSession,
 };
 use crate::{
-    auth::session::AdminSession,
     error::{AppError, AppResult},
     state::AppState,
     store::users::org::ORG_USERS_TAG,
@@ -40,7 +39,7 @@ pub(super) async fn list_users(
     session: AdminSession,
     Query(query): Query<OrgUserQuery>,
 ) -> AppResult<Json<Page<OrgUser>>> {
-    let search = search_prefix(query.search.as_deref())?;
+    let search = search_text("search", query.search.as_deref())?;
     let page = page_request(ORG_USERS_TAG, query.cursor.as_deref(), query.limit)?;
     Ok(Json(
         state
@@ -71,5 +70,5 @@ pub(super) async fn get_user(
         .org_user(&session.0.org_id, &id)
         .await?
         .map(Json)
-        .ok_or_else(|| AppError::NotFound("No such user.".into()))
+        .ok_or_else(|| AppError::not_found("user"))
 }

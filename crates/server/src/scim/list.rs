@@ -1,7 +1,7 @@
 //! Listing and searching: `GET /Users`, `GET /Groups`, `POST /{Users,Groups}/.search` and the
 //! root `POST /.search`. Filters compile to SQL ([`crate::store::scim_query::filter`]); paging is
 //! `startIndex`/`count` over a stable order (creation order unless `sortBy` says otherwise).
-//! Answers are written as bytes, each group's members streamed from their rows (issue 8).
+//! Answers are written as bytes, each group's members streamed from their rows.
 use axum::http::{HeaderMap, StatusCode};
 use roster_scim::{Filter, ListResponse, Projection, ResourceKind, ScimError};
 use serde_json::Value;
@@ -9,8 +9,11 @@ use serde_json::Value;
 use super::{
     error::ScimApiResult,
     middleware::{ScimDirectory, SyncNote},
-    resource_bytes::{write_json, write_resource},
-    resources::{render, Body, Outcome},
+    render::{
+        self,
+        bytes::{write_json, write_resource},
+    },
+    resources::{Body, Outcome},
 };
 use crate::{
     state::AppState,
@@ -228,7 +231,7 @@ impl Answer {
                 Page::Groups { rows, projection } => {
                     for r in &rows {
                         let group = ResourceKind::Group;
-                        resources.push(render(state, dir, group, r, &projection).await?);
+                        resources.push(render::tree(state, dir, group, r, &projection).await?);
                     }
                 }
             }
@@ -271,7 +274,7 @@ async fn search_kind(
     )?;
     // Residual filters are decided on the full resource, as the core defines them.
     let keep = |r: &StoredResource| {
-        filter.is_none_or(|f| f.matches(&super::render::resource(dir, kind, r.clone(), None)))
+        filter.is_none_or(|f| f.matches(&render::resource(dir, kind, r.clone(), None)))
     };
     let (total, rows) = match kind {
         ResourceKind::User => state.store.list_users(&dir.id, &query, keep).await?,
@@ -285,17 +288,16 @@ async fn search_kind(
         let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
         let memberships = state.store.groups_of_users(&ids).await?;
         for r in rows {
-            let groups: Vec<Value> = memberships
+            let groups: Vec<(&str, &str)> = memberships
                 .iter()
                 .filter(|(uid, _, _)| *uid == r.id)
-                .map(|(_, gid, name)| super::render::reference(dir, ResourceKind::Group, gid, name))
+                .map(|(_, gid, name)| (gid.as_str(), name.as_str()))
                 .collect();
-            let extra = (!groups.is_empty()).then_some(("groups", Value::Array(groups)));
-            resources.push(projection.apply(super::render::resource(dir, kind, r, extra)));
+            resources.push(render::user(dir, r, groups, &projection));
         }
     } else {
         for r in &rows {
-            resources.push(render(state, dir, kind, r, &projection).await?);
+            resources.push(render::tree(state, dir, kind, r, &projection).await?);
         }
     }
     Ok((total, Page::Users(resources)))

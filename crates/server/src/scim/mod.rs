@@ -8,9 +8,7 @@ pub mod error;
 pub mod extract;
 pub mod list;
 pub mod middleware;
-pub mod rate_limit;
 pub mod render;
-pub mod resource_bytes;
 pub mod resources;
 
 use axum::{

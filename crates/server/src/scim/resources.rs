@@ -14,13 +14,9 @@ use serde_json::Value;
 use super::{
     error::{ScimApiError, ScimApiResult, SCIM_CONTENT_TYPE},
     middleware::{ScimDirectory, SyncNote},
-    render::{self, Precondition},
-    resource_bytes,
+    render::{self, bytes},
 };
 use crate::{state::AppState, store::scim_query::StoredResource};
-
-/// Members are read in pages of this size when a group is returned whole.
-pub(super) const MEMBER_PAGE: u64 = 5_000;
 
 /// The answer of one operation, before it becomes a response (also used by `/Bulk`).
 pub struct Outcome {
@@ -31,7 +27,7 @@ pub struct Outcome {
 }
 
 /// A response body: a JSON tree, or JSON already serialised (a group with its members, or a
-/// list, is written straight to bytes, see [`resource_bytes`]).
+/// list, is written straight to bytes, see [`bytes`]).
 pub enum Body {
     Json(Value),
     Serialized(Vec<u8>),
@@ -86,6 +82,47 @@ impl Outcome {
     }
 }
 
+/// What an `If-Match` / `If-None-Match` header asks for.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Precondition {
+    Any,
+    Versions(Vec<i64>),
+}
+
+impl Precondition {
+    pub fn from_header(headers: &HeaderMap, name: header::HeaderName) -> Option<Precondition> {
+        let raw = headers.get(name)?.to_str().ok()?.trim();
+        if raw == "*" {
+            return Some(Precondition::Any);
+        }
+        let versions = raw
+            .split(',')
+            .filter_map(|tag| {
+                let tag = tag.trim();
+                let tag = tag.strip_prefix("W/").unwrap_or(tag);
+                tag.trim_matches('"').parse().ok()
+            })
+            .collect();
+        Some(Precondition::Versions(versions))
+    }
+
+    pub fn matches(&self, version: i64) -> bool {
+        match self {
+            Precondition::Any => true,
+            Precondition::Versions(v) => v.contains(&version),
+        }
+    }
+
+    /// The version a write must find, for `If-Match` (`None` for `*`); a list that cannot
+    /// match anything yields an impossible version.
+    pub fn required_version(&self) -> Option<i64> {
+        match self {
+            Precondition::Any => None,
+            Precondition::Versions(v) => Some(v.first().copied().unwrap_or(-1)),
+        }
+    }
+}
+
 /// The conditional headers of a request.
 #[derive(Default)]
 pub struct Conditions {
@@ -124,47 +161,9 @@ fn op_name(kind: ResourceKind, user: &'static str, group: &'static str) -> &'sta
     }
 }
 
-/// Builds the answer resource, loading `groups`/`members` only when the projection wants them.
-pub async fn render(
-    state: &AppState,
-    dir: &ScimDirectory,
-    kind: ResourceKind,
-    r: &StoredResource,
-    projection: &Projection,
-) -> ScimApiResult<Value> {
-    let extra = match kind {
-        ResourceKind::User if projection.wants("groups") => {
-            let groups = state
-                .store
-                .groups_of_users(std::slice::from_ref(&r.id))
-                .await?;
-            let groups: Vec<(String, String)> = groups
-                .into_iter()
-                .map(|(_, gid, name)| (gid, name))
-                .collect();
-            return Ok(render_user(dir, r.clone(), &groups, projection));
-        }
-        ResourceKind::Group if projection.wants("members") && r.member_count > 0 => {
-            let mut members = Vec::with_capacity(r.member_count.max(0) as usize);
-            resource_bytes::member_pages(state, &r.id, |page| {
-                members.extend(
-                    page.iter()
-                        .map(|(id, name)| render::reference(dir, ResourceKind::User, id, name)),
-                );
-                Ok(())
-            })
-            .await?;
-            Some(("members", Value::Array(members)))
-        }
-        _ => None,
-    };
-    Ok(projection.apply(render::resource(dir, kind, r.clone(), extra)))
-}
-
-/// Like [`render`], as a response body. A group whose members are returned is written
-/// straight to bytes, member row by member row ([`resource_bytes`]), the same JSON as
-/// [`render`] gives, byte for byte.
-pub async fn render_body(
+/// The answer resource as a response body, written as bytes ([`bytes`]): the same JSON as
+/// [`render::tree`] gives, byte for byte, with a group's members streamed row by row.
+async fn render_body(
     state: &AppState,
     dir: &ScimDirectory,
     kind: ResourceKind,
@@ -172,23 +171,8 @@ pub async fn render_body(
     projection: &Projection,
 ) -> ScimApiResult<Body> {
     let mut out = Vec::new();
-    resource_bytes::write_resource(state, dir, kind, r, projection, &mut out).await?;
+    bytes::write_resource(state, dir, kind, r, projection, &mut out).await?;
     Ok(Body::Serialized(out))
-}
-
-/// A user with the groups already read (see [`crate::store::Store::get_user_with_groups`]).
-fn render_user(
-    dir: &ScimDirectory,
-    r: StoredResource,
-    groups: &[(String, String)],
-    projection: &Projection,
-) -> Value {
-    let list: Vec<Value> = groups
-        .iter()
-        .map(|(gid, name)| render::reference(dir, ResourceKind::Group, gid, name))
-        .collect();
-    let extra = (!list.is_empty()).then_some(("groups", Value::Array(list)));
-    projection.apply(render::resource(dir, ResourceKind::User, r, extra))
 }
 
 fn user_fields(doc: &Value) -> ScimApiResult<UserFields> {
@@ -234,7 +218,7 @@ pub async fn create(
     };
     let body = match kind {
         // A user just created is in no group yet: no need to ask.
-        ResourceKind::User => render_user(dir, stored, &[], projection).into(),
+        ResourceKind::User => render::user(dir, stored, [], projection).into(),
         ResourceKind::Group => render_body(state, dir, kind, &stored, projection).await?,
     };
     Ok(Outcome {
@@ -291,7 +275,7 @@ pub async fn get(
                         return Ok(Outcome::read(headers, note, None));
                     }
                     let mut out = Vec::new();
-                    if resource_bytes::write_stored_user(dir, &user, &groups, &mut out)? {
+                    if bytes::write_stored_user(dir, &user, &groups, &mut out)? {
                         return Ok(Outcome::read(headers, note, Some(Body::Serialized(out))));
                     }
                 }
@@ -308,7 +292,12 @@ pub async fn get(
         return Ok(Outcome::read(headers, note, None));
     }
     let body = match &groups {
-        Some(groups) => render_user(dir, stored, groups, projection).into(),
+        Some(groups) => {
+            let groups = groups
+                .iter()
+                .map(|(gid, name)| (gid.as_str(), name.as_str()));
+            render::user(dir, stored, groups, projection).into()
+        }
         None => render_body(state, dir, kind, &stored, projection).await?,
     };
     Ok(Outcome::read(headers, note, Some(body)))

@@ -3,7 +3,7 @@
 //! read newest first with keyset paging over indexed (org, filter, at, id) prefixes.
 use roster_api_types::{
     audit::{AuditActor, AuditEntry, AuditTarget},
-    directory::Page,
+    page::Page,
 };
 use serde_json::Value;
 use sqlx::{any::AnyRow, Row};

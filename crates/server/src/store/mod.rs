@@ -12,6 +12,7 @@ pub mod directories;
 pub mod error;
 pub mod groups;
 pub mod org;
+pub mod rows;
 pub mod scim_query;
 pub mod sync_log;
 pub mod users;

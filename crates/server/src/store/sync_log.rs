@@ -7,7 +7,10 @@ use std::{
     time::Duration,
 };
 
-use roster_api_types::directory::{HourlyActivity, Page, SyncEvent};
+use roster_api_types::{
+    directory::{HourlyActivity, SyncEvent},
+    page::Page,
+};
 use sqlx::{any::AnyRow, Row};
 
 use crate::store::{

@@ -1,4 +1,4 @@
-//! Groups with many members (issue 8): a group read, written, replaced or listed with its
+//! Groups with many members: a group read, written, replaced or listed with its
 //! members is serialised straight to bytes, member row by member row. These tests hold those
 //! answers to the ones the JSON-tree path gives (`list::list_tree`, kept as the reference),
 //! byte for byte, under every projection of `members`, and check that lists without members

@@ -1,12 +1,12 @@
 //! Sites and the products they host, from the catalogue of product types (built-in ones
 //! seeded by the migration, plus the organization's own). Every write runs in one
 //! transaction with its audit entry; everything is scoped to one organization.
-use roster_api_types::access::{ProductType, Site, SiteProduct};
+use roster_api_types::site::{ProductType, Site, SiteProduct};
 use serde_json::{json, Value};
 use sqlx::{any::AnyRow, Row};
 
 use crate::store::{
-    access::grants::{take_grants, GrantScope},
+    access::changes::{take_grants, GrantScope},
     audit::{record, Actor, Change},
     db::timestamps::rfc3339,
     db::tx::{InTx, Tx},

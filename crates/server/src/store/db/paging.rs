@@ -9,7 +9,7 @@
 //! `$n` placeholders in the order they appear (SQLite assigns parameter slots by first
 //! appearance, so the numbering must follow the text).
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
-use roster_api_types::directory::Page;
+use roster_api_types::page::Page;
 use serde::{Deserialize, Serialize};
 use sqlx::{any::AnyArguments, query::Query, Any};
 

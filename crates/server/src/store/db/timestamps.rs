@@ -20,6 +20,13 @@ pub fn rfc3339_opt(millis: Option<i64>) -> Option<String> {
     millis.map(rfc3339)
 }
 
+/// An RFC 3339 time (as SCIM filters compare `meta.created` and `meta.lastModified`) as Unix
+/// milliseconds; `None` when it is not one.
+pub fn parse_millis(text: &str) -> Option<i64> {
+    let t = OffsetDateTime::parse(text, &Rfc3339).ok()?;
+    Some((t.unix_timestamp_nanos() / 1_000_000) as i64)
+}
+
 /// Start of the hour containing `millis`: the `hour` key of `sync_stats_hourly`.
 pub fn hour_start(millis: i64) -> i64 {
     millis.div_euclid(HOUR_MILLIS) * HOUR_MILLIS

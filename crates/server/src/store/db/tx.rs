@@ -313,16 +313,27 @@ mod tests {
             .unwrap();
         store.bootstrap("Org", "a@example.com", "x").await.unwrap();
         let org = store.organization().await.unwrap().unwrap().id;
-        let (directory, _) = store.create_directory(&org, "IdP", 1_000_000).await.unwrap();
+        let (directory, _) = store
+            .create_directory(&org, "IdP", 1_000_000)
+            .await
+            .unwrap();
         (dir, store, org, directory)
     }
 
     async fn users(store: &Store, directory: &str, n: usize) -> Vec<String> {
         let mut ids = Vec::with_capacity(n);
         for i in 0..n {
-            let doc = parse_user(&json!({"userName": format!("u{i}")})).unwrap().resource;
+            let doc = parse_user(&json!({"userName": format!("u{i}")}))
+                .unwrap()
+                .resource;
             let fields = UserFields::from_resource(&doc).unwrap();
-            ids.push(store.create_user(directory, &doc, &fields).await.unwrap().id);
+            ids.push(
+                store
+                    .create_user(directory, &doc, &fields)
+                    .await
+                    .unwrap()
+                    .id,
+            );
         }
         ids
     }
@@ -338,7 +349,9 @@ mod tests {
     async fn a_write_too_big_to_run_in_place_is_run_once_on_sqlx() {
         let (_dir, store, org, directory) = store().await;
         let ids = users(&store, &directory, 1_200).await;
-        let doc = parse_group(&json!({"displayName": "Everyone"})).unwrap().resource;
+        let doc = parse_group(&json!({"displayName": "Everyone"}))
+            .unwrap()
+            .resource;
         let fields = GroupFields::from_resource(&doc).unwrap();
         let group = store
             .create_group(&org, &directory, &doc, &fields, &ids)
@@ -347,8 +360,14 @@ mod tests {
         assert_eq!(group.member_count, 1_200);
         // The attempt in place wrote nothing: one group, counted once, each member once.
         assert_eq!(count(&store, "SELECT COUNT(*) FROM groups").await, 1);
-        assert_eq!(count(&store, "SELECT group_count FROM directories").await, 1);
-        assert_eq!(count(&store, "SELECT COUNT(*) FROM group_members").await, 1_200);
+        assert_eq!(
+            count(&store, "SELECT group_count FROM directories").await,
+            1
+        );
+        assert_eq!(
+            count(&store, "SELECT COUNT(*) FROM group_members").await,
+            1_200
+        );
         // A small change of the same group runs in place; a replacement of every member
         // costs the group's size and hands over. The update runs once per attempt.
         let mut calls = 0;
@@ -363,7 +382,10 @@ mod tests {
             .unwrap();
         assert_eq!(calls, 2, "tried in place, then on sqlx");
         assert_eq!(replaced.member_count, 10);
-        assert_eq!(count(&store, "SELECT COUNT(*) FROM group_members").await, 10);
+        assert_eq!(
+            count(&store, "SELECT COUNT(*) FROM group_members").await,
+            10
+        );
         let mut calls = 0;
         let added = store
             .update_group(&directory, &group.id, Some(replaced.version), |current| {
@@ -383,7 +405,9 @@ mod tests {
     async fn a_failed_write_leaves_nothing_on_either_executor() {
         let (_dir, store, org, directory) = store().await;
         let ids = users(&store, &directory, 3).await;
-        let doc = parse_group(&json!({"displayName": "Eng"})).unwrap().resource;
+        let doc = parse_group(&json!({"displayName": "Eng"}))
+            .unwrap()
+            .resource;
         let fields = GroupFields::from_resource(&doc).unwrap();
         // In place: an unknown member fails the create after the group row was inserted.
         let mut members = ids.clone();
@@ -402,7 +426,10 @@ mod tests {
             .unwrap_err();
         assert!(matches!(err, WriteError::UnknownMembers(_)));
         assert_eq!(count(&store, "SELECT COUNT(*) FROM groups").await, 0);
-        assert_eq!(count(&store, "SELECT group_count FROM directories").await, 0);
+        assert_eq!(
+            count(&store, "SELECT group_count FROM directories").await,
+            0
+        );
         assert_eq!(count(&store, "SELECT COUNT(*) FROM group_members").await, 0);
     }
 }

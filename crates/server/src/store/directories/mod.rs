@@ -10,7 +10,7 @@ use serde_json::json;
 use sqlx::{any::AnyRow, Row};
 
 use crate::store::{
-    access::grants::record_directory_deletion,
+    access::changes::record_directory_deletion,
     audit::{self, Actor, Change},
     db::timestamps::{hour_start, rfc3339, rfc3339_opt, HOUR_MILLIS},
     db::tx::InTx,
@@ -288,7 +288,7 @@ impl Store {
         if owned.is_none() {
             return Ok(false);
         }
-        // Access model (issue 5): removes the grants made through the directory's groups
+        // Removes the grants made through the directory's groups
         // and writes the one audit entry of this deletion, naming the access that went.
         record_directory_deletion(&mut tx, org_id, id, actor).await?;
         sqlx::query("DELETE FROM directories WHERE id = $1 AND org_id = $2")

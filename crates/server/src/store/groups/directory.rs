@@ -1,38 +1,22 @@
 //! Reading a directory's groups for the console: keyset-paged by displayName with prefix
 //! search, one group, and a group's members paged through the `group_members` primary key
 //! (groups can have 100k members; a page never loads more than it shows).
-use roster_api_types::directory::{GroupSummary, Page, UserSummary};
-use sqlx::{any::AnyRow, Row};
+use roster_api_types::{
+    directory::{GroupSummary, UserSummary},
+    page::Page,
+};
+use sqlx::Row;
 
 use crate::store::{
     db::paging::{Anchor, PageRequest, SortValue, Sql, COUNT_CAP},
-    db::timestamps::rfc3339,
-    users::directory::{user_from_row, USER_COLUMNS},
+    rows::{group_from_row, user_from_row, GROUP_COLUMNS, USER_COLUMNS},
     Store,
 };
-
-/// The columns of a [`GroupSummary`], unqualified (they are unambiguous in the joins used).
-pub(in crate::store) const GROUP_COLUMNS: &str =
-    "id, directory_id, display_name, external_id, member_count, created_at, updated_at";
 
 /// Cursor tag of group lists.
 pub const GROUPS_TAG: &str = "groups";
 /// Cursor tag of member lists.
 pub const MEMBERS_TAG: &str = "members";
-
-/// A summary row, read by column name.
-pub(in crate::store) fn group_from_row(row: &AnyRow) -> Result<GroupSummary, sqlx::Error> {
-    let members: i64 = row.try_get("member_count")?;
-    Ok(GroupSummary {
-        id: row.try_get("id")?,
-        directory_id: row.try_get("directory_id")?,
-        display_name: row.try_get("display_name")?,
-        external_id: row.try_get("external_id")?,
-        member_count: u64::try_from(members).unwrap_or(0),
-        created_at: rfc3339(row.try_get("created_at")?),
-        updated_at: rfc3339(row.try_get("updated_at")?),
-    })
-}
 
 impl Store {
     /// One page of a directory's groups by displayName. `search` is a lower-cased prefix.

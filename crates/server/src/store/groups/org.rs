@@ -2,49 +2,27 @@
 //! their identity provider) and local groups, which admins create, rename, delete and fill
 //! with any of the organization's users. Every write is one transaction with its audit entry.
 use roster_api_types::{
-    access::{AccessRole, Group, GroupAccess, GroupDetail, GroupKind},
-    directory::Page,
+    access::AccessRole,
+    org::{Group, GroupAccess, GroupDetail, GroupKind},
+    page::Page,
 };
 use serde_json::json;
-use sqlx::{any::AnyRow, Row};
+use sqlx::Row;
 
 use crate::store::{
-    access::grants::{take_grants, GrantScope},
+    access::changes::{take_grants, GrantScope},
     audit::{record, Actor, Change},
     db::paging::{Anchor, PageRequest, SortValue, Sql},
-    db::timestamps::rfc3339,
     db::tx::{InTx, Tx},
     error::is_unique_violation,
     error::ModelError,
-    new_id, now_millis, Store,
+    new_id, now_millis,
+    rows::{org_group_from_row, ORG_GROUP_SELECT},
+    Store,
 };
 
 /// Cursor tag of the org-wide group list.
 pub const ORG_GROUPS_TAG: &str = "org-groups";
-
-/// Selects a [`Group`] from `groups g`; append joins and a WHERE clause.
-pub(in crate::store) const GROUP_SELECT: &str =
-    "SELECT g.id, g.display_name, g.display_name_lower, \
-     g.directory_id, d.name AS directory_name, g.member_count, g.created_at, g.updated_at \
-     FROM groups g LEFT JOIN directories d ON d.id = g.directory_id";
-
-pub(in crate::store) fn group_from_row(row: &AnyRow) -> Result<Group, sqlx::Error> {
-    let directory_id: Option<String> = row.try_get("directory_id")?;
-    Ok(Group {
-        id: row.try_get("id")?,
-        name: row.try_get("display_name")?,
-        kind: if directory_id.is_some() {
-            GroupKind::Synced
-        } else {
-            GroupKind::Local
-        },
-        directory_id,
-        directory_name: row.try_get("directory_name")?,
-        member_count: u64::try_from(row.try_get::<i64, _>("member_count")?).unwrap_or(0),
-        created_at: rfc3339(row.try_get("created_at")?),
-        updated_at: rfc3339(row.try_get("updated_at")?),
-    })
-}
 
 /// The 409 for editing a synced group.
 pub fn synced_group_read_only(name: &str) -> ModelError {
@@ -107,7 +85,7 @@ impl Store {
     ) -> Result<Page<Group>, sqlx::Error> {
         let desc = page.reversed();
         let dir = if desc { "DESC" } else { "ASC" };
-        let mut sql = Sql::new(&format!("{GROUP_SELECT} WHERE g.org_id = "));
+        let mut sql = Sql::new(&format!("{ORG_GROUP_SELECT} WHERE g.org_id = "));
         let o = sql.text(org_id);
         sql.push(&o);
         match kind {
@@ -130,7 +108,7 @@ impl Store {
             .iter()
             .map(|r| {
                 Ok((
-                    group_from_row(r)?,
+                    org_group_from_row(r)?,
                     r.try_get::<String, _>("display_name_lower")?,
                 ))
             })
@@ -153,11 +131,13 @@ impl Store {
         org_id: &str,
         id: &str,
     ) -> Result<Option<GroupDetail>, sqlx::Error> {
-        let row = sqlx::query(&format!("{GROUP_SELECT} WHERE g.id = $1 AND g.org_id = $2"))
-            .bind(id)
-            .bind(org_id)
-            .fetch_optional(&self.read)
-            .await?;
+        let row = sqlx::query(&format!(
+            "{ORG_GROUP_SELECT} WHERE g.id = $1 AND g.org_id = $2"
+        ))
+        .bind(id)
+        .bind(org_id)
+        .fetch_optional(&self.read)
+        .await?;
         let Some(row) = row else { return Ok(None) };
         let access = sqlx::query(
             "SELECT s.id AS site_id, s.name AS site_name, sp.id AS product_id, \
@@ -183,7 +163,7 @@ impl Store {
         })
         .collect::<Result<Vec<_>, sqlx::Error>>()?;
         Ok(Some(GroupDetail {
-            group: group_from_row(&row)?,
+            group: org_group_from_row(&row)?,
             access,
         }))
     }

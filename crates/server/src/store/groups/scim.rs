@@ -8,14 +8,14 @@ use serde_json::Value;
 use sqlx::{any::AnyRow, Row};
 
 use crate::store::{
-    access::grants::{record_and_remove_group_grants, record_membership_change},
+    access::changes::{record_and_remove_group_grants, record_membership_change},
     db::sqlite::AnyQuery,
     db::tx::{write_once, InTx, Tx},
     error::is_unique_violation,
     error::WriteError,
     new_id, now_millis,
+    scim_query::list::{list, Listed},
     scim_query::{parse_doc, ListQuery, StoredResource},
-    users::scim::{list, Listed},
     Store,
 };
 

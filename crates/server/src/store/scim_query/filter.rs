@@ -11,6 +11,8 @@
 //! drop rows where a column is NULL (SCIM: `title ne "x"` holds when `title` is absent).
 use roster_scim::{AttrPath, CompValue, CompareOp, Filter, ResourceKind, ScimError};
 
+use crate::store::db::{paging::like_escape, timestamps::parse_millis};
+
 /// A value bound to a `$n` placeholder.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Bind {
@@ -584,23 +586,12 @@ fn unsupported(p: &AttrPath) -> ScimError {
 
 /// A LIKE pattern for `co`/`sw`/`ew`, with `%`, `_` and `\` escaped.
 fn like_pattern(value: &str, op: CompareOp) -> String {
-    let mut escaped = String::with_capacity(value.len() + 2);
-    for ch in value.chars() {
-        if matches!(ch, '%' | '_' | '\\') {
-            escaped.push('\\');
-        }
-        escaped.push(ch);
-    }
+    let escaped = like_escape(value);
     match op {
         CompareOp::Sw => format!("{escaped}%"),
         CompareOp::Ew => format!("%{escaped}"),
         _ => format!("%{escaped}%"),
     }
-}
-
-fn parse_millis(s: &str) -> Option<i64> {
-    let t = time::OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339).ok()?;
-    Some((t.unix_timestamp_nanos() / 1_000_000) as i64)
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! What SCIM users and groups share in storage: the stored-row shape,
 //! list parameters, and the helpers that page a filtered query.
 pub mod filter;
+pub mod list;
 
 use serde_json::Value;
 use sqlx::{any::AnyArguments, query::Query, Any};

@@ -6,23 +6,18 @@
 //! `primary_email_lower`, `created_at`), so each page is an index range scan. Optional keys
 //! are walked in two segments — non-NULL keys, then NULL keys by id — because the two
 //! databases order NULLs differently; ascending puts users without the value last.
-use roster_api_types::directory::{GroupSummary, Page, UserSort, UserSummary};
+use roster_api_types::{
+    directory::{GroupSummary, UserSort, UserSummary},
+    page::Page,
+};
 use serde_json::Value;
-use sqlx::{any::AnyRow, Row};
+use sqlx::Row;
 
 use crate::store::{
     db::paging::{Anchor, PageRequest, SortValue, Sql, COUNT_CAP},
-    db::timestamps::rfc3339,
-    groups::directory::{group_from_row, GROUP_COLUMNS},
+    rows::{group_from_row, user_from_row, GROUP_COLUMNS, USER_COLUMNS},
     Store,
 };
-
-/// The columns of a [`UserSummary`], unqualified (they are unambiguous in the joins used).
-/// `active` is read as an integer: the `Any` driver cannot decode SQLite's BOOLEAN.
-pub(in crate::store) const USER_COLUMNS: &str =
-    "id, directory_id, user_name, display_name, given_name, \
-     family_name, primary_email, external_id, \
-     CAST(CASE WHEN active THEN 1 ELSE 0 END AS BIGINT) AS active, created_at, updated_at";
 
 /// The columns a search prefix is matched against, as indexed.
 const SEARCH_COLUMNS: [&str; 4] = [
@@ -76,23 +71,6 @@ impl UserOrder {
         };
         format!("users:{sort}:{}", if self.desc { "desc" } else { "asc" })
     }
-}
-
-/// A summary row, read by column name.
-pub(in crate::store) fn user_from_row(row: &AnyRow) -> Result<UserSummary, sqlx::Error> {
-    Ok(UserSummary {
-        id: row.try_get("id")?,
-        directory_id: row.try_get("directory_id")?,
-        user_name: row.try_get("user_name")?,
-        display_name: row.try_get("display_name")?,
-        given_name: row.try_get("given_name")?,
-        family_name: row.try_get("family_name")?,
-        email: row.try_get("primary_email")?,
-        external_id: row.try_get("external_id")?,
-        active: row.try_get::<i64, _>("active")? != 0,
-        created_at: rfc3339(row.try_get("created_at")?),
-        updated_at: rfc3339(row.try_get("updated_at")?),
-    })
 }
 
 /// Which part of the order a query reads: rows with a sort key, or (optional keys) without.

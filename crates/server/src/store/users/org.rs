@@ -4,17 +4,17 @@
 //! external. The email domain column is written by the SCIM user writes, from
 //! [`email_domain`].
 use roster_api_types::{
-    access::{
-        AccessRole, AccessSource, DirectoryRef, EffectiveAccess, Group, OrgUser, OrgUserDetail,
-    },
-    directory::{Page, UserSummary},
+    access::AccessRole,
+    directory::UserSummary,
+    org::{AccessSource, DirectoryRef, EffectiveAccess, Group, OrgUser, OrgUserDetail},
+    page::Page,
 };
 use sqlx::{any::AnyRow, Row};
 
 use crate::store::{
     db::paging::{Anchor, PageRequest, SortValue, Sql},
     db::timestamps::rfc3339,
-    groups::org::{group_from_row, GROUP_SELECT},
+    rows::{org_group_from_row, ORG_GROUP_SELECT},
     Store,
 };
 
@@ -145,14 +145,14 @@ impl Store {
             updated_at: rfc3339(row.try_get("updated_at")?),
         };
         let groups = sqlx::query(&format!(
-            "{GROUP_SELECT} JOIN group_members gm ON gm.group_id = g.id \
+            "{ORG_GROUP_SELECT} JOIN group_members gm ON gm.group_id = g.id \
              WHERE gm.user_id = $1 ORDER BY g.display_name_lower, g.id"
         ))
         .bind(user_id)
         .fetch_all(&self.read)
         .await?
         .iter()
-        .map(group_from_row)
+        .map(org_group_from_row)
         .collect::<Result<Vec<Group>, _>>()?;
         let access = if active {
             self.effective_access(user_id).await?

@@ -1,25 +1,21 @@
-//! Resources written straight to bytes (issue 8). A group whose `members` are returned is
-//! serialised member row by member row from keyset-paged reads, so that its cost in memory
+//! The byte form of a resource: the JSON `Value::to_string` gives for the tree
+//! ([`super::tree`]), written straight into the answer. A group whose `members` are returned
+//! is serialised member row by member row from keyset-paged reads, so that its cost in memory
 //! is the size of the answer rather than a JSON tree of one map per member. Single reads and
-//! writes ([`super::resources::render_body`]) and list answers ([`super::list`]) both append
-//! their resources here; the bytes are those `Value::to_string` gives for the tree rendering
-//! ([`super::resources::render`]). A user's default answer is its stored text with `groups`,
-//! `id` and `meta` after it ([`write_stored_user`]): the same members, in another order.
+//! writes ([`crate::scim::resources`]) and list answers ([`crate::scim::list`]) both append
+//! their resources here. A user's default answer is its stored text with `groups`, `id` and
+//! `meta` after it ([`write_stored_user`]): the same members, in another order.
 use roster_scim::{Projection, ResourceKind, ScimError};
 use serde_json::Value;
 
-use super::{
-    error::ScimApiResult,
-    middleware::ScimDirectory,
-    render,
-    resources::{render, MEMBER_PAGE},
-};
+use super::members::member_pages;
 use crate::{
+    scim::{error::ScimApiResult, middleware::ScimDirectory, render},
     state::AppState,
     store::{scim_query::StoredResource, RawUser},
 };
 
-/// Appends the resource as [`render`] builds it, projected, to `out` as compact JSON. A group
+/// Appends the resource as [`render::tree`] builds it to `out` as compact JSON. A group
 /// with members in the answer streams them (see [`write_group`]); anything else is rendered
 /// as a tree, which holds no more than the one resource.
 pub async fn write_resource(
@@ -38,11 +34,11 @@ pub async fn write_resource(
         // The tree path knows the shapes the streamed one does not (see `write_group`).
         out.truncate(start);
     }
-    write_json(out, &render(state, dir, kind, r, projection).await?)
+    write_json(out, &render::tree(state, dir, kind, r, projection).await?)
 }
 
 /// Appends a user as the default projection returns it, around the stored document's
-/// text: the same members as the projected tree ([`super::resources::render`]), without
+/// text: the same members as the projected tree ([`render::tree`]), without
 /// parsing, projecting or building one (`GET /Users/{id}` is the request an IdP makes most).
 /// Only for a projection that [`Projection::keeps_stored`]. Returns false, having written
 /// nothing, for a text it cannot splice: not an object, or holding an empty object (which
@@ -196,26 +192,4 @@ async fn write_members(
     .await?;
     out.push(b']');
     Ok(written)
-}
-
-/// Reads a group's members a page at a time (keyset by user id, [`MEMBER_PAGE`] rows) and
-/// hands each page of `(user id, display name)` to `each`, so no caller holds more than one
-/// page of rows.
-pub async fn member_pages(
-    state: &AppState,
-    group_id: &str,
-    mut each: impl FnMut(&[(String, String)]) -> ScimApiResult<()>,
-) -> ScimApiResult<()> {
-    let mut after: Option<String> = None;
-    loop {
-        let page = state
-            .store
-            .group_members_page(group_id, after.as_deref(), MEMBER_PAGE)
-            .await?;
-        each(&page)?;
-        if (page.len() as u64) < MEMBER_PAGE {
-            return Ok(());
-        }
-        after = page.last().map(|(id, _)| id.clone());
-    }
 }

@@ -1,6 +1,7 @@
 //! Per-directory rate limiting of SCIM requests: a token bucket per directory, per replica.
 //! The default (100/s with bursts of 1,000) is far above what Okta or Entra send (about
-//! 25/s), so it only stops a runaway client.
+//! 25/s), so it only stops a runaway client. The limiter is held in the shared state and
+//! checked by [`crate::scim::middleware`].
 use std::{
     collections::HashMap,
     sync::{Arc, Mutex},
