@@ -6,6 +6,7 @@ mod budget;
 mod conformance;
 mod dist;
 mod freshness;
+mod layout;
 mod process;
 mod run;
 mod split;

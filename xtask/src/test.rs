@@ -30,6 +30,12 @@ const STEPS: &[Step] = &[
         run: fmt,
     },
     Step {
+        name: "layout",
+        about: "no two modules import each other",
+        browser: false,
+        run: layout,
+    },
+    Step {
         name: "tools",
         about: "pinned toolchain installed",
         browser: false,
@@ -345,6 +351,10 @@ fn duration(elapsed: Duration) -> String {
 
 fn fmt(_: &mut Suite) -> Result<()> {
     run(process::cargo().args(["fmt", "--all", "--check"]))
+}
+
+fn layout(_: &mut Suite) -> Result<()> {
+    crate::layout::check(process::root())
 }
 
 fn install_tools(suite: &mut Suite) -> Result<()> {

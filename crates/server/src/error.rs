@@ -173,6 +173,26 @@ impl From<ModelError> for AppError {
                 title,
                 detail,
             },
+            ModelError::SyncedDefaultGroup(group) => AppError::Conflict {
+                slug: "synced-default-group",
+                title: "A synced group cannot be a default group",
+                detail: format!(
+                    "'{group}' is synced from your identity provider, which owns its \
+                     membership. Users given access to the product by an admin (not managed by \
+                     SCIM) would be added to it here, and the identity provider's next sync \
+                     would collide with those memberships or remove them. Instead, create a \
+                     local group, make it the default group, and grant '{group}' access to the \
+                     product separately."
+                ),
+            },
+            ModelError::SyncedGroupReadOnly(group) => AppError::Conflict {
+                slug: "synced-group-read-only",
+                title: "Synced groups are managed by the identity provider",
+                detail: format!(
+                    "'{group}' is synced from your identity provider; change it there. Only \
+                     local groups can be edited here."
+                ),
+            },
             ModelError::Db(e) => e.into(),
             too_big @ ModelError::TooBig => AppError::Internal(too_big.into()),
         }

@@ -30,7 +30,8 @@ pub struct Directory {
 #[serde(deny_unknown_fields)]
 pub struct Loaded {
     pub directory_id: String,
-    pub api_key: String,
+    /// The new directory's key; `null` when the load grew an existing directory.
+    pub api_key: Option<String>,
     pub users: u64,
     pub users_added: u64,
     pub users_seconds: f64,

@@ -9,7 +9,7 @@ use std::process::Command;
 use std::sync::mpsc;
 use std::time::Duration;
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 
 use super::child;
 use super::loadgen::{self, Directory, Loaded, LookupProbe};
@@ -248,8 +248,11 @@ pub fn scale(
             directory.as_ref().map(|(id, _)| id.as_str()),
             load_groups.then_some(plan.group_sizes.as_slice()),
         )?;
-        let (id, key) =
-            directory.get_or_insert_with(|| (loaded.directory_id.clone(), loaded.api_key.clone()));
+        let known = match directory.take() {
+            Some(known) => known,
+            None => (loaded.directory_id.clone(), new_key(&loaded)?.to_owned()),
+        };
+        let (id, key) = &*directory.insert(known);
         let load_json = last_load_json.insert(out_dir.join(format!("load-{backend}-{size}.json")));
         write_loaded(load_json, &loaded)?;
         let target = Probed {
@@ -305,6 +308,14 @@ fn write_loaded(path: &Path, loaded: &Loaded) -> Result<()> {
 }
 
 /// A loaded directory to probe: its id and key, the loader's output and its size.
+/// The key of the directory a load created.
+fn new_key(loaded: &Loaded) -> Result<&str> {
+    loaded
+        .api_key
+        .as_deref()
+        .context("roster-loadgen load printed no key for the directory it created")
+}
+
 struct Probed<'a> {
     id: &'a str,
     key: &'a str,
@@ -354,7 +365,7 @@ fn side_by_side(
     write_loaded(&small_json, &loaded)?;
     let small = Probed {
         id: &loaded.directory_id,
-        key: &loaded.api_key,
+        key: new_key(&loaded)?,
         load_json: &small_json,
         users: small_users,
     };

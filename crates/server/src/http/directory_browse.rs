@@ -23,7 +23,7 @@ use crate::{
         db::timestamps::rfc3339,
         directories::scim_base_url,
         groups::directory::{GROUPS_TAG, MEMBERS_TAG},
-        sync_log::{EventFilter, EVENTS_TAG},
+        sync_log::{SyncLogFilter, SYNC_LOG_TAG},
         users::directory::{UserOrder, UserRecord},
     },
 };
@@ -43,7 +43,7 @@ pub fn router() -> Router<AppState> {
             "/api/v1/directories/{id}/groups/{group_id}/members",
             get(list_group_members),
         )
-        .route("/api/v1/directories/{id}/events", get(list_events))
+        .route("/api/v1/directories/{id}/events", get(list_sync_log))
         .route("/api/v1/directories/{id}/activity", get(get_activity))
 }
 
@@ -201,15 +201,15 @@ async fn list_group_members(
 }
 
 /// A page of the directory's sync log, newest first.
-async fn list_events(
+async fn list_sync_log(
     State(state): State<AppState>,
     session: AdminSession,
     Path(id): Path<String>,
     Query(query): Query<EventListQuery>,
 ) -> AppResult<Json<Page<SyncEvent>>> {
     check_directory(&state, &session, &id).await?;
-    let page = page_request(EVENTS_TAG, query.cursor.as_deref(), query.limit)?;
-    let filter = EventFilter {
+    let page = page_request(SYNC_LOG_TAG, query.cursor.as_deref(), query.limit)?;
+    let filter = SyncLogFilter {
         errors_only: query.status == EventStatusFilter::Error,
         operation: query
             .operation

@@ -18,7 +18,7 @@ pub enum WriteError {
     UnknownMembers(Vec<String>),
     #[error(transparent)]
     Db(#[from] sqlx::Error),
-    /// A write in place handed over to sqlx; never leaves [`Store::write`](crate::store::Store).
+    /// A write in place handed over to sqlx; never leaves `write_once!`.
     #[error("too big to run in place")]
     TooBig,
 }
@@ -31,6 +31,13 @@ pub enum ModelError {
     /// A field that breaks a rule the store checks (422).
     #[error("invalid {0}: {1}")]
     Invalid(&'static str, String),
+    /// A synced group was to become a product's default group: the identity provider owns
+    /// its membership, and a default group's members are added by Roster.
+    #[error("synced group '{0}' cannot be a default group")]
+    SyncedDefaultGroup(String),
+    /// A synced group was to be renamed, deleted or changed by hand.
+    #[error("synced group '{0}' is read-only")]
+    SyncedGroupReadOnly(String),
     #[error("conflict: {detail}")]
     Conflict {
         slug: &'static str,
@@ -39,7 +46,7 @@ pub enum ModelError {
     },
     #[error(transparent)]
     Db(#[from] sqlx::Error),
-    /// A write in place handed over to sqlx; never leaves [`Store::write`](crate::store::Store).
+    /// A write in place handed over to sqlx; never leaves `write_once!`.
     #[error("too big to run in place")]
     TooBig,
 }

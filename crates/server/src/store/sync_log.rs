@@ -23,12 +23,12 @@ use crate::store::{
     new_id, now_millis, Store,
 };
 
-/// Cursor tag of event lists.
-pub const EVENTS_TAG: &str = "events";
+/// Cursor tag of sync log pages ("events", as cursors already handed out say).
+pub const SYNC_LOG_TAG: &str = "events";
 
-/// Which events to list.
+/// Which entries of the sync log to list.
 #[derive(Clone, Debug, Default)]
-pub struct EventFilter {
+pub struct SyncLogFilter {
     /// Only requests answered with status 400 or above.
     pub errors_only: bool,
     /// Exact operation name.
@@ -74,7 +74,7 @@ fn event_from_row(row: &AnyRow) -> Result<SyncEvent, sqlx::Error> {
 }
 
 /// Appends the filter's conditions.
-fn push_filter(sql: &mut Sql, filter: &EventFilter) {
+fn push_filter(sql: &mut Sql, filter: &SyncLogFilter) {
     if filter.errors_only {
         sql.push(" AND status >= 400");
     }
@@ -118,7 +118,7 @@ impl Store {
     pub async fn list_sync_events(
         &self,
         directory_id: &str,
-        filter: &EventFilter,
+        filter: &SyncLogFilter,
         page: &PageRequest,
     ) -> Result<Page<SyncEvent>, sqlx::Error> {
         // Newest first; a previous page walks oldest first from its anchor.

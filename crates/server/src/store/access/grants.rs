@@ -26,21 +26,6 @@ pub const IMPACT_SAMPLE: i64 = 10;
 /// Cursor tag of product user lists.
 pub const PRODUCT_USERS_TAG: &str = "product-users";
 
-/// The 409 for making a synced group a default group.
-pub fn synced_default_group(group_name: &str) -> ModelError {
-    ModelError::Conflict {
-        slug: "synced-default-group",
-        title: "A synced group cannot be a default group",
-        detail: format!(
-            "'{group_name}' is synced from your identity provider, which owns its membership. \
-             Users given access to the product by an admin (not managed by SCIM) would be \
-             added to it here, and the identity provider's next sync would collide with \
-             those memberships or remove them. Instead, create a local group, make it the \
-             default group, and grant '{group_name}' access to the product separately."
-        ),
-    }
-}
-
 const ACCESS_GROUP_SELECT: &str = "SELECT ag.group_id, g.display_name, g.directory_id, \
      d.name AS directory_name, ag.role, \
      CAST(CASE WHEN ag.is_default THEN 1 ELSE 0 END AS BIGINT) AS is_default, \
@@ -325,7 +310,7 @@ impl Store {
             .ok_or(ModelError::NotFound("No such product on this site."))?;
         let (group_name, directory_id) = org_group(&mut tx, org_id, group_id).await?;
         if directory_id.is_some() {
-            return Err(synced_default_group(&group_name));
+            return Err(ModelError::SyncedDefaultGroup(group_name));
         }
         let existing = grant_row(&mut tx, product_id, group_id).await?;
         if existing.as_ref().is_some_and(|g| g.is_default) {

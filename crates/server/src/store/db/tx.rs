@@ -1,15 +1,17 @@
-//! One write transaction, whichever executor runs it, so each write is written once: an
-//! `async fn` over `&mut Tx` that [`Store::write`] runs.
+//! One write transaction, whichever executor runs it, so each write is written once: a body
+//! over `&mut Tx` that [`write_once!`] runs.
 //!
 //! On a SQLite file a write runs in place ([`super::sqlite`]): on the caller's thread, in the
 //! group commit, where a statement costs an index seek and no thread switch. Everywhere else
 //! (PostgreSQL, SQLite in memory) it runs in a sqlx transaction. A write whose work grows
 //! with its input (a replacement of a big group's members) asks to leave the thread with
 //! [`Tx::bounded`]: in place that fails with [`TooBig`], the attempt is rolled back, and
-//! [`Store::write`] runs the same write again on sqlx. That is the one hand-over rule.
+//! [`write_once!`] runs the same body again on sqlx. That is the one hand-over rule. The
+//! admin's writes, off the IdP's hot path, begin a sqlx transaction themselves
+//! ([`Store::begin`]) and share every statement helper with the hot writes through `Tx`.
 //!
 //! `Tx` is an enum, not a trait: the two executors are known at compile time, a write is one
-//! function rather than one per executor, and a match per statement costs nothing beside the
+//! body rather than one per executor, and a match per statement costs nothing beside the
 //! statement.
 use futures_util::{FutureExt, TryStreamExt};
 use sqlx::{

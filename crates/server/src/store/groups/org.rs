@@ -24,18 +24,6 @@ use crate::store::{
 /// Cursor tag of the org-wide group list.
 pub const ORG_GROUPS_TAG: &str = "org-groups";
 
-/// The 409 for editing a synced group.
-pub fn synced_group_read_only(name: &str) -> ModelError {
-    ModelError::Conflict {
-        slug: "synced-group-read-only",
-        title: "Synced groups are managed by the identity provider",
-        detail: format!(
-            "'{name}' is synced from your identity provider; change it there. Only local \
-             groups can be edited here."
-        ),
-    }
-}
-
 fn name_taken(name: &str) -> ModelError {
     ModelError::Conflict {
         slug: "group-exists",
@@ -56,7 +44,7 @@ async fn local_group(tx: &mut Tx<'_>, org_id: &str, id: &str) -> Result<(String,
     .ok_or(ModelError::NotFound("No such group."))?;
     let name: String = row.try_get("display_name")?;
     if row.try_get::<Option<String>, _>("directory_id")?.is_some() {
-        return Err(synced_group_read_only(&name));
+        return Err(ModelError::SyncedGroupReadOnly(name));
     }
     Ok((name, row.try_get("member_count")?))
 }

@@ -361,7 +361,7 @@ impl Store {
     /// Updates a group's document and applies membership changes in one transaction.
     /// `update` maps the current row to the new document, its fields and the membership
     /// changes; its error aborts the write. `update` may be called twice (see
-    /// [`Store::write`]).
+    /// [`write_once!`]).
     pub async fn update_group<E: Send>(
         &self,
         directory_id: &str,

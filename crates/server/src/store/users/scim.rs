@@ -357,7 +357,7 @@ impl Store {
     /// Replaces a user's document (PUT, and PATCH after the core applied it). `update`
     /// receives the current row inside the write transaction and returns the new document and
     /// its fields, or an error that aborts the write. `if_match` is an expected version.
-    /// `update` may be called twice (see [`Store::write`]).
+    /// `update` may be called twice (see [`write_once!`]).
     pub async fn update_user<E: Send>(
         &self,
         directory_id: &str,
