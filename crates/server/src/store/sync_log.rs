@@ -14,8 +14,8 @@ use roster_api_types::{
 use sqlx::{any::AnyRow, Row};
 
 use crate::store::{
+    db::bulk::{insert_rows, Cell, Kind},
     db::paging::{like_escape, Anchor, PageRequest, SortValue, Sql, COUNT_CAP},
-    db::rows::{insert_rows, Cell, Kind},
     db::sqlite::AnyQuery,
     db::timestamps::{hour_start, rfc3339, HOUR_MILLIS},
     db::tx::{write_once, InTx},

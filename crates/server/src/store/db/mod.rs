@@ -1,8 +1,10 @@
-//! The database mechanism under the concepts: connecting to SQLite or PostgreSQL, keyset
-//! paging, stored times, and SQLite's fast path on the calling thread.
+//! The database mechanism under the concepts: connecting to SQLite or PostgreSQL
+//! ([`backend`]), keyset paging, stored times, many rows in one call ([`bulk`]), one write
+//! body for both executors ([`tx`]), and SQLite's fast path on the calling thread
+//! ([`sqlite`]).
 pub mod backend;
+pub mod bulk;
 pub mod paging;
-pub mod rows;
 pub mod sqlite;
 pub mod timestamps;
 pub mod tx;

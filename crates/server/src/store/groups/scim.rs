@@ -14,7 +14,7 @@ use crate::store::{
     error::is_unique_violation,
     error::WriteError,
     new_id, now_millis,
-    scim_query::list::{list, Listed},
+    scim_query::list::Listed,
     scim_query::{parse_doc, ListQuery, StoredResource},
     Store,
 };
@@ -453,9 +453,7 @@ impl Store {
         q: &ListQuery,
         keep: impl Fn(&StoredResource) -> bool,
     ) -> Result<(u64, Vec<StoredResource>), sqlx::Error> {
-        list(
-            &self.read,
-            self.inplace.as_deref(),
+        self.list_scim(
             &Listed {
                 table: "groups g",
                 alias: "g",

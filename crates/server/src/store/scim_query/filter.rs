@@ -31,7 +31,7 @@ pub struct SqlFilter {
     pub residual: bool,
     /// Whether an index narrows the rows to a handful: an `eq` on an id, `externalId`,
     /// `userName` or group `displayName`, alone or and-ed with anything. Such lookups are
-    /// cheap enough to run in place (see `inplace`).
+    /// cheap enough to run in place (see `crate::store::db::sqlite`).
     pub seek: bool,
 }
 

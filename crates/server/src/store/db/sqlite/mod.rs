@@ -19,11 +19,12 @@ use std::{
     sync::{atomic::AtomicUsize, Mutex},
 };
 
+use futures_util::TryStreamExt;
 use rusqlite::{Connection, OpenFlags};
 use sqlx::{
     any::{AnyArguments, AnyRow},
     query::Query,
-    Any, AnyPool,
+    Any,
 };
 
 use crate::store::{SqliteSynchronous, Store};
@@ -106,18 +107,6 @@ impl InPlace {
     }
 }
 
-/// Runs a bounded read in place when `inplace` is given, else on `pool`.
-pub async fn fetch_all(
-    pool: &AnyPool,
-    inplace: Option<&InPlace>,
-    query: AnyQuery<'_>,
-) -> Result<Vec<AnyRow>, sqlx::Error> {
-    match inplace {
-        Some(inplace) => inplace.fetch_all(query),
-        None => query.fetch_all(pool).await,
-    }
-}
-
 impl Store {
     /// An index lookup of a few rows (a key, a unique name, one seek per listed id): in place
     /// on a SQLite file, else on the read pool.
@@ -125,7 +114,38 @@ impl Store {
         &self,
         query: AnyQuery<'_>,
     ) -> Result<Vec<AnyRow>, sqlx::Error> {
-        fetch_all(&self.read, self.inplace.as_deref(), query).await
+        self.fetch_read(query, true).await
+    }
+
+    /// A read's rows: in place on a SQLite file when the read is `bounded` (its cost does
+    /// not grow with the data), else on the read pool.
+    pub(in crate::store) async fn fetch_read(
+        &self,
+        query: AnyQuery<'_>,
+        bounded: bool,
+    ) -> Result<Vec<AnyRow>, sqlx::Error> {
+        match self.inplace.as_deref().filter(|_| bounded) {
+            Some(inplace) => inplace.fetch_all(query),
+            None => query.fetch_all(&self.read).await,
+        }
+    }
+
+    /// A read's rows one at a time: in place when `bounded` (as [`Self::fetch_read`]), else
+    /// streamed from the read pool, so a long result is never held at once.
+    pub(in crate::store) async fn for_each_read(
+        &self,
+        query: AnyQuery<'_>,
+        bounded: bool,
+        mut each: impl FnMut(AnyRow) -> Result<(), sqlx::Error>,
+    ) -> Result<(), sqlx::Error> {
+        if let Some(inplace) = self.inplace.as_deref().filter(|_| bounded) {
+            return inplace.fetch_all(query)?.into_iter().try_for_each(each);
+        }
+        let mut rows = query.fetch(&self.read);
+        while let Some(row) = rows.try_next().await? {
+            each(row)?;
+        }
+        Ok(())
     }
 }
 
@@ -136,7 +156,7 @@ mod tests {
         time::{Duration, Instant},
     };
 
-    use sqlx::Row;
+    use sqlx::{AnyPool, Row};
 
     use super::{
         checkpoint::CHECKPOINT_EVERY,
