@@ -10,7 +10,7 @@ use roster_api_types::{
     Problem,
 };
 
-use crate::store::error::ModelError;
+use crate::store::error::{Missing, ModelError, Taken};
 
 /// Builds a problem type URI from its slug.
 pub fn problem_type(slug: &str) -> String {
@@ -159,20 +159,66 @@ impl IntoResponse for AppError {
     }
 }
 
+impl From<Taken> for AppError {
+    fn from(taken: Taken) -> Self {
+        let (slug, title, detail) = match taken {
+            Taken::Domain(name) => (
+                "domain-exists",
+                "Domain already added",
+                format!("{name} is already one of the organization's domains."),
+            ),
+            Taken::Site(field) => (
+                "site-exists",
+                "Site already exists",
+                format!("Another site of the organization has this {field}."),
+            ),
+            Taken::Product(site, product) => (
+                "product-exists",
+                "Product already on the site",
+                format!("{site} already hosts {product}."),
+            ),
+            Taken::LocalGroupName(name) => (
+                "group-exists",
+                "Group already exists",
+                format!("A local group named '{name}' already exists."),
+            ),
+        };
+        AppError::Conflict {
+            slug,
+            title,
+            detail,
+        }
+    }
+}
+
 impl From<ModelError> for AppError {
     fn from(err: ModelError) -> Self {
         match err {
-            ModelError::NotFound(detail) => AppError::NotFound(detail.to_owned()),
-            ModelError::Invalid(field, message) => AppError::invalid_field(field, message),
-            ModelError::Conflict {
-                slug,
-                title,
-                detail,
-            } => AppError::Conflict {
-                slug,
-                title,
-                detail,
-            },
+            ModelError::NotFound(missing) => AppError::NotFound(
+                match missing {
+                    Missing::Domain => "No such domain.",
+                    Missing::Site => "No such site.",
+                    Missing::Product => "No such product on this site.",
+                    Missing::Group => "No such group.",
+                    Missing::User => "No such user.",
+                    Missing::Membership => "The user is not a member of this group.",
+                    Missing::Grant => "This group has no access to the product.",
+                    Missing::DefaultGroup => "This group is not a default group of the product.",
+                }
+                .to_owned(),
+            ),
+            ModelError::UnknownProductKey(key) => {
+                AppError::invalid_field("key", format!("No product type has the key '{key}'."))
+            }
+            ModelError::ProductNameUnusable(_) => AppError::invalid_field(
+                "name",
+                "Choose a name that differs from the catalogue's products.",
+            ),
+            ModelError::ProductUnnamed => AppError::invalid_field(
+                "key",
+                "Give a product type's key or a name for a custom product.",
+            ),
+            ModelError::Taken(taken) => taken.into(),
             ModelError::SyncedDefaultGroup(group) => AppError::Conflict {
                 slug: "synced-default-group",
                 title: "A synced group cannot be a default group",

@@ -17,7 +17,7 @@ use crate::store::{
     db::paging::{Anchor, PageRequest, SortValue},
     db::timestamps::rfc3339,
     db::tx::{InTx, Tx},
-    error::ModelError,
+    error::{Missing, ModelError},
     now_millis, Store,
 };
 
@@ -114,7 +114,7 @@ async fn org_group(
             .bind(org_id)
             .fetch_optional_in(tx)
             .await?
-            .ok_or(ModelError::NotFound("No such group."))?;
+            .ok_or(ModelError::NotFound(Missing::Group))?;
     Ok((row.try_get("display_name")?, row.try_get("directory_id")?))
 }
 
@@ -173,7 +173,7 @@ impl Store {
         let mut tx = self.begin().await?;
         let (site_name, product_name) = product_label(&mut tx, org_id, site_id, product_id)
             .await?
-            .ok_or(ModelError::NotFound("No such product on this site."))?;
+            .ok_or(ModelError::NotFound(Missing::Product))?;
         let (group_name, _) = org_group(&mut tx, org_id, group_id).await?;
         let existing = grant_row(&mut tx, product_id, group_id).await?;
         let (users_affected, sample) = match existing {
@@ -262,12 +262,10 @@ impl Store {
         let mut tx = self.begin().await?;
         let (site_name, product_name) = product_label(&mut tx, org_id, site_id, product_id)
             .await?
-            .ok_or(ModelError::NotFound("No such product on this site."))?;
+            .ok_or(ModelError::NotFound(Missing::Product))?;
         let grant = grant_row(&mut tx, product_id, group_id)
             .await?
-            .ok_or(ModelError::NotFound(
-                "This group has no access to the product.",
-            ))?;
+            .ok_or(ModelError::NotFound(Missing::Grant))?;
         let (users_affected, sample) = exclusive_members(&mut tx, product_id, group_id).await?;
         if dry_run {
             tx.rollback().await?;
@@ -307,7 +305,7 @@ impl Store {
         let mut tx = self.begin().await?;
         let (site_name, product_name) = product_label(&mut tx, org_id, site_id, product_id)
             .await?
-            .ok_or(ModelError::NotFound("No such product on this site."))?;
+            .ok_or(ModelError::NotFound(Missing::Product))?;
         let (group_name, directory_id) = org_group(&mut tx, org_id, group_id).await?;
         if directory_id.is_some() {
             return Err(ModelError::SyncedDefaultGroup(group_name));
@@ -356,13 +354,11 @@ impl Store {
         let mut tx = self.begin().await?;
         let (site_name, product_name) = product_label(&mut tx, org_id, site_id, product_id)
             .await?
-            .ok_or(ModelError::NotFound("No such product on this site."))?;
+            .ok_or(ModelError::NotFound(Missing::Product))?;
         let grant = grant_row(&mut tx, product_id, group_id)
             .await?
             .filter(|g| g.is_default)
-            .ok_or(ModelError::NotFound(
-                "This group is not a default group of the product.",
-            ))?;
+            .ok_or(ModelError::NotFound(Missing::DefaultGroup))?;
         sqlx::query(
             "UPDATE access_grants SET is_default = FALSE, updated_at = $1 \
              WHERE site_product_id = $2 AND group_id = $3",

@@ -11,7 +11,7 @@ use crate::store::{
     db::timestamps::rfc3339,
     db::tx::{InTx, Tx},
     error::is_unique_violation,
-    error::ModelError,
+    error::{Missing, ModelError, Taken},
     new_id, now_millis, Store,
 };
 
@@ -40,12 +40,8 @@ fn site_from_row(row: &AnyRow) -> Result<Site, sqlx::Error> {
     })
 }
 
-fn site_conflict(field: &str) -> ModelError {
-    ModelError::Conflict {
-        slug: "site-exists",
-        title: "Site already exists",
-        detail: format!("Another site of the organization has this {field}."),
-    }
+fn site_conflict(field: &'static str) -> ModelError {
+    ModelError::Taken(Taken::Site(field))
 }
 
 /// Fails with 409 when another site of the organization has the name or URL.
@@ -258,7 +254,7 @@ impl Store {
             .bind(id)
             .fetch_optional_in(&mut tx)
             .await?
-            .ok_or(ModelError::NotFound("No such site."))?;
+            .ok_or(ModelError::NotFound(Missing::Site))?;
         let (old_name, old_url): (String, String) = (row.try_get("name")?, row.try_get("url")?);
         let new_name = name.unwrap_or(&old_name);
         let new_url = url.unwrap_or(&old_url);
@@ -304,7 +300,7 @@ impl Store {
             .bind(id)
             .fetch_optional_in(&mut tx)
             .await?
-            .ok_or(ModelError::NotFound("No such site."))?;
+            .ok_or(ModelError::NotFound(Missing::Site))?;
         let (name, url): (String, String) = (row.try_get("name")?, row.try_get("url")?);
         let products: Vec<String> = sqlx::query(
             "SELECT pt.name FROM site_products sp JOIN product_types pt \
@@ -342,7 +338,7 @@ impl Store {
             .bind(site_id)
             .scalar_optional_in(&mut tx)
             .await?
-            .ok_or(ModelError::NotFound("No such site."))?;
+            .ok_or(ModelError::NotFound(Missing::Site))?;
         let visible = "(org_id IS NULL OR org_id = $1)";
         let found = match (key, name) {
             (Some(key), _) => {
@@ -368,12 +364,7 @@ impl Store {
         let mut created_type = None;
         let (type_id, type_name): (String, String) = match (found, key, name) {
             (Some(row), _, _) => (row.try_get("id")?, row.try_get("name")?),
-            (None, Some(key), _) => {
-                return Err(ModelError::Invalid(
-                    "key",
-                    format!("No product type has the key '{key}'."),
-                ))
-            }
+            (None, Some(key), _) => return Err(ModelError::UnknownProductKey(key.to_owned())),
             (None, None, Some(name)) => {
                 let key = product_key(name);
                 let taken: Option<String> = sqlx::query(&format!(
@@ -384,10 +375,7 @@ impl Store {
                 .scalar_optional_in(&mut tx)
                 .await?;
                 if key.is_empty() || taken.is_some() {
-                    return Err(ModelError::Invalid(
-                        "name",
-                        "Choose a name that differs from the catalogue's products.".into(),
-                    ));
+                    return Err(ModelError::ProductNameUnusable(name.to_owned()));
                 }
                 let id = new_id();
                 sqlx::query(
@@ -405,12 +393,7 @@ impl Store {
                 created_type = Some(key);
                 (id, name.to_owned())
             }
-            (None, None, None) => {
-                return Err(ModelError::Invalid(
-                    "key",
-                    "Give a product type's key or a name for a custom product.".into(),
-                ))
-            }
+            (None, None, None) => return Err(ModelError::ProductUnnamed),
         };
         let id = new_id();
         sqlx::query(
@@ -425,11 +408,7 @@ impl Store {
         .await
         .map_err(|e| {
             if is_unique_violation(&e) {
-                ModelError::Conflict {
-                    slug: "product-exists",
-                    title: "Product already on the site",
-                    detail: format!("{site_name} already hosts {type_name}."),
-                }
+                ModelError::Taken(Taken::Product(site_name.clone(), type_name.clone()))
             } else {
                 e.into()
             }
@@ -455,7 +434,7 @@ impl Store {
         let mut tx = self.begin().await?;
         let (site_name, product_name) = product_label(&mut tx, org_id, site_id, product_id)
             .await?
-            .ok_or(ModelError::NotFound("No such product on this site."))?;
+            .ok_or(ModelError::NotFound(Missing::Product))?;
         let removed: Vec<Value> = take_grants(&mut tx, GrantScope::Product(product_id)).await?;
         sqlx::query("DELETE FROM site_products WHERE id = $1")
             .bind(product_id)

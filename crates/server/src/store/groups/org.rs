@@ -15,7 +15,7 @@ use crate::store::{
     db::paging::{Anchor, PageRequest, SortValue, Sql},
     db::tx::{InTx, Tx},
     error::is_unique_violation,
-    error::ModelError,
+    error::{Missing, ModelError, Taken},
     new_id, now_millis,
     rows::{org_group_from_row, ORG_GROUP_SELECT},
     Store,
@@ -25,11 +25,7 @@ use crate::store::{
 pub const ORG_GROUPS_TAG: &str = "org-groups";
 
 fn name_taken(name: &str) -> ModelError {
-    ModelError::Conflict {
-        slug: "group-exists",
-        title: "Group already exists",
-        detail: format!("A local group named '{name}' already exists."),
-    }
+    ModelError::Taken(Taken::LocalGroupName(name.to_owned()))
 }
 
 /// A local group of the organization, locked for the change: (name, member count).
@@ -41,7 +37,7 @@ async fn local_group(tx: &mut Tx<'_>, org_id: &str, id: &str) -> Result<(String,
     .bind(org_id)
     .fetch_optional_in(tx)
     .await?
-    .ok_or(ModelError::NotFound("No such group."))?;
+    .ok_or(ModelError::NotFound(Missing::Group))?;
     let name: String = row.try_get("display_name")?;
     if row.try_get::<Option<String>, _>("directory_id")?.is_some() {
         return Err(ModelError::SyncedGroupReadOnly(name));
@@ -59,7 +55,7 @@ async fn org_user_name(tx: &mut Tx<'_>, org_id: &str, user_id: &str) -> Result<S
     .bind(org_id)
     .scalar_optional_in(tx)
     .await?
-    .ok_or(ModelError::NotFound("No such user."))
+    .ok_or(ModelError::NotFound(Missing::User))
 }
 
 impl Store {
@@ -310,9 +306,7 @@ impl Store {
             .await?
             .rows_affected();
         if removed == 0 {
-            return Err(ModelError::NotFound(
-                "The user is not a member of this group.",
-            ));
+            return Err(ModelError::NotFound(Missing::Membership));
         }
         sqlx::query(
             "UPDATE groups SET member_count = member_count - 1, version = version + 1, \

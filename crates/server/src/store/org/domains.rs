@@ -9,7 +9,7 @@ use crate::store::{
     db::timestamps::{rfc3339, rfc3339_opt},
     db::tx::InTx,
     error::is_unique_violation,
-    error::ModelError,
+    error::{Missing, ModelError, Taken},
     new_id, now_millis, Store,
 };
 
@@ -81,11 +81,7 @@ impl Store {
         .await
         .map_err(|e| {
             if is_unique_violation(&e) {
-                ModelError::Conflict {
-                    slug: "domain-exists",
-                    title: "Domain already added",
-                    detail: format!("{name} is already one of the organization's domains."),
-                }
+                ModelError::Taken(Taken::Domain(name.to_owned()))
             } else {
                 e.into()
             }
@@ -150,7 +146,7 @@ impl Store {
                 .bind(id)
                 .fetch_optional_in(&mut tx)
                 .await?
-                .ok_or(ModelError::NotFound("No such domain."))?;
+                .ok_or(ModelError::NotFound(Missing::Domain))?;
         let name: String = row.try_get("name")?;
         let verified = row.try_get::<Option<i64>, _>("verified_at")?.is_some();
         sqlx::query("DELETE FROM domains WHERE id = $1")
