@@ -100,7 +100,7 @@ async fn writer(store: Store, shared: Arc<Shared>) {
 }
 
 async fn write_batch(store: &Store, batch: &[SyncLogEntry]) {
-    if let Err(err) = store.insert_sync_events(batch).await {
+    if let Err(err) = store.insert_sync_log_entries(batch).await {
         // A deleted directory's events fail their foreign key; nothing else is expected.
         tracing::warn!(error = %err, events = batch.len(), "could not write sync events");
     }
@@ -175,7 +175,7 @@ mod tests {
         }
         sink.flush().await;
         let n = (2 * BATCH + 7) as i64;
-        assert_eq!(counted(&store, "SELECT COUNT(*) FROM sync_events").await, n);
+        assert_eq!(counted(&store, "SELECT COUNT(*) FROM sync_log").await, n);
         assert_eq!(
             counted(&store, "SELECT SUM(requests) FROM sync_stats_hourly").await,
             n
@@ -186,19 +186,19 @@ mod tests {
         );
         // Each row holds its own event's columns.
         assert_eq!(
-            counted(&store, "SELECT COUNT(DISTINCT path) FROM sync_events").await,
+            counted(&store, "SELECT COUNT(DISTINCT path) FROM sync_log").await,
             n
         );
         assert_eq!(
             counted(
                 &store,
-                "SELECT COUNT(*) FROM sync_events \
+                "SELECT COUNT(*) FROM sync_log \
                  WHERE (status = 409) <> (CAST(substr(path, 8) AS INTEGER) % 10 = 0)"
             )
             .await,
             0
         );
-        let changed: String = sqlx::query_scalar("SELECT changed FROM sync_events LIMIT 1")
+        let changed: String = sqlx::query_scalar("SELECT changed FROM sync_log LIMIT 1")
             .fetch_one(store.read_pool())
             .await
             .unwrap();
@@ -208,7 +208,7 @@ mod tests {
         sink.record(event(&directory, 200));
         sink.flush().await;
         assert_eq!(
-            counted(&store, "SELECT COUNT(*) FROM sync_events").await,
+            counted(&store, "SELECT COUNT(*) FROM sync_log").await,
             n + 1
         );
     }

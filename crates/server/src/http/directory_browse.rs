@@ -217,9 +217,7 @@ async fn list_sync_log(
             .filter(|o| !o.is_empty()),
         text: search_text("q", query.q.as_deref())?,
     };
-    Ok(Json(
-        state.store.list_sync_events(&id, &filter, &page).await?,
-    ))
+    Ok(Json(state.store.list_sync_log(&id, &filter, &page).await?))
 }
 
 /// Requests and errors per hour, oldest first, ending with the current hour.

@@ -1,4 +1,4 @@
-//! The sync log's tables: one row per SCIM request (`sync_events`), hourly request and error
+//! The sync log's tables: one row per SCIM request (`sync_log`), hourly request and error
 //! counts (`sync_stats_hourly`) and each directory's last request. Written in batches by the
 //! sync log's worker (`crate::sync_log`), pruned by age, and read for the console: entries
 //! newest first with filters, and the activity chart.
@@ -37,7 +37,7 @@ pub struct SyncLogFilter {
     pub text: Option<String>,
 }
 
-const EVENT_COLUMNS: &str = "id, at, method, path, operation, status, duration_ms, resource_type, \
+const ENTRY_COLUMNS: &str = "id, at, method, path, operation, status, duration_ms, resource_type, \
      resource_id, resource_label, changed, ignored, scim_type, detail";
 
 /// `changed` / `ignored` are stored as comma-separated attribute names.
@@ -52,7 +52,7 @@ fn split_names(text: Option<String>) -> Vec<String> {
     .unwrap_or_default()
 }
 
-fn event_from_row(row: &AnyRow) -> Result<SyncEvent, sqlx::Error> {
+fn entry_from_row(row: &AnyRow) -> Result<SyncEvent, sqlx::Error> {
     let status: i64 = row.try_get("status")?;
     let duration: i64 = row.try_get("duration_ms")?;
     Ok(SyncEvent {
@@ -115,7 +115,7 @@ pub struct SyncLogEntry {
 impl Store {
     /// One page of a directory's sync events, newest first. `total` is counted up to
     /// [`COUNT_CAP`].
-    pub async fn list_sync_events(
+    pub async fn list_sync_log(
         &self,
         directory_id: &str,
         filter: &SyncLogFilter,
@@ -125,7 +125,7 @@ impl Store {
         let desc = !page.reversed();
         let dir = if desc { "DESC" } else { "ASC" };
         let mut sql = Sql::new(&format!(
-            "SELECT {EVENT_COLUMNS} FROM sync_events WHERE directory_id = "
+            "SELECT {ENTRY_COLUMNS} FROM sync_log WHERE directory_id = "
         ));
         let d = sql.text(directory_id);
         sql.push(&d);
@@ -140,7 +140,7 @@ impl Store {
         let rows = sql.query().fetch_all(&self.read).await?;
         let rows = rows
             .iter()
-            .map(|r| Ok((event_from_row(r)?, r.try_get::<i64, _>("at")?)))
+            .map(|r| Ok((entry_from_row(r)?, r.try_get::<i64, _>("at")?)))
             .collect::<Result<Vec<_>, sqlx::Error>>()?;
         let result = page.finish(rows, |(e, at)| Anchor {
             key: SortValue::Int(*at),
@@ -148,7 +148,7 @@ impl Store {
         });
 
         let mut count = Sql::new(
-            "SELECT COUNT(*) AS n FROM (SELECT 1 AS one FROM sync_events WHERE directory_id = ",
+            "SELECT COUNT(*) AS n FROM (SELECT 1 AS one FROM sync_log WHERE directory_id = ",
         );
         let d = count.text(directory_id);
         count.push(&d);
@@ -204,8 +204,8 @@ impl Store {
     }
 }
 
-/// The columns of a `sync_events` row, in the order [`Store::insert_sync_events`] gives them.
-const EVENT_ROW: [(&str, Kind); 15] = [
+/// The columns of a `sync_log` row, in the order [`Store::insert_sync_log_entries`] gives them.
+const ENTRY_ROW: [(&str, Kind); 15] = [
     ("id", Kind::Text),
     ("directory_id", Kind::Text),
     ("at", Kind::Int),
@@ -227,7 +227,7 @@ impl Store {
     /// Writes a batch of the sync log with its hourly counters and the directories' last
     /// request, in one transaction. Entries of directories deleted meanwhile are skipped
     /// rather than failing the batch.
-    pub async fn insert_sync_events(&self, events: &[SyncLogEntry]) -> Result<(), WriteError> {
+    pub async fn insert_sync_log_entries(&self, events: &[SyncLogEntry]) -> Result<(), WriteError> {
         let mut directories: Vec<&str> = events.iter().map(|e| e.directory_id.as_str()).collect();
         directories.sort_unstable();
         directories.dedup();
@@ -270,7 +270,7 @@ impl Store {
                     ]
                 })
                 .collect();
-            insert_rows(tx, "sync_events", &EVENT_ROW, &rows).await?;
+            insert_rows(tx, "sync_log", &ENTRY_ROW, &rows).await?;
             let (hours, last) = rollups(&kept);
             for ((dir, hour), (requests, errors)) in hours {
                 hour_query(dir, hour, requests, errors)
@@ -288,7 +288,7 @@ impl Store {
     pub async fn prune_sync_log(&self, retention: Duration) -> Result<u64, sqlx::Error> {
         let cutoff = now_millis() - retention.as_millis() as i64;
         let mut tx = self.begin().await?;
-        let n = sqlx::query("DELETE FROM sync_events WHERE at < $1")
+        let n = sqlx::query("DELETE FROM sync_log WHERE at < $1")
             .bind(cutoff)
             .execute_in(&mut tx)
             .await?

@@ -439,7 +439,7 @@ impl TestApp {
 
     /// The directory's sync log, newest first, read over the admin API once every recorded
     /// event is written. Signs the client in.
-    pub async fn sync_events(&mut self, target: &ScimTarget) -> Vec<Value> {
+    pub async fn sync_log(&mut self, target: &ScimTarget) -> Vec<Value> {
         self.state.sync_log.flush().await;
         if self.csrf.is_none() {
             self.sign_in().await;

@@ -523,7 +523,7 @@ backend_tests! {
         for i in 0..30i64 {
             let error = i % 3 == 0;
             sqlx::query(
-                "INSERT INTO sync_events (id, directory_id, at, method, path, operation, status, \
+                "INSERT INTO sync_log (id, directory_id, at, method, path, operation, status, \
                  duration_ms, resource_type, resource_label, changed, scim_type, detail) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7, 5, 'User', $8, $9, $10, $11)",
             )

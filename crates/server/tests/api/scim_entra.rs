@@ -539,7 +539,7 @@ backend_tests! {
         assert_eq!(res.status, StatusCode::OK, "{}", res.text());
         assert_eq!(res.json()["title"], "Boss");
 
-        let events = app.sync_events(&dir).await;
+        let events = app.sync_log(&dir).await;
         let create = events.iter().find(|e| e["operation"] == "createUser").expect("create logged");
         let ignored = create["ignored"].as_array().unwrap();
         for name in ["favouriteColour", "name.middleInitial", "urn:example:vendor:1.0:User"] {

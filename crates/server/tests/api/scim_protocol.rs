@@ -683,7 +683,7 @@ backend_tests! {
         }
         assert_eq!(app.scim(&other, Method::GET, "/Users", None).await.status, StatusCode::OK);
         // The refusal is in the directory's sync log.
-        let events = app.sync_events(&dir).await;
+        let events = app.sync_log(&dir).await;
         assert!(events.iter().any(|e| e["status"] == 429), "{events:?}");
     }
 }
