@@ -2,7 +2,11 @@
 // Starts Roster with the harness, provisions 120 users over SCIM, then measures, in headless
 // Chromium and over 5 fresh page loads each, the time from navigation start to (1) the
 // signed-in directories page showing its directory and (2) a directory's users table showing
-// its first page of rows. Prints one JSON line with every sample and the medians.
+// its first page of rows. It also counts what the first visit costs on the wire (every
+// response's headers and body as the browser received them, compressed as Roster sent them),
+// what a second visit costs once the hashed files are cached, and times the directories page on
+// a throttled link (10 Mbit/s, 40 ms before each response). Prints one JSON line with every sample and the
+// medians.
 //
 // Env: ROSTER_BIN, ROSTER_DIST, CHROMIUM, as for the e2e tests.
 
@@ -11,6 +15,8 @@ import { ADMIN, launchBrowser, startServer } from './harness.mjs';
 const RUNS = 5;
 const USERS = 120;
 const TIMEOUT_MS = 20_000;
+// A slow office or mobile link: 10 Mbit/s down and up, 40 ms from each request to its response.
+const THROTTLE = { offline: false, latency: 40, downloadThroughput: 10e6 / 8, uploadThroughput: 10e6 / 8 };
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
@@ -46,24 +52,43 @@ try {
   }
 
   // Time from navigation start until `ready()` holds in the page, in ms (performance.now()
-  // counts from the navigation's time origin), polled every animation frame.
-  const timeTo = async (context, path, ready, arg) => {
+  // counts from the navigation's time origin), polled every animation frame; and what the
+  // page had received by then: the bytes of every response (headers and body as sent, the
+  // Resource Timing API's transferSize, 0 for what the HTTP cache answered) and how many
+  // went over the network.
+  const visit = async (context, path, ready, arg, { throttle = false } = {}) => {
     const page = await context.newPage();
+    if (throttle) {
+      const cdp = await context.newCDPSession(page);
+      await cdp.send('Network.enable');
+      await cdp.send('Network.emulateNetworkConditions', THROTTLE);
+    }
     await page.goto(path, { waitUntil: 'commit' });
     const handle = await page.waitForFunction(ready, arg, { polling: 'raf', timeout: TIMEOUT_MS });
     const ms = await handle.jsonValue();
+    const wire = await page.evaluate(() => {
+      const entries = [...performance.getEntriesByType('navigation'), ...performance.getEntriesByType('resource')];
+      const sent = entries.filter((entry) => entry.transferSize > 0);
+      return { bytes: sent.reduce((sum, entry) => sum + entry.transferSize, 0), requests: sent.length };
+    });
     await page.close();
-    return ms;
+    return { ms, wire };
   };
+  // A fresh browser context (an empty HTTP cache, as on a first visit), signed in by cookie.
+  const signedIn = async () => {
+    const context = await browser.newContext({ baseURL: server.url });
+    const [name, ...value] = cookie.split('=');
+    await context.addCookies([{ name, value: value.join('='), url: server.url }]);
+    return context;
+  };
+  const timeTo = async (...args) => (await visit(...args)).ms;
+  const directoriesShown = (name) => (document.body.innerText.includes(name) ? performance.now() : null);
   const directories = [];
   const users = [];
   let rows = 0;
   for (let run = 0; run < RUNS; run += 1) {
-    // A fresh context each run: an empty HTTP cache, as on a first visit; signed in by cookie.
-    const context = await browser.newContext({ baseURL: server.url });
-    await context.addCookies([{ name: cookie.split('=')[0], value: cookie.split('=').slice(1).join('='), url: server.url }]);
-    directories.push(await timeTo(context, '/directories',
-      (name) => (document.body.innerText.includes(name) ? performance.now() : null), 'Bench Okta'));
+    const context = await signedIn();
+    directories.push(await timeTo(context, '/directories', directoriesShown, 'Bench Okta'));
     const usersPath = `/directories/${created.directory.id}/users`;
     users.push(await timeTo(context, usersPath,
       () => {
@@ -79,6 +104,18 @@ try {
     }
     await context.close();
   }
+
+  // The first visit with an empty cache, then a second one in the same browser.
+  const fresh = await signedIn();
+  const first = (await visit(fresh, '/directories', directoriesShown, 'Bench Okta')).wire;
+  const repeat = (await visit(fresh, '/directories', directoriesShown, 'Bench Okta')).wire;
+  await fresh.close();
+  const throttled = [];
+  for (let run = 0; run < 3; run += 1) {
+    const context = await signedIn();
+    throttled.push(await timeTo(context, '/directories', directoriesShown, 'Bench Okta', { throttle: true }));
+    await context.close();
+  }
   console.log(JSON.stringify({
     runs: RUNS,
     directories_ms: directories,
@@ -86,6 +123,12 @@ try {
     users_table_rows: rows,
     median_directories_ms: median(directories),
     median_users_table_ms: median(users),
+    first_visit_bytes: first.bytes,
+    first_visit_requests: first.requests,
+    repeat_visit_bytes: repeat.bytes,
+    repeat_visit_requests: repeat.requests,
+    throttled_directories_ms: throttled,
+    median_throttled_directories_ms: median(throttled),
   }));
 } finally {
   await browser.close();

@@ -8,12 +8,9 @@
 //! `dist.rs`, dropping dependencies — got the unsplit console down to 357 KiB, not to 250.)
 //! The release build is deterministic, so the numbers only move when the code does.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
-use flate2::write::GzEncoder;
-use flate2::Compression;
 
 /// Hard limit for the initial transfer, gzip -9: the first page of the console downloads in
 /// 250 KiB at most.
@@ -205,9 +202,7 @@ pub fn check(dist: &Path) -> Result<()> {
 }
 
 fn gzip_len(bytes: &[u8]) -> Result<u64> {
-    let mut encoder = GzEncoder::new(Vec::new(), Compression::best());
-    encoder.write_all(bytes)?;
-    Ok(encoder.finish()?.len() as u64)
+    Ok(crate::precompress::gzip(bytes)?.len() as u64)
 }
 
 pub fn kib(bytes: u64) -> String {

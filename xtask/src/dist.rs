@@ -17,6 +17,7 @@ use anyhow::{bail, Context, Result};
 
 use crate::budget;
 use crate::freshness;
+use crate::precompress;
 use crate::process::{self, banner, run};
 use crate::split;
 use crate::tools::{self, Tools};
@@ -85,6 +86,14 @@ pub fn build(tools: &Tools) -> Result<()> {
     if split::link_loader(&dist)? == 0 {
         bail!("the console build has no lazily loaded chunks: is --cfg roster_split set?");
     }
+    let written = precompress::write(&dist)?;
+    println!(
+        "compressed {} files of {} at build time: {} as brotli, {} as gzip",
+        written.files,
+        budget::kib(written.raw),
+        budget::kib(written.brotli),
+        budget::kib(written.gzip),
+    );
     freshness::mark_console_built()?;
     budget::report(&dist).map(|_| ())
 }

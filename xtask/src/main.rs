@@ -7,6 +7,7 @@ mod conformance;
 mod dist;
 mod freshness;
 mod layout;
+mod precompress;
 mod process;
 mod run;
 mod split;

@@ -157,14 +157,27 @@ fn targets(r: &Results) -> Vec<String> {
         }
     }
     let console = r.console.ran();
-    let gz = or_nan(console.map(|c| c.sizes.total.gzip as f64)) / 1000.0;
-    if gz.is_finite() {
-        out.push(format!(
-            "{} console initial transfer {gz:.0} KB gzip (target ≤ 200 KB)",
-            mark(gz <= 200.0)
-        ));
-    }
     let timing = console.and_then(|c| c.timing.ran());
+    // What the browser received from Roster's server when it ran; else the files' gzip size.
+    match timing {
+        Some(t) => {
+            let kb = t.first_visit_bytes as f64 / 1000.0;
+            out.push(format!(
+                "{} console first visit {kb:.0} KB on the wire in {} responses (target ≤ 200 KB)",
+                mark(kb <= 200.0),
+                t.first_visit_requests
+            ));
+        }
+        None => {
+            let gz = or_nan(console.map(|c| c.sizes.total.gzip as f64)) / 1000.0;
+            if gz.is_finite() {
+                out.push(format!(
+                    "{} console initial transfer {gz:.0} KB gzip (target ≤ 200 KB)",
+                    mark(gz <= 200.0)
+                ));
+            }
+        }
+    }
     let dirs = or_nan(timing.map(|t| t.median_directories_ms));
     if dirs.is_finite() {
         out.push(format!(
@@ -529,6 +542,16 @@ fn console_section(r: &Results) -> String {
                     t.runs, t.median_directories_ms, json(&t.directories_ms), t.users_table_rows,
                     t.median_users_table_ms, json(&t.users_table_ms)
                 );
+                let _ = writeln!(
+                    s,
+                    "\nOn the wire from Roster's server (headers and bodies as sent, the browser accepting brotli): \
+                     a first visit of the directories page received {} bytes in {} responses; a second visit in the \
+                     same browser {} bytes in {} responses (the hashed files come from its cache). On a throttled \
+                     link (10 Mbit/s, 40 ms per request) a first visit shows the page in {:.0} ms (median of {}).",
+                    t.first_visit_bytes, t.first_visit_requests, t.repeat_visit_bytes,
+                    t.repeat_visit_requests, t.median_throttled_directories_ms,
+                    json(&t.throttled_directories_ms)
+                );
             }
             None => {
                 let _ = writeln!(s, "\nBrowser timings not run: {}", json(timing));
@@ -553,6 +576,7 @@ mod tests {
         for section in [
             "### 5. PostgreSQL\n\n**Roster (PostgreSQL)**",
             "Headless Chromium",
+            "On the wire from Roster's server",
         ] {
             assert!(page.contains(section), "{section}");
         }

@@ -327,6 +327,16 @@ pub struct BrowserTiming {
     pub users_table_rows: u64,
     pub median_directories_ms: f64,
     pub median_users_table_ms: f64,
+    /// What a first visit of the directories page received, headers and bodies as sent
+    /// (compressed), and in how many responses.
+    pub first_visit_bytes: u64,
+    pub first_visit_requests: u64,
+    /// The same page visited again in the same browser: what its HTTP cache did not answer.
+    pub repeat_visit_bytes: u64,
+    pub repeat_visit_requests: u64,
+    /// The directories page on a throttled link (10 Mbit/s, 40 ms per request), first visits.
+    pub throttled_directories_ms: Vec<serde_json::Number>,
+    pub median_throttled_directories_ms: f64,
 }
 
 /// Wall time of one step.

@@ -506,11 +506,5 @@ fn console_sizes(dist: &Path) -> Result<ConsoleSizes> {
 }
 
 fn brotli_len(bytes: &[u8]) -> Result<u64> {
-    use std::io::Write;
-    let mut out = Vec::new();
-    {
-        let mut encoder = brotli::CompressorWriter::new(&mut out, 4096, 11, 22);
-        encoder.write_all(bytes)?;
-    }
-    Ok(out.len() as u64)
+    Ok(crate::precompress::brotli(bytes)?.len() as u64)
 }

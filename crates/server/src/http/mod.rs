@@ -3,6 +3,7 @@
 mod access;
 mod audit;
 mod client;
+mod compress;
 pub mod csp;
 mod directories;
 mod directory_browse;
@@ -76,6 +77,7 @@ pub fn app(state: AppState) -> Router {
     if let Some(cors) = cors_layer(&state_cors) {
         router = router.layer(cors);
     }
+    router = router.layer(compress::layer());
     // Browsers must take every answer as the type it says it is, and send no page's address
     // to other sites; over HTTPS they must never fall back to plain HTTP.
     router = router

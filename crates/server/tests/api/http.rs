@@ -140,3 +140,105 @@ async fn cors_allows_only_configured_origins_with_credentials() {
         .unwrap();
     assert!(res.headers().get("access-control-allow-origin").is_none());
 }
+
+/// The console's files go out compressed as the build made them and cached by whether their
+/// name holds a hash; the API compresses large answers; a missing file is a 404, not the page.
+#[tokio::test]
+async fn answers_are_compressed_and_cached_as_browsers_need() {
+    use http_body_util::BodyExt;
+    use std::io::Read;
+    use tower::ServiceExt;
+
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::write(
+        root.join("index.html"),
+        "<!doctype html><title>Roster</title>",
+    )
+    .unwrap();
+    std::fs::write(root.join("config.json"), "{}").unwrap();
+    let wasm = "roster-console-0123456789abcdef_bg.wasm";
+    std::fs::write(root.join(wasm), b"\0asm raw bytes").unwrap();
+    std::fs::write(root.join(format!("{wasm}.br")), b"brotli bytes").unwrap();
+    std::fs::write(root.join(format!("{wasm}.gz")), b"gzip bytes").unwrap();
+    let db = tempfile::tempdir().unwrap();
+    let mut config = roster_server::config::Config::for_database(format!(
+        "sqlite://{}/r.db",
+        db.path().display()
+    ));
+    config.console_dir = Some(root.to_owned());
+    let store = roster_server::store::Store::connect(&config.database_url)
+        .await
+        .unwrap();
+    let app = roster_server::app(roster_server::AppState::new(store, config).await.unwrap());
+    let get = |path: &str, accept: Option<&str>| {
+        let mut req = axum::http::Request::builder().uri(path);
+        if let Some(accept) = accept {
+            req = req.header("accept-encoding", accept);
+        }
+        let app = app.clone();
+        let req = req.body(axum::body::Body::empty()).unwrap();
+        async move {
+            let res = app.oneshot(req).await.unwrap();
+            let (parts, body) = res.into_parts();
+            (parts, body.collect().await.unwrap().to_bytes())
+        }
+    };
+    let header = |parts: &axum::http::response::Parts, name: &str| {
+        parts
+            .headers
+            .get(name)
+            .map(|v| v.to_str().unwrap().to_owned())
+    };
+
+    let path = format!("/{wasm}");
+    let (parts, body) = get(&path, Some("gzip, deflate, br")).await;
+    assert_eq!(parts.status, StatusCode::OK);
+    assert_eq!(header(&parts, "content-encoding").as_deref(), Some("br"));
+    assert_eq!(&body[..], b"brotli bytes");
+    assert_eq!(
+        header(&parts, "cache-control").as_deref(),
+        Some("public, max-age=31536000, immutable")
+    );
+    assert!(header(&parts, "vary")
+        .unwrap_or_default()
+        .contains("accept-encoding"));
+    let (parts, body) = get(&path, Some("gzip")).await;
+    assert_eq!(header(&parts, "content-encoding").as_deref(), Some("gzip"));
+    assert_eq!(&body[..], b"gzip bytes");
+    let (parts, body) = get(&path, None).await;
+    assert_eq!(header(&parts, "content-encoding"), None);
+    assert_eq!(&body[..], b"\0asm raw bytes");
+
+    // Pages and settings are revalidated on every visit, so a deployment shows at once.
+    for page in ["/", "/index.html", "/config.json", "/directories/abc"] {
+        let (parts, _) = get(page, Some("br")).await;
+        assert_eq!(parts.status, StatusCode::OK, "{page}");
+        assert_eq!(
+            header(&parts, "cache-control").as_deref(),
+            Some("no-cache"),
+            "{page}"
+        );
+    }
+    // The loader's probe for a config.json in a client route's folder learns at once.
+    let (parts, _) = get("/directories/config.json", None).await;
+    assert_eq!(parts.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        header(&parts, "content-type").as_deref(),
+        Some("application/problem+json")
+    );
+
+    // A large API answer is compressed for a client that asks; a small one is not.
+    let (parts, body) = get("/api/v1/openapi.json", Some("gzip")).await;
+    assert_eq!(header(&parts, "content-encoding").as_deref(), Some("gzip"));
+    let mut text = String::new();
+    flate2::read::GzDecoder::new(&body[..])
+        .read_to_string(&mut text)
+        .unwrap();
+    let document: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(document["info"]["title"], "Roster admin API");
+    let (parts, _) = get("/api/v1/openapi.json", None).await;
+    assert_eq!(header(&parts, "content-encoding"), None);
+    let (parts, _) = get("/readyz", Some("gzip, br")).await;
+    assert_eq!(header(&parts, "content-encoding"), None);
+}
