@@ -13,8 +13,9 @@
 use std::{convert::Infallible, path::Path};
 
 use axum::{
+    body::Bytes,
     extract::Request,
-    http::{header, HeaderValue},
+    http::{header, HeaderValue, StatusCode},
     middleware::Next,
     response::{IntoResponse, Response},
     Router,
@@ -32,13 +33,18 @@ use crate::{
 /// framed by `frame_ancestors` only.
 pub fn router(dir: &Path, frame_ancestors: &[String]) -> Router<AppState> {
     let index = ServeFile::new(dir.join("index.html"));
+    let page = client_route_page(dir);
     let page_or_missing = tower::service_fn(move |req: Request| {
         let index = index.clone();
+        let page = page.clone();
         async move {
             if names_a_file(req.uri().path()) {
                 return Ok::<_, Infallible>(missing_file(req.uri().path()));
             }
-            Ok(index.oneshot(req).await?.into_response())
+            Ok(match page {
+                Some(page) => page.answer(&req),
+                None => index.oneshot(req).await?.into_response(),
+            })
         }
     });
     let files = ServeDir::new(dir)
@@ -82,6 +88,59 @@ pub fn router(dir: &Path, frame_ancestors: &[String]) -> Router<AppState> {
                 }
             },
         ))
+}
+
+/// The page for client routes: `index.html` with `data-roster-root="/"` on its `<base>`. The
+/// loader then knows where the console's files and `config.json` are (Roster serves them at the
+/// root) and asks only there; on a static host, without the attribute, it finds the folder by
+/// asking from the URL's folder upwards. Read once, as the page's policy is; `None` (no `<base>`)
+/// serves the file as it is.
+fn client_route_page(dir: &Path) -> Option<Page> {
+    let mut html = std::fs::read_to_string(dir.join("index.html")).ok()?;
+    let at = html.find("<base ")? + "<base".len();
+    html.insert_str(at, r#" data-roster-root="/""#);
+    // FNV-1a of the text: the same on every replica serving the same build.
+    let hash = html.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    });
+    let etag = HeaderValue::from_str(&format!("\"{hash:016x}\"")).ok()?;
+    Some(Page {
+        html: Bytes::from(html),
+        etag,
+    })
+}
+
+/// The client routes' page and its validator, so a revisit costs a 304.
+#[derive(Clone)]
+struct Page {
+    html: Bytes,
+    etag: HeaderValue,
+}
+
+impl Page {
+    fn answer(self, req: &Request) -> Response {
+        let ours = self.etag.as_bytes();
+        let unchanged = req
+            .headers()
+            .get(header::IF_NONE_MATCH)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|tags| {
+                tags.split(',')
+                    .map(str::trim)
+                    .any(|t| t == "*" || t.trim_start_matches("W/").as_bytes() == ours)
+            });
+        let mut response = if unchanged {
+            StatusCode::NOT_MODIFIED.into_response()
+        } else {
+            (
+                [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+                self.html,
+            )
+                .into_response()
+        };
+        response.headers_mut().insert(header::ETAG, self.etag);
+        response
+    }
 }
 
 /// Whether a path names a file rather than a page: its last part has an extension. The

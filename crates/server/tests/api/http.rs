@@ -153,7 +153,7 @@ async fn answers_are_compressed_and_cached_as_browsers_need() {
     let root = dir.path();
     std::fs::write(
         root.join("index.html"),
-        "<!doctype html><title>Roster</title>",
+        r#"<!doctype html><title>Roster</title><base href="/" />"#,
     )
     .unwrap();
     std::fs::write(root.join("config.json"), "{}").unwrap();
@@ -220,7 +220,29 @@ async fn answers_are_compressed_and_cached_as_browsers_need() {
             "{page}"
         );
     }
-    // The loader's probe for a config.json in a client route's folder learns at once.
+    // A client route's page tells the loader where the console is, so it asks nowhere else.
+    let (_, body) = get("/directories/abc", None).await;
+    let page = String::from_utf8(body.to_vec()).unwrap();
+    assert!(
+        page.contains(r#"<base data-roster-root="/" href="/" />"#),
+        "{page}"
+    );
+    // ... and a revisit that has it costs a 304.
+    let tag = {
+        let req = axum::http::Request::builder()
+            .uri("/sites")
+            .body(axum::body::Body::empty())
+            .unwrap();
+        app.clone().oneshot(req).await.unwrap().headers()["etag"].clone()
+    };
+    let req = axum::http::Request::builder()
+        .uri("/directories/abc")
+        .header("if-none-match", tag)
+        .body(axum::body::Body::empty())
+        .unwrap();
+    let res = app.clone().oneshot(req).await.unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_MODIFIED);
+    // A config.json asked for in a client route's folder is not there, and says so.
     let (parts, _) = get("/directories/config.json", None).await;
     assert_eq!(parts.status, StatusCode::NOT_FOUND);
     assert_eq!(
