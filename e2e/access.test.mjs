@@ -57,7 +57,7 @@ test('seed journey: a synced group gets Confluence, the IdP deletes it, the audi
     await page.getByRole('button', { name: 'Create' }).click();
     const baseUrl = await page.getByLabel('Directory base URL').inputValue();
     const key = await page.getByLabel('API key', { exact: true }).inputValue();
-    await page.getByLabel('I have stored the api key in a safe place').check();
+    await page.getByLabel('I have stored the API key in a safe place').check();
     await page.getByRole('button', { name: 'Done' }).click();
     await page.getByRole('heading', { name: 'Okta users' }).waitFor();
 
@@ -116,9 +116,11 @@ test('seed journey: a synced group gets Confluence, the IdP deletes it, the audi
     await page.getByText('2 users with access through 1 group.').waitFor();
     await page.getByRole('link', { name: 'grace@acme.test' }).waitFor();
 
-    // Making the synced group a default group is refused with the server's explanation.
-    await groupRow.getByRole('button', { name: /Make default/ }).click();
-    await page.getByRole('alert').filter({ hasText: 'is synced from your identity provider' }).waitFor();
+    // A synced group is not offered as a default group: its row says why and where a local
+    // group is made instead (the server refuses it too; the API tests show that).
+    await groupRow.getByText('Synced groups cannot be default groups.').waitFor();
+    assert.equal(await groupRow.getByRole('button', { name: /Make default/ }).count(), 0);
+    assert.equal(await groupRow.getByRole('link', { name: 'Create a local group' }).getAttribute('href'), '/groups');
     await snap(page, 'product-access');
 
     // Revoke shows who would lose access; cancelled.

@@ -57,7 +57,7 @@ test('create a directory, provision it over SCIM, browse it, regenerate its key'
     const key = await page.getByLabel('API key', { exact: true }).inputValue();
     assert.match(baseUrl, /^http:\/\/127\.0\.0\.1:\d+\/scim\/directory\/[\w-]+$/);
     assert.match(key, /^roster_scim_/);
-    await page.getByText('This api key will not be shown again.').waitFor();
+    await page.getByText('This API key will not be shown again.').waitFor();
     await snap(page, 'directory-credentials-once');
 
     // Leaving before confirming is refused.
@@ -65,7 +65,7 @@ test('create a directory, provision it over SCIM, browse it, regenerate its key'
     await page.getByRole('alert').filter({ hasText: 'before you leave' }).waitFor();
     assert.equal(await baseInput.inputValue(), baseUrl, 'still on the credentials screen');
     assert.equal(await page.getByRole('button', { name: 'Done' }).isDisabled(), true);
-    await page.getByLabel('I have stored the api key in a safe place').check();
+    await page.getByLabel('I have stored the API key in a safe place').check();
     await page.getByRole('button', { name: 'Done' }).click();
     await page.getByRole('heading', { name: 'Okta users' }).waitFor();
     await page.getByRole('heading', { name: 'Activity in the last 7 days' }).waitFor();
@@ -172,7 +172,7 @@ test('create a directory, provision it over SCIM, browse it, regenerate its key'
     assert.notEqual(newKey, key);
     assert.equal((await scim(baseUrl, key, 'GET', '/Users')).status, 401, 'the old key is rejected');
     assert.equal((await scim(baseUrl, newKey, 'GET', '/Users')).status, 200, 'the new key works');
-    await page.getByLabel('I have stored the api key in a safe place').check();
+    await page.getByLabel('I have stored the API key in a safe place').check();
     await page.getByRole('button', { name: 'Done' }).click();
     await page.getByRole('button', { name: 'Regenerate API key' }).waitFor();
     await snap(page, 'directory-credentials');

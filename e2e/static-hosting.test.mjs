@@ -81,7 +81,7 @@ test('signs in and works from a static host under a base path, API on another or
     await page.getByRole('button', { name: 'Create' }).click();
     const baseUrl = await page.getByLabel('Directory base URL').inputValue();
     assert.ok(baseUrl.startsWith(`${stack.server.url}/scim/directory/`), baseUrl);
-    await page.getByLabel('I have stored the api key in a safe place').check();
+    await page.getByLabel('I have stored the API key in a safe place').check();
     await page.getByRole('button', { name: 'Done' }).click();
     await page.getByRole('heading', { name: 'Entra users' }).waitFor();
     const directoryPath = new URL(page.url()).pathname;

@@ -78,9 +78,34 @@ pub fn datetime(rfc3339: &str) -> String {
     date.to_locale_string("default", &options).into()
 }
 
+/// A label as it reads inside a sentence: its first word in lower case unless that word is an
+/// acronym, the rest as written ("Directory base URL" → "directory base URL", "API key" stays).
+pub fn in_sentence(label: &str) -> String {
+    let (first, rest) = label.split_once(' ').unwrap_or((label, ""));
+    let acronym = first.len() > 1 && first.chars().all(|c| c.is_ascii_uppercase());
+    let first = if acronym {
+        first.to_owned()
+    } else {
+        first.to_lowercase()
+    };
+    if rest.is_empty() {
+        first
+    } else {
+        format!("{first} {rest}")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn labels_inside_a_sentence_keep_their_acronyms() {
+        assert_eq!(in_sentence("API key"), "API key");
+        assert_eq!(in_sentence("Directory base URL"), "directory base URL");
+        assert_eq!(in_sentence("Token"), "token");
+        assert_eq!(in_sentence("A"), "a");
+    }
 
     #[test]
     fn counts_group_thousands() {

@@ -117,7 +117,8 @@ async fn copy_once_secret_blocks_leaving_until_confirmed() {
         .unchecked_into();
     wait_for("the value", || input.value() == "roster_scim_<b>secret</b>").await;
     assert!(input.read_only());
-    assert!(text(&root, ".roster-alert--warning").contains("will not be shown again"));
+    assert!(text(&root, ".roster-alert--warning").contains("This API key will not be shown again"));
+    assert_eq!(text(&root, ".roster-copy__row button"), "Copy API key");
     let label = find(&root, "label[for=roster-secret-value]").unwrap();
     assert_eq!(label.text_content().as_deref(), Some("API key"));
 
@@ -238,6 +239,20 @@ fn pager_links_pages_and_disables_the_missing_ones() {
     assert!(find(&root, "a[rel=prev]").is_none());
     assert_eq!(text(&root, "[aria-disabled=true]"), "← Previous");
     assert!(find(&root, ".roster-pager__first").is_none());
+    drop(mounted);
+
+    let mounted = mount(|| {
+        view! {
+            <Pager prev_href=None next_href=None
+                summary=Some("12 users".to_owned()) label="Users pages"/>
+        }
+    });
+    let root = mounted.root.clone();
+    assert_eq!(text(&root, ".roster-pager__summary"), "12 users");
+    assert!(
+        find(&root, ".roster-pager__links").is_none(),
+        "one page, no links"
+    );
     drop(mounted);
 }
 

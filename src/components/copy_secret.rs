@@ -8,6 +8,8 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
+use crate::format::in_sentence;
+
 /// What the copy button reports, announced through a live region.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum CopyState {
@@ -84,7 +86,7 @@ pub fn CopyField(
                     }
                 />
                 <button type="button" class="roster-button" on:click=copy>
-                    {format!("Copy {}", label.to_lowercase())}
+                    {format!("Copy {}", in_sentence(&label))}
                 </button>
             </div>
             <span id=status_id class="roster-copy__status" role="status" aria-live="polite">
@@ -118,7 +120,7 @@ pub fn CopyOnceSecret(
     guard_navigation(Signal::derive(move || !confirmed.get()), move || {
         nudged.try_set(true);
     });
-    let what = label.to_lowercase();
+    let what = in_sentence(&label);
     let blocked_message = blocked_message.unwrap_or_else(|| {
         format!("Copy the {what} and tick the box below before you leave this page.")
     });

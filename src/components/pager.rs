@@ -2,7 +2,8 @@
 //! can be bookmarked and back/forward walk through the pages already seen.
 use leptos::prelude::*;
 
-/// "Previous", "Next" and "First page" links with a summary such as "1,234 users".
+/// "Previous", "Next" and "First page" links with a summary such as "1,234 users"; a list on
+/// one page shows the summary alone.
 #[component]
 pub fn Pager(
     /// Link to the previous page, when there is one.
@@ -28,15 +29,22 @@ pub fn Pager(
         }
         .into_any(),
     };
-    view! {
-        <nav class="roster-pager" aria-label=label>
-            {summary.map(|s| view! { <span class="roster-pager__summary">{s}</span> })}
+    // A list that fits on one page has nowhere to go: no links, only what it holds.
+    let one_page = prev_href.is_none() && next_href.is_none() && first_href.is_none();
+    let links = (!one_page).then(|| {
+        view! {
             <span class="roster-pager__links">
                 {first_href
                     .map(|href| view! { <a class="roster-pager__first" href=href>"First page"</a> })}
                 {link(prev_href, "← Previous", "prev")}
                 {link(next_href, "Next →", "next")}
             </span>
+        }
+    });
+    view! {
+        <nav class="roster-pager" aria-label=label>
+            {summary.map(|s| view! { <span class="roster-pager__summary">{s}</span> })}
+            {links}
         </nav>
     }
 }

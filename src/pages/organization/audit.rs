@@ -46,6 +46,7 @@ pub fn action_words(action: &str) -> String {
         "directory.created" => "created directory",
         "directory.renamed" => "renamed directory",
         "directory.deleted" => "deleted directory",
+        "directory.api_key_regenerated" => "regenerated the API key of directory",
         other => return other.replace(['.', '_'], " "),
     }
     .to_owned()

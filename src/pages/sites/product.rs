@@ -1,7 +1,7 @@
 //! Product access for one product on one site: the groups with access (role, default flag,
 //! members), how many users that reaches, adding a group through a searchable picker with the
-//! dry-run impact shown before granting, revoking with its impact, default groups (a synced
-//! group is refused by the server, and the page warns before the admin tries), and the users
+//! dry-run impact shown before granting, revoking with its impact, default groups (only local
+//! groups are offered; a synced group's row says why, as the server refuses it), and the users
 //! with access, paged.
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
@@ -112,6 +112,7 @@ fn AccessGroups(groups: Vec<AccessGroup>, ids: Ids, reload: Callback<()>) -> imp
     let error = RwSignal::new(None::<ApiError>);
     let revoking = RwSignal::new(None::<AccessGroup>);
     let group_base = use_href("/groups/");
+    let local_groups = use_href("/groups");
     let toggle_ids = ids.clone();
     let toggle = move |g: AccessGroup| {
         let client = client.clone();
@@ -155,11 +156,27 @@ fn AccessGroups(groups: Vec<AccessGroup>, ids: Ids, reload: Callback<()>) -> imp
             } else {
                 "Make default"
             };
-            view! {
-                <span class="roster-row-actions">
+            // A synced group is never offered as a default group: the server refuses it, so the
+            // row says why and where a local group is made instead.
+            let default_action = if g.directory_name.is_some() && !g.is_default {
+                view! {
+                    <span class="roster-hint">
+                        "Synced groups cannot be default groups. "
+                        <a href=local_groups.clone()>"Create a local group"</a>
+                    </span>
+                }
+                .into_any()
+            } else {
+                view! {
                     <button type="button" class="roster-button"
                         aria-label=format!("{label}: {}", g.group_name)
                         on:click=move |_| toggle.run(group.clone())>{label}</button>
+                }
+                .into_any()
+            };
+            view! {
+                <span class="roster-row-actions">
+                    {default_action}
                     <button type="button" class="roster-button"
                         aria-label=format!("Revoke access of {}", g.group_name)
                         on:click=move |_| revoking.set(Some(revoke.clone()))>"Revoke…"</button>
@@ -352,7 +369,7 @@ fn AddGroup(ids: Ids, product: String, reload: Callback<()>) -> impl IntoView {
     let options = Signal::derive(move || matches.get());
     view! {
         {move || (!adding.get()).then(|| view! {
-            <p>
+            <p class="roster-after-table">
                 <button type="button" class="roster-button roster-button--primary"
                     on:click=move |_| { error.set(None); adding.set(true) }>"Add group"</button>
             </p>
