@@ -87,20 +87,10 @@ pub fn lazy_chunks(dist: &Path) -> Result<Vec<Asset>> {
         .map(|a| a.name)
         .collect();
     let mut chunks = Vec::new();
-    let mut dirs = vec![dist.to_path_buf()];
-    while let Some(dir) = dirs.pop() {
-        for entry in
-            std::fs::read_dir(&dir).with_context(|| format!("could not list {}", dir.display()))?
-        {
-            let path = entry?.path();
-            if path.is_dir() {
-                dirs.push(path);
-            } else if path.extension().is_some_and(|e| e == "wasm") {
-                let chunk = asset(dist, &path)?;
-                if !initial.contains(&chunk.name) {
-                    chunks.push(chunk);
-                }
-            }
+    for path in crate::precompress::files_under(dist, &["wasm"])? {
+        let chunk = asset(dist, &path)?;
+        if !initial.contains(&chunk.name) {
+            chunks.push(chunk);
         }
     }
     chunks.sort_by(|a, b| a.name.cmp(&b.name));

@@ -43,10 +43,16 @@ pub fn write(dist: &Path) -> Result<Written> {
     Ok(written)
 }
 
-/// The compressible files under `dist`, sorted (the build is deterministic; so is the order).
+/// The compressible files under `dist`, sorted.
 fn files(dist: &Path) -> Result<Vec<PathBuf>> {
+    files_under(dist, &COMPRESSED)
+}
+
+/// The files under `dir` and its folders whose extension is one of `extensions`, sorted (the
+/// build is deterministic; so is the order).
+pub fn files_under(dir: &Path, extensions: &[&str]) -> Result<Vec<PathBuf>> {
     let mut found = Vec::new();
-    let mut dirs = vec![dist.to_path_buf()];
+    let mut dirs = vec![dir.to_path_buf()];
     while let Some(dir) = dirs.pop() {
         for entry in
             std::fs::read_dir(&dir).with_context(|| format!("could not list {}", dir.display()))?
@@ -57,7 +63,7 @@ fn files(dist: &Path) -> Result<Vec<PathBuf>> {
             } else if path
                 .extension()
                 .and_then(|e| e.to_str())
-                .is_some_and(|e| COMPRESSED.contains(&e))
+                .is_some_and(|e| extensions.contains(&e))
             {
                 found.push(path);
             }
