@@ -68,3 +68,22 @@ test('unknown API and SCIM paths answer JSON 404s, not the console', async () =>
     assert.equal(String(body.status), '404', route);
   }
 });
+
+test('a signed-out visitor asks only for what the sign-in page needs', async () => {
+  await withPage(stack, { name: 'signed-out-requests' }, async (page) => {
+    const asked = [];
+    page.on('request', (request) => asked.push(new URL(request.url()).pathname));
+    await page.goto('/directories');
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    // The session, and nothing bound to be refused; config.json only where the console is.
+    assert.deepEqual(asked.filter((path) => path.startsWith('/api/')), ['/api/v1/session']);
+    assert.deepEqual(asked.filter((path) => path.endsWith('config.json')), ['/config.json']);
+
+    await signIn(page, ADMIN.password);
+    await expectShell(page);
+    asked.length = 0;
+    await page.goto('/directories');
+    await page.getByRole('heading', { name: 'Directories', level: 1 }).waitFor();
+    assert.ok(asked.includes('/api/v1/directories'), asked.join(' '));
+  });
+});

@@ -13,8 +13,8 @@ use crate::lazy::lazy_page;
 use crate::pages::directories::DirectoriesPage;
 use crate::pages::{HomePage, NotFoundPage, SignInPage};
 use crate::state::{
-    check_session, provide_console_state, use_auth, use_client, use_config, use_href,
-    use_shown_once, RuntimeConfig,
+    check_session, provide_console_state, remember_sign_in, use_auth, use_client, use_config,
+    use_href, use_shown_once, was_signed_in, RuntimeConfig,
 };
 use crate::url::{self, use_navigate};
 use crate::CONSOLE_VERSION;
@@ -72,6 +72,7 @@ pub fn Console(config: RuntimeConfig) -> impl IntoView {
     let base = config.router_base();
     let auth = provide_console_state(config, Auth::Checking);
     check_session(use_client(), auth);
+    remember_sign_in(auth);
     start_landing_data(&base);
     view! {
         <Router base>
@@ -81,8 +82,13 @@ pub fn Console(config: RuntimeConfig) -> impl IntoView {
 }
 
 /// When the console opens on the directories list, where a signed-in admin lands, asks for the
-/// list while the session is checked, rather than after (see [`api::early`]).
+/// list while the session is checked, rather than after (see [`api::early`]); only in a browser
+/// that was signed in last time, so a visitor who must sign in first sends nothing to be
+/// refused.
 fn start_landing_data(router_base: &str) {
+    if !was_signed_in() {
+        return;
+    }
     let path = url::location_path();
     let route = path
         .as_deref()

@@ -197,6 +197,39 @@ pub fn use_href(route: &str) -> String {
 
 /// Asks the server for the current session and records the answer. A 401 is the ordinary
 /// "not signed in"; anything else that fails is shown on the sign-in page with a retry.
+/// Where this browser keeps whether it was signed in when the console last knew. Not a secret
+/// (the session is an HttpOnly cookie the console never sees): only whether asking for a
+/// signed-in page's data before the session answers is likely to be answered rather than
+/// refused.
+const SIGNED_IN_HINT: &str = "roster.signed-in";
+
+fn local_storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok().flatten()
+}
+
+/// Whether the browser was signed in when the console last knew (false without storage).
+pub fn was_signed_in() -> bool {
+    local_storage().is_some_and(|s| s.get_item(SIGNED_IN_HINT).ok().flatten().is_some())
+}
+
+/// Keeps [`was_signed_in`] true while `auth` is signed in and false once it is not.
+pub fn remember_sign_in(auth: RwSignal<Auth>) {
+    Effect::new(move |_| {
+        let Some(storage) = local_storage() else {
+            return;
+        };
+        match auth.get() {
+            Auth::Checking => {}
+            Auth::SignedIn(_) => {
+                let _ = storage.set_item(SIGNED_IN_HINT, "1");
+            }
+            Auth::SignedOut(_) => {
+                let _ = storage.remove_item(SIGNED_IN_HINT);
+            }
+        }
+    });
+}
+
 pub fn check_session(client: Client, auth: RwSignal<Auth>) {
     auth.set(Auth::Checking);
     leptos::task::spawn_local(async move {
