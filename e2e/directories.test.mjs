@@ -64,6 +64,14 @@ test('create a directory, provision it over SCIM, browse it, regenerate its key'
     await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Directories' }).click();
     await page.getByRole('alert').filter({ hasText: 'before you leave' }).waitFor();
     assert.equal(await baseInput.inputValue(), baseUrl, 'still on the credentials screen');
+    // So is signing out, which would lose the key with the session: no request goes out.
+    const signOuts = [];
+    page.on('request', (r) => { if (r.method() === 'DELETE' && r.url().endsWith('/api/v1/session')) signOuts.push(r); });
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('alert').filter({ hasText: 'before you leave' }).waitFor();
+    await page.waitForTimeout(300);
+    assert.equal(signOuts.length, 0, 'the session was not ended');
+    assert.equal(await page.getByLabel('API key', { exact: true }).inputValue(), key);
     assert.equal(await page.getByRole('button', { name: 'Done' }).isDisabled(), true);
     await page.getByLabel('I have stored the API key in a safe place').check();
     await page.getByRole('button', { name: 'Done' }).click();

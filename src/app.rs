@@ -384,5 +384,11 @@ fn SignOutButton(error: RwSignal<Option<api::ApiError>>) -> impl IntoView {
             auth.set(Auth::SignedOut(SignedOutReason::None));
         });
     });
-    view! { <BusyButton label="Sign out" busy_label="Signing out…" busy on_click=sign_out/> }
+    // Signing out leaves the page: a key shown once and not yet stored blocks it as it blocks
+    // links (see `guard_navigation`).
+    view! {
+        <span data-roster-leaves="">
+            <BusyButton label="Sign out" busy_label="Signing out…" busy on_click=sign_out/>
+        </span>
+    }
 }

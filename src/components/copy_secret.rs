@@ -164,10 +164,12 @@ pub fn guard_navigation(active: Signal<bool>, on_blocked: impl Fn() + 'static) {
         if !active.try_get_untracked().unwrap_or(false) {
             return;
         }
+        // Links, and controls that leave the page another way (Sign out, marked
+        // `data-roster-leaves`).
         let on_link = ev
             .target()
             .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-            .and_then(|el| el.closest("a[href]").ok().flatten())
+            .and_then(|el| el.closest("a[href], [data-roster-leaves]").ok().flatten())
             .is_some();
         if on_link {
             ev.prevent_default();
