@@ -87,3 +87,28 @@ test('a signed-out visitor asks only for what the sign-in page needs', async () 
     assert.ok(asked.includes('/api/v1/directories'), asked.join(' '));
   });
 });
+
+test('the keyboard skips to the content, and a new page leaves focus with someone tabbing on', async () => {
+  await withPage(stack, { name: 'keyboard' }, async (page) => {
+    await page.goto('/');
+    await signIn(page, ADMIN.password);
+    await expectShell(page);
+    await page.reload();
+    await expectShell(page);
+    await page.keyboard.press('Tab');
+    const skip = page.getByRole('link', { name: 'Skip to content' });
+    assert.equal(await skip.evaluate((el) => el === document.activeElement), true, 'the first Tab stop');
+    assert.ok((await skip.boundingBox()).y >= 0, 'visible once focused');
+    await page.keyboard.press('Enter');
+    const focusedInMain = () => page.evaluate(() => !!document.activeElement?.closest('#roster-main'));
+    assert.equal(await focusedInMain(), true, 'focus is on the content');
+
+    const nav = page.getByRole('navigation', { name: 'Sections' });
+    await nav.getByRole('link', { name: 'Sites' }).click();
+    await page.keyboard.press('Tab');
+    await page.getByRole('heading', { name: 'Sites', level: 1 }).waitFor();
+    await page.waitForTimeout(700);
+    const heading = await page.evaluate(() => document.activeElement?.tagName === 'H1');
+    assert.equal(heading, false, 'the heading did not take focus back');
+  });
+});

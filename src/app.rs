@@ -124,6 +124,9 @@ fn Layout(session: Session) -> impl IntoView {
             on:pointerover=move |ev| prefetch_link(&ev, &base)
             on:focusin=move |ev| prefetch_link(&ev, &base_on_focus)
         >
+            // The first stop of the keyboard: past the header and the navigation. Focus is
+            // moved by hand, as a fragment link does not reach into an embedding's shadow root.
+            <a class="roster-skip" href="#roster-main" on:click=skip_to_main>"Skip to content"</a>
             <header class="roster-header">
                 <span class="roster-brand">"Roster"</span>
                 <span class="roster-org">{session.organization.name.clone()}</span>
@@ -156,7 +159,7 @@ fn Layout(session: Session) -> impl IntoView {
                     </li>
                 </ul>
             </nav>
-            <main class="roster-main" id="roster-main">
+            <main class="roster-main" id="roster-main" tabindex="-1">
                 {move || {
                     sign_out_error
                         .get()
@@ -221,6 +224,41 @@ fn shown_once_view() -> AnyView {
     }
 }
 
+/// Whether the focus is where a navigation leaves it: on nothing (the body, or an element the
+/// old page took with it) or on a link to the page now shown.
+fn focus_left_behind() -> bool {
+    let Some(active) = crate::dom::active_element() else {
+        return true;
+    };
+    if active.tag_name() == "BODY" || !active.is_connected() {
+        return true;
+    }
+    let here = web_sys::window().and_then(|w| w.location().pathname().ok());
+    active
+        .closest("a[href]")
+        .ok()
+        .flatten()
+        .and_then(|a| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlAnchorElement>(a).ok())
+        .is_some_and(|a| Some(a.pathname()) == here)
+}
+
+/// "Skip to content": focus to the page's heading, or the main area.
+fn skip_to_main(ev: web_sys::MouseEvent) {
+    ev.prevent_default();
+    ev.stop_propagation();
+    let Some(main) = crate::dom::query("#roster-main") else {
+        return;
+    };
+    let target = main
+        .query_selector("h1[tabindex]")
+        .ok()
+        .flatten()
+        .unwrap_or(main);
+    if let Ok(target) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(target) {
+        let _ = target.focus();
+    }
+}
+
 /// After moving to another page, focus goes to its heading, so keyboard and screen-reader
 /// users start at the new content instead of the link they left. Changes of the query only
 /// (a search, the next page) keep focus where it is.
@@ -233,6 +271,11 @@ fn focus_heading_on_navigation() {
             for delay in [0, 400] {
                 leptos::prelude::set_timeout(
                     move || {
+                        // Only focus that the navigation left behind moves: on the link just
+                        // followed, or nowhere. An admin who has tabbed on keeps their place.
+                        if !focus_left_behind() {
+                            return;
+                        }
                         let main = crate::dom::query("#roster-main");
                         let inside = crate::dom::active_element()
                             .zip(main.clone())
