@@ -20,14 +20,10 @@ use axum::{
     response::{IntoResponse, Response},
     Router,
 };
-use roster_api_types::Problem;
 use tower::ServiceExt;
 use tower_http::services::{ServeDir, ServeFile};
 
-use crate::{
-    error::{problem_response, problem_type},
-    state::AppState,
-};
+use crate::{error::AppError, state::AppState};
 
 /// A router serving `dir` with `index.html` for every path that is not a file; pages may be
 /// framed by `frame_ancestors` only.
@@ -152,14 +148,7 @@ fn names_a_file(path: &str) -> bool {
 }
 
 fn missing_file(path: &str) -> Response {
-    problem_response(&Problem {
-        type_: problem_type("not-found"),
-        title: "Not found".into(),
-        status: 404,
-        detail: Some(format!("The console has no file at {path}")),
-        instance: None,
-        errors: Vec::new(),
-    })
+    AppError::NotFound(format!("The console has no file at {path}")).into_response()
 }
 
 /// Cache-Control and Vary of a console answer: a year for a file whose path names its content
