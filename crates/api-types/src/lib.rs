@@ -8,11 +8,13 @@ pub mod access;
 pub mod audit;
 pub mod directory;
 pub mod domain;
+pub mod event;
 pub mod org;
 pub mod page;
 pub mod problem;
 pub mod session;
 pub mod site;
+pub mod token;
 
 pub use problem::Problem;
 pub use session::{Admin, Organization, Session, SignIn};

@@ -169,6 +169,14 @@ pub struct ServeArgs {
     #[arg(long, env = "ROSTER_SYNC_LOG_RETENTION_DAYS", default_value_t = 30)]
     pub sync_log_retention_days: u64,
 
+    /// Longest lifetime, in days, an API token may be created with.
+    #[arg(long, env = "ROSTER_SERVICE_TOKEN_MAX_DAYS", default_value_t = 365)]
+    pub service_token_max_days: u64,
+
+    /// Days the change feed keeps events; a cursor older than that must resync.
+    #[arg(long, env = "ROSTER_EVENT_RETENTION_DAYS", default_value_t = 30)]
+    pub event_retention_days: u64,
+
     /// SCIM requests per second allowed per directory (0 disables the limit).
     #[arg(long, env = "ROSTER_SCIM_RATE_LIMIT", default_value_t = 100)]
     pub scim_rate_limit: u32,
@@ -219,6 +227,8 @@ struct FileConfig {
     cors_origins: Option<Vec<String>>,
     api_key_lifetime_days: Option<u64>,
     sync_log_retention_days: Option<u64>,
+    service_token_max_days: Option<u64>,
+    event_retention_days: Option<u64>,
     scim_rate_limit: Option<u32>,
     scim_rate_burst: Option<u32>,
     dns_resolver: Option<SocketAddr>,
@@ -244,6 +254,9 @@ pub struct Config {
     pub cors_origins: Vec<String>,
     pub api_key_lifetime: Duration,
     pub sync_log_retention: Duration,
+    /// Longest lifetime of an API token.
+    pub service_token_max: Duration,
+    pub event_retention: Duration,
     /// Requests per second per directory; 0 means unlimited.
     pub scim_rate_limit: u32,
     pub scim_rate_burst: u32,
@@ -289,6 +302,8 @@ impl fmt::Debug for Config {
             .field("cors_origins", &self.cors_origins)
             .field("api_key_lifetime", &self.api_key_lifetime)
             .field("sync_log_retention", &self.sync_log_retention)
+            .field("service_token_max", &self.service_token_max)
+            .field("event_retention", &self.event_retention)
             .field("scim_rate_limit", &self.scim_rate_limit)
             .field("scim_rate_burst", &self.scim_rate_burst)
             .field("dns_resolver", &self.dns_resolver)
@@ -412,6 +427,16 @@ impl Config {
                 args.sync_log_retention_days,
                 file.sync_log_retention_days,
             )),
+            service_token_max: days(pick(
+                unset("service_token_max_days"),
+                args.service_token_max_days,
+                file.service_token_max_days,
+            )),
+            event_retention: days(pick(
+                unset("event_retention_days"),
+                args.event_retention_days,
+                file.event_retention_days,
+            )),
             scim_rate_limit: pick(
                 unset("scim_rate_limit"),
                 args.scim_rate_limit,
@@ -473,6 +498,12 @@ impl Config {
         if self.api_key_lifetime.is_zero() {
             bail!("--api-key-lifetime-days must be positive");
         }
+        if self.service_token_max.is_zero() {
+            bail!("--service-token-max-days must be positive");
+        }
+        if self.event_retention.is_zero() {
+            bail!("--event-retention-days must be positive");
+        }
         if self.session_idle.is_zero() {
             bail!("--session-idle-seconds must be positive");
         }
@@ -495,6 +526,8 @@ impl Config {
             cors_origins: Vec::new(),
             api_key_lifetime: days(365),
             sync_log_retention: days(30),
+            service_token_max: days(365),
+            event_retention: days(30),
             scim_rate_limit: 100,
             scim_rate_burst: 1000,
             dns_resolver: None,

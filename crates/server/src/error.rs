@@ -204,6 +204,7 @@ impl From<ModelError> for AppError {
                     Missing::Membership => "The user is not a member of this group.",
                     Missing::Grant => "This group has no access to the product.",
                     Missing::DefaultGroup => "This group is not a default group of the product.",
+                    Missing::ServiceToken => "No such API token.",
                 }
                 .to_owned(),
             ),

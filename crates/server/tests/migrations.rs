@@ -19,6 +19,13 @@ const DIALECT_DIFFERS: &[(&str, &str)] = &[
         "SQLite cannot rename an index or a constraint, so it drops and rebuilds the index; \
          PostgreSQL renames the index and the table's constraints in place",
     ),
+    (
+        "0009_events.sql",
+        "the feed's position: SQLite's AUTOINCREMENT key and one writer, so txid is 0; \
+         PostgreSQL's identity column and the writing transaction's id (pg_current_xact_id), \
+         since its commits can land out of sequence order, and a trigger that sends \
+         NOTIFY for replicas' long polls",
+    ),
 ];
 
 /// Every file of one backend's folder, by name.

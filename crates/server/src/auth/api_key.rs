@@ -1,11 +1,14 @@
-//! SCIM API keys: long random secrets with a recognisable prefix, so secret scanners can spot
-//! a leaked one. Only their SHA-256 is stored.
+//! SCIM API keys and service tokens: long random secrets with a recognisable prefix, so
+//! secret scanners can spot a leaked one and a key never passes for a token. Only their
+//! SHA-256 is stored.
 use rand::distr::{Alphanumeric, SampleString};
 
-/// Every key starts with this.
+/// Every SCIM key starts with this.
 pub const KEY_PREFIX: &str = "roster_scim_";
-/// How many characters of a key are kept to recognise it (prefix plus a few).
-const SHOWN_CHARS: usize = KEY_PREFIX.len() + 4;
+/// Every service token starts with this.
+pub use roster_api_types::token::SERVICE_TOKEN_PREFIX as TOKEN_PREFIX;
+/// How many characters after the prefix are kept to recognise a secret.
+const SHOWN_CHARS: usize = 4;
 
 /// A freshly generated key.
 pub struct NewKey {
@@ -25,13 +28,18 @@ impl std::fmt::Debug for NewKey {
     }
 }
 
-/// Generates a key: the prefix and 48 alphanumeric characters (about 285 bits).
+/// Generates a SCIM key: the prefix and 48 alphanumeric characters (about 285 bits).
 pub fn generate() -> NewKey {
+    generate_with(KEY_PREFIX)
+}
+
+/// Generates a secret starting with `prefix` ([`KEY_PREFIX`] or [`TOKEN_PREFIX`]).
+pub fn generate_with(prefix: &str) -> NewKey {
     let secret = format!(
-        "{KEY_PREFIX}{}",
+        "{prefix}{}",
         Alphanumeric.sample_string(&mut rand::rng(), 48)
     );
-    let prefix = secret.chars().take(SHOWN_CHARS).collect();
+    let prefix = secret.chars().take(prefix.len() + SHOWN_CHARS).collect();
     let hash = super::hash_token(&secret);
     NewKey {
         secret,

@@ -15,8 +15,8 @@ use roster_api_types::{
 };
 
 use super::{
+    caller::{Can, ReadAccess, WriteAccess},
     extract::{page_request, Json, Path, Query},
-    session::AdminSession,
 };
 use crate::{
     error::{AppError, AppResult},
@@ -70,12 +70,12 @@ fn change(outcome: AccessOutcome, dry_run: bool) -> AccessChange {
 )]
 pub(super) async fn list_access(
     State(state): State<AppState>,
-    session: AdminSession,
+    caller: Can<ReadAccess>,
     Path((site_id, product_id)): Path<(String, String)>,
 ) -> AppResult<Json<ProductAccess>> {
     let product = state
         .store
-        .site_product(&session.0.org_id, &site_id, &product_id)
+        .site_product(&caller.org_id, &site_id, &product_id)
         .await?
         .ok_or_else(product_not_found)?;
     Ok(Json(ProductAccess {
@@ -101,7 +101,7 @@ pub(super) async fn list_access(
 )]
 pub(super) async fn grant_access(
     State(state): State<AppState>,
-    session: AdminSession,
+    caller: Can<WriteAccess>,
     Path((site_id, product_id)): Path<(String, String)>,
     Query(query): Query<DryRunQuery>,
     Json(body): Json<GrantAccess>,
@@ -113,8 +113,8 @@ pub(super) async fn grant_access(
     let outcome = state
         .store
         .grant_access(
-            &session.0.org_id,
-            &session.actor(),
+            &caller.org_id,
+            &caller.actor(),
             &site_id,
             &product_id,
             group_id,
@@ -140,15 +140,15 @@ pub(super) async fn grant_access(
 )]
 pub(super) async fn revoke_access(
     State(state): State<AppState>,
-    session: AdminSession,
+    caller: Can<WriteAccess>,
     Path((site_id, product_id, group_id)): Path<(String, String, String)>,
     Query(query): Query<DryRunQuery>,
 ) -> AppResult<Json<AccessChange>> {
     let outcome = state
         .store
         .revoke_access(
-            &session.0.org_id,
-            &session.actor(),
+            &caller.org_id,
+            &caller.actor(),
             &site_id,
             &product_id,
             &group_id,
@@ -174,14 +174,14 @@ pub(super) async fn revoke_access(
 )]
 pub(super) async fn set_default_group(
     State(state): State<AppState>,
-    session: AdminSession,
+    caller: Can<WriteAccess>,
     Path((site_id, product_id, group_id)): Path<(String, String, String)>,
 ) -> AppResult<StatusCode> {
     state
         .store
         .set_default_group(
-            &session.0.org_id,
-            &session.actor(),
+            &caller.org_id,
+            &caller.actor(),
             &site_id,
             &product_id,
             &group_id,
@@ -204,14 +204,14 @@ pub(super) async fn set_default_group(
 )]
 pub(super) async fn unset_default_group(
     State(state): State<AppState>,
-    session: AdminSession,
+    caller: Can<WriteAccess>,
     Path((site_id, product_id, group_id)): Path<(String, String, String)>,
 ) -> AppResult<StatusCode> {
     state
         .store
         .unset_default_group(
-            &session.0.org_id,
-            &session.actor(),
+            &caller.org_id,
+            &caller.actor(),
             &site_id,
             &product_id,
             &group_id,
@@ -234,13 +234,13 @@ pub(super) async fn unset_default_group(
 )]
 pub(super) async fn list_product_users(
     State(state): State<AppState>,
-    session: AdminSession,
+    caller: Can<ReadAccess>,
     Path((site_id, product_id)): Path<(String, String)>,
     Query(query): Query<PageQuery>,
 ) -> AppResult<Json<Page<ProductUser>>> {
     state
         .store
-        .site_product(&session.0.org_id, &site_id, &product_id)
+        .site_product(&caller.org_id, &site_id, &product_id)
         .await?
         .ok_or_else(product_not_found)?;
     let page = page_request(PRODUCT_USERS_TAG, query.cursor.as_deref(), query.limit)?;

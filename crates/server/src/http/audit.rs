@@ -9,8 +9,8 @@ use roster_api_types::{
 use time::{format_description::well_known::Rfc3339, OffsetDateTime};
 
 use super::{
+    caller::{Administer, Can},
     extract::{page_request, Json, Query},
-    session::AdminSession,
 };
 use crate::{
     error::{AppError, AppResult},
@@ -56,7 +56,7 @@ fn non_empty(v: Option<String>) -> Option<String> {
 )]
 pub(super) async fn list_audit(
     State(state): State<AppState>,
-    session: AdminSession,
+    caller: Can<Administer>,
     Query(query): Query<AuditQuery>,
 ) -> AppResult<Json<Page<AuditEntry>>> {
     let filter = AuditFilter {
@@ -72,7 +72,7 @@ pub(super) async fn list_audit(
     Ok(Json(
         state
             .store
-            .list_audit(&session.0.org_id, &filter, &page)
+            .list_audit(&caller.org_id, &filter, &page)
             .await?,
     ))
 }

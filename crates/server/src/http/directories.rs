@@ -18,8 +18,8 @@ use roster_api_types::{
 };
 
 use super::{
+    caller::{Administer, Caller, Can, ReadDirectories},
     extract::{valid_name, Json, OptionalJson, Path},
-    session::AdminSession,
 };
 use crate::{
     error::{AppError, AppResult},
@@ -61,10 +61,10 @@ fn key_lifetime_millis(state: &AppState) -> i64 {
 }
 
 /// Loads a directory just written; it is gone only if deleted concurrently.
-async fn load(state: &AppState, session: &AdminSession, id: &str) -> AppResult<Directory> {
+async fn load(state: &AppState, caller: &Caller, id: &str) -> AppResult<Directory> {
     state
         .store
-        .directory(&session.0.org_id, id, &state.public_url())
+        .directory(&caller.org_id, id, &state.public_url())
         .await?
         .ok_or_else(directory_not_found)
 }
@@ -72,11 +72,11 @@ async fn load(state: &AppState, session: &AdminSession, id: &str) -> AppResult<D
 /// Lists the organization's directories, oldest first.
 async fn list_directories(
     State(state): State<AppState>,
-    session: AdminSession,
+    caller: Can<ReadDirectories>,
 ) -> AppResult<Json<Vec<Directory>>> {
     let list = state
         .store
-        .list_directories(&session.0.org_id, &state.public_url())
+        .list_directories(&caller.org_id, &state.public_url())
         .await?;
     Ok(Json(list))
 }
@@ -84,21 +84,21 @@ async fn list_directories(
 /// Creates a directory and its first API key (shown only in this answer).
 async fn create_directory(
     State(state): State<AppState>,
-    session: AdminSession,
+    caller: Can<Administer>,
     Json(body): Json<DirectoryName>,
 ) -> AppResult<Response> {
     let name = valid_name("name", &body.name)?;
     let (id, key) = state
         .store
         .create_directory_as(
-            &session.0.org_id,
+            &caller.org_id,
             name,
             key_lifetime_millis(&state),
-            &session.actor(),
+            &caller.actor(),
         )
         .await?;
-    tracing::info!(directory_id = %id, admin_id = %session.0.admin_id, "directory created");
-    let directory = load(&state, &session, &id).await?;
+    tracing::info!(directory_id = %id, actor_id = ?caller.actor().id, "directory created");
+    let directory = load(&state, &caller, &id).await?;
     let location = format!("{API_PREFIX}/directories/{id}");
     let body = CreatedDirectory {
         directory,
@@ -116,39 +116,39 @@ async fn create_directory(
 /// One directory.
 async fn get_directory(
     State(state): State<AppState>,
-    session: AdminSession,
+    caller: Can<ReadDirectories>,
     Path(id): Path<String>,
 ) -> AppResult<Json<Directory>> {
-    Ok(Json(load(&state, &session, &id).await?))
+    Ok(Json(load(&state, &caller, &id).await?))
 }
 
 /// Renames a directory.
 async fn rename_directory(
     State(state): State<AppState>,
-    session: AdminSession,
+    caller: Can<Administer>,
     Path(id): Path<String>,
     Json(body): Json<DirectoryName>,
 ) -> AppResult<Json<Directory>> {
     let name = valid_name("name", &body.name)?;
     if !state
         .store
-        .rename_directory(&session.0.org_id, &id, name, &session.actor())
+        .rename_directory(&caller.org_id, &id, name, &caller.actor())
         .await?
     {
         return Err(directory_not_found());
     }
-    Ok(Json(load(&state, &session, &id).await?))
+    Ok(Json(load(&state, &caller, &id).await?))
 }
 
 /// What deleting the directory would remove, for the confirmation dialog.
 async fn get_deletion_impact(
     State(state): State<AppState>,
-    session: AdminSession,
+    caller: Can<ReadDirectories>,
     Path(id): Path<String>,
 ) -> AppResult<Json<DirectoryDeletionImpact>> {
     state
         .store
-        .directory_deletion_impact(&session.0.org_id, &id)
+        .directory_deletion_impact(&caller.org_id, &id)
         .await?
         .map(Json)
         .ok_or_else(directory_not_found)
@@ -158,19 +158,19 @@ async fn get_deletion_impact(
 /// grants made through its groups.
 async fn delete_directory(
     State(state): State<AppState>,
-    session: AdminSession,
+    caller: Can<Administer>,
     Path(id): Path<String>,
 ) -> AppResult<StatusCode> {
     // The store records the audit entry (with the access that disappeared).
-    let actor = session.actor();
+    let actor = caller.actor();
     if !state
         .store
-        .delete_directory(&session.0.org_id, &id, &actor)
+        .delete_directory(&caller.org_id, &id, &actor)
         .await?
     {
         return Err(directory_not_found());
     }
-    tracing::info!(directory_id = %id, admin_id = %session.0.admin_id, "directory deleted");
+    tracing::info!(directory_id = %id, actor_id = ?caller.actor().id, "directory deleted");
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -178,7 +178,7 @@ async fn delete_directory(
 /// working for N seconds (at most 7 days); otherwise it stops at once.
 async fn regenerate_api_key(
     State(state): State<AppState>,
-    session: AdminSession,
+    caller: Can<Administer>,
     Path(id): Path<String>,
     OptionalJson(request): OptionalJson<RegenerateApiKey>,
 ) -> AppResult<Json<IssuedApiKey>> {
@@ -194,15 +194,15 @@ async fn regenerate_api_key(
     let key = state
         .store
         .regenerate_api_key(
-            &session.0.org_id,
+            &caller.org_id,
             &id,
             key_lifetime_millis(&state),
             overlap_millis,
-            &session.actor(),
+            &caller.actor(),
         )
         .await?
         .ok_or_else(directory_not_found)?;
-    tracing::info!(directory_id = %id, admin_id = %session.0.admin_id, overlap_seconds = overlap, "directory API key regenerated");
+    tracing::info!(directory_id = %id, actor_id = ?caller.actor().id, overlap_seconds = overlap, "directory API key regenerated");
     Ok(Json(IssuedApiKey {
         base_url: scim_base_url(&state.public_url(), &id),
         api_key: key.key.secret,

@@ -13,8 +13,8 @@ use roster_scim::schema::USER_SCHEMA;
 use serde_json::{json, Value};
 
 use super::{
+    caller::{Caller, Can, ReadDirectories},
     extract::{page_request, search_text, Json, Path, Query},
-    session::AdminSession,
 };
 use crate::{
     error::{AppError, AppResult},
@@ -48,8 +48,8 @@ pub fn router() -> Router<AppState> {
 }
 
 /// 404 unless the directory is the signed-in admin's organization's.
-async fn check_directory(state: &AppState, session: &AdminSession, id: &str) -> AppResult<()> {
-    if state.store.directory_in_org(&session.0.org_id, id).await? {
+async fn check_directory(state: &AppState, caller: &Caller, id: &str) -> AppResult<()> {
+    if state.store.directory_in_org(&caller.org_id, id).await? {
         Ok(())
     } else {
         Err(AppError::not_found("directory"))
@@ -59,11 +59,11 @@ async fn check_directory(state: &AppState, session: &AdminSession, id: &str) -> 
 /// A page of the directory's users, sorted and optionally searched by prefix.
 async fn list_users(
     State(state): State<AppState>,
-    session: AdminSession,
+    caller: Can<ReadDirectories>,
     Path(id): Path<String>,
     Query(query): Query<UserListQuery>,
 ) -> AppResult<Json<Page<UserSummary>>> {
-    check_directory(&state, &session, &id).await?;
+    check_directory(&state, &caller, &id).await?;
     let order = UserOrder {
         sort: query.sort,
         desc: query.order == SortOrder::Desc,
@@ -120,10 +120,10 @@ fn scim_resource(base_url: &str, record: &UserRecord) -> Value {
 /// One user with their SCIM resource and groups.
 async fn get_user(
     State(state): State<AppState>,
-    session: AdminSession,
+    caller: Can<ReadDirectories>,
     Path((id, user_id)): Path<(String, String)>,
 ) -> AppResult<Json<UserDetail>> {
-    check_directory(&state, &session, &id).await?;
+    check_directory(&state, &caller, &id).await?;
     let record = state
         .store
         .directory_user(&id, &user_id)
@@ -140,11 +140,11 @@ async fn get_user(
 /// A page of the directory's groups by displayName, optionally searched by prefix.
 async fn list_groups(
     State(state): State<AppState>,
-    session: AdminSession,
+    caller: Can<ReadDirectories>,
     Path(id): Path<String>,
     Query(query): Query<GroupListQuery>,
 ) -> AppResult<Json<Page<GroupSummary>>> {
-    check_directory(&state, &session, &id).await?;
+    check_directory(&state, &caller, &id).await?;
     let page = page_request(GROUPS_TAG, query.cursor.as_deref(), query.limit)?;
     let search = search_text("search", query.search.as_deref())?;
     let result = state
@@ -165,21 +165,21 @@ async fn load_group(state: &AppState, id: &str, group_id: &str) -> AppResult<Gro
 /// One group.
 async fn get_group(
     State(state): State<AppState>,
-    session: AdminSession,
+    caller: Can<ReadDirectories>,
     Path((id, group_id)): Path<(String, String)>,
 ) -> AppResult<Json<GroupSummary>> {
-    check_directory(&state, &session, &id).await?;
+    check_directory(&state, &caller, &id).await?;
     Ok(Json(load_group(&state, &id, &group_id).await?))
 }
 
 /// A page of a group's members, by user id. `search` is not supported here.
 async fn list_group_members(
     State(state): State<AppState>,
-    session: AdminSession,
+    caller: Can<ReadDirectories>,
     Path((id, group_id)): Path<(String, String)>,
     Query(query): Query<GroupListQuery>,
 ) -> AppResult<Json<Page<UserSummary>>> {
-    check_directory(&state, &session, &id).await?;
+    check_directory(&state, &caller, &id).await?;
     if query
         .search
         .as_deref()
@@ -203,11 +203,11 @@ async fn list_group_members(
 /// A page of the directory's sync log, newest first.
 async fn list_sync_log(
     State(state): State<AppState>,
-    session: AdminSession,
+    caller: Can<ReadDirectories>,
     Path(id): Path<String>,
     Query(query): Query<EventListQuery>,
 ) -> AppResult<Json<Page<SyncEvent>>> {
-    check_directory(&state, &session, &id).await?;
+    check_directory(&state, &caller, &id).await?;
     let page = page_request(SYNC_LOG_TAG, query.cursor.as_deref(), query.limit)?;
     let filter = SyncLogFilter {
         errors_only: query.status == EventStatusFilter::Error,
@@ -223,11 +223,11 @@ async fn list_sync_log(
 /// Requests and errors per hour, oldest first, ending with the current hour.
 async fn get_activity(
     State(state): State<AppState>,
-    session: AdminSession,
+    caller: Can<ReadDirectories>,
     Path(id): Path<String>,
     Query(query): Query<ActivityQuery>,
 ) -> AppResult<Json<Vec<HourlyActivity>>> {
-    check_directory(&state, &session, &id).await?;
+    check_directory(&state, &caller, &id).await?;
     let hours = query.hours.unwrap_or(DEFAULT_ACTIVITY_HOURS);
     if !(1..=MAX_ACTIVITY_HOURS).contains(&hours) {
         return Err(AppError::invalid_field(

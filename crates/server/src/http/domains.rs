@@ -25,8 +25,8 @@ use roster_api_types::{
 };
 
 use super::{
+    caller::{Administer, Can, ReadAccess},
     extract::{Json, Path},
-    session::AdminSession,
 };
 use crate::{
     auth,
@@ -112,9 +112,9 @@ async fn txt_records(resolver: Option<SocketAddr>, name: &str) -> Result<Vec<Str
 )]
 pub(super) async fn list_domains(
     State(state): State<AppState>,
-    session: AdminSession,
+    caller: Can<ReadAccess>,
 ) -> AppResult<Json<Vec<Domain>>> {
-    Ok(Json(state.store.list_domains(&session.0.org_id).await?))
+    Ok(Json(state.store.list_domains(&caller.org_id).await?))
 }
 
 /// Adds a domain and answers the TXT record to publish.
@@ -131,18 +131,18 @@ pub(super) async fn list_domains(
 )]
 pub(super) async fn add_domain(
     State(state): State<AppState>,
-    session: AdminSession,
+    caller: Can<Administer>,
     Json(body): Json<NewDomain>,
 ) -> AppResult<Response> {
     let name = valid_domain(&body.name)?;
     let value = format!("{TXT_VALUE_PREFIX}{}", auth::random_token(24));
     let id = state
         .store
-        .add_domain(&session.0.org_id, &session.actor(), &name, &value)
+        .add_domain(&caller.org_id, &caller.actor(), &name, &value)
         .await?;
     let domain = state
         .store
-        .domain(&session.0.org_id, &id)
+        .domain(&caller.org_id, &id)
         .await?
         .ok_or_else(domain_not_found)?;
     Ok((
@@ -169,10 +169,10 @@ pub(super) async fn add_domain(
 )]
 pub(super) async fn verify_domain(
     State(state): State<AppState>,
-    session: AdminSession,
+    caller: Can<Administer>,
     Path(id): Path<String>,
 ) -> AppResult<Json<Domain>> {
-    let org = &session.0.org_id;
+    let org = &caller.org_id;
     let domain = state
         .store
         .domain(org, &id)
@@ -197,7 +197,7 @@ pub(super) async fn verify_domain(
     }
     if !state
         .store
-        .record_domain_check(org, &session.actor(), &id, found)
+        .record_domain_check(org, &caller.actor(), &id, found)
         .await?
     {
         return Err(domain_not_found());
@@ -240,12 +240,12 @@ pub(super) async fn verify_domain(
 )]
 pub(super) async fn delete_domain(
     State(state): State<AppState>,
-    session: AdminSession,
+    caller: Can<Administer>,
     Path(id): Path<String>,
 ) -> AppResult<StatusCode> {
     state
         .store
-        .delete_domain(&session.0.org_id, &session.actor(), &id)
+        .delete_domain(&caller.org_id, &caller.actor(), &id)
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }

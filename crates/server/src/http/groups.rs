@@ -16,8 +16,8 @@ use roster_api_types::{
 };
 
 use super::{
+    caller::{Caller, Can, ReadAccess, WriteAccess},
     extract::{page_request, search_text, valid_name, Json, Path, Query},
-    session::AdminSession,
 };
 use crate::{
     error::{AppError, AppResult},
@@ -39,10 +39,10 @@ pub fn router() -> Router<AppState> {
         )
 }
 
-async fn load(state: &AppState, session: &AdminSession, id: &str) -> AppResult<GroupDetail> {
+async fn load(state: &AppState, caller: &Caller, id: &str) -> AppResult<GroupDetail> {
     state
         .store
-        .org_group(&session.0.org_id, id)
+        .org_group(&caller.org_id, id)
         .await?
         .ok_or_else(|| AppError::not_found("group"))
 }
@@ -59,7 +59,7 @@ async fn load(state: &AppState, session: &AdminSession, id: &str) -> AppResult<G
 )]
 pub(super) async fn list_groups(
     State(state): State<AppState>,
-    session: AdminSession,
+    caller: Can<ReadAccess>,
     Query(query): Query<OrgGroupQuery>,
 ) -> AppResult<Json<Page<Group>>> {
     let search = search_text("search", query.search.as_deref())?;
@@ -67,7 +67,7 @@ pub(super) async fn list_groups(
     Ok(Json(
         state
             .store
-            .list_org_groups(&session.0.org_id, search.as_deref(), query.kind, &page)
+            .list_org_groups(&caller.org_id, search.as_deref(), query.kind, &page)
             .await?,
     ))
 }
@@ -86,15 +86,15 @@ pub(super) async fn list_groups(
 )]
 pub(super) async fn create_group(
     State(state): State<AppState>,
-    session: AdminSession,
+    caller: Can<WriteAccess>,
     Json(body): Json<GroupName>,
 ) -> AppResult<Response> {
     let name = valid_name("name", &body.name)?;
     let id = state
         .store
-        .create_local_group(&session.0.org_id, &session.actor(), name)
+        .create_local_group(&caller.org_id, &caller.actor(), name)
         .await?;
-    let group = load(&state, &session, &id).await?;
+    let group = load(&state, &caller, &id).await?;
     Ok((
         StatusCode::CREATED,
         [(header::LOCATION, format!("{API_PREFIX}/groups/{id}"))],
@@ -115,10 +115,10 @@ pub(super) async fn create_group(
 )]
 pub(super) async fn get_group(
     State(state): State<AppState>,
-    session: AdminSession,
+    caller: Can<ReadAccess>,
     Path(id): Path<String>,
 ) -> AppResult<Json<GroupDetail>> {
-    Ok(Json(load(&state, &session, &id).await?))
+    Ok(Json(load(&state, &caller, &id).await?))
 }
 
 /// A page of a group's members (synced or local), by user id, each with its directory.
@@ -134,11 +134,11 @@ pub(super) async fn get_group(
 )]
 pub(super) async fn list_members(
     State(state): State<AppState>,
-    session: AdminSession,
+    caller: Can<ReadAccess>,
     Path(id): Path<String>,
     Query(query): Query<PageQuery>,
 ) -> AppResult<Json<Page<UserSummary>>> {
-    let group = load(&state, &session, &id).await?;
+    let group = load(&state, &caller, &id).await?;
     let page = page_request(MEMBERS_TAG, query.cursor.as_deref(), query.limit)?;
     Ok(Json(
         state
@@ -164,16 +164,16 @@ pub(super) async fn list_members(
 )]
 pub(super) async fn rename_group(
     State(state): State<AppState>,
-    session: AdminSession,
+    caller: Can<WriteAccess>,
     Path(id): Path<String>,
     Json(body): Json<GroupName>,
 ) -> AppResult<Json<GroupDetail>> {
     let name = valid_name("name", &body.name)?;
     state
         .store
-        .rename_local_group(&session.0.org_id, &session.actor(), &id, name)
+        .rename_local_group(&caller.org_id, &caller.actor(), &id, name)
         .await?;
-    Ok(Json(load(&state, &session, &id).await?))
+    Ok(Json(load(&state, &caller, &id).await?))
 }
 
 /// Deletes a local group with its memberships and access grants.
@@ -190,12 +190,12 @@ pub(super) async fn rename_group(
 )]
 pub(super) async fn delete_group(
     State(state): State<AppState>,
-    session: AdminSession,
+    caller: Can<WriteAccess>,
     Path(id): Path<String>,
 ) -> AppResult<StatusCode> {
     state
         .store
-        .delete_local_group(&session.0.org_id, &session.actor(), &id)
+        .delete_local_group(&caller.org_id, &caller.actor(), &id)
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -214,12 +214,12 @@ pub(super) async fn delete_group(
 )]
 pub(super) async fn add_member(
     State(state): State<AppState>,
-    session: AdminSession,
+    caller: Can<WriteAccess>,
     Path((group_id, user_id)): Path<(String, String)>,
 ) -> AppResult<StatusCode> {
     state
         .store
-        .add_local_member(&session.0.org_id, &session.actor(), &group_id, &user_id)
+        .add_local_member(&caller.org_id, &caller.actor(), &group_id, &user_id)
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -238,12 +238,12 @@ pub(super) async fn add_member(
 )]
 pub(super) async fn remove_member(
     State(state): State<AppState>,
-    session: AdminSession,
+    caller: Can<WriteAccess>,
     Path((group_id, user_id)): Path<(String, String)>,
 ) -> AppResult<StatusCode> {
     state
         .store
-        .remove_local_member(&session.0.org_id, &session.actor(), &group_id, &user_id)
+        .remove_local_member(&caller.org_id, &caller.actor(), &group_id, &user_id)
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }

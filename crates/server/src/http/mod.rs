@@ -2,6 +2,7 @@
 //! request goes through, and puts the console last.
 mod access;
 mod audit;
+pub mod caller;
 mod client;
 mod compress;
 pub mod csp;
@@ -14,6 +15,7 @@ mod health;
 mod keep_alive;
 mod not_found;
 pub mod openapi;
+mod service_tokens;
 mod session;
 mod sites;
 mod spa;
@@ -52,6 +54,7 @@ pub fn app(state: AppState) -> Router {
         .merge(users::router())
         .merge(domains::router())
         .merge(audit::router())
+        .merge(service_tokens::router())
         .merge(openapi::router())
         .layer(DefaultBodyLimit::max(ADMIN_BODY_LIMIT))
         .route("/api", any(not_found::not_found))

@@ -5,7 +5,7 @@
 //! admin route is documented.
 use axum::{routing::get, Router};
 use utoipa::{
-    openapi::security::{ApiKey, ApiKeyValue, SecurityScheme},
+    openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme},
     Modify, OpenApi,
 };
 
@@ -39,6 +39,18 @@ impl Modify for Security {
             ))),
         );
         components.add_security_scheme(
+            "token",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some(
+                        "An API token (roster_svc_…) from POST /api/v1/service-tokens; its \
+                         scopes decide which endpoints it opens. No CSRF header is needed.",
+                    ))
+                    .build(),
+            ),
+        );
+        components.add_security_scheme(
             "csrf",
             SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::with_description(
                 roster_api_types::CSRF_HEADER,
@@ -58,7 +70,7 @@ impl Modify for Security {
                        `urn:roster:problem:<slug>`.",
     ),
     modifiers(&Security),
-    security(("session" = [], "csrf" = [])),
+    security(("session" = [], "csrf" = []), ("token" = [])),
     paths(
         get_openapi,
         paths::create_session, paths::get_session, paths::delete_session,
@@ -82,6 +94,8 @@ impl Modify for Security {
         super::domains::list_domains, super::domains::add_domain, super::domains::verify_domain,
         super::domains::delete_domain,
         super::audit::list_audit,
+        super::service_tokens::list_service_tokens, super::service_tokens::create_service_token,
+        super::service_tokens::revoke_service_token,
     ),
     tags(
         (name = "session", description = "Admin sign-in"),
@@ -92,6 +106,7 @@ impl Modify for Security {
         (name = "users", description = "Users across directories and their effective access"),
         (name = "domains", description = "Email domains and DNS verification"),
         (name = "audit", description = "The audit log"),
+        (name = "service-tokens", description = "API tokens: machine credentials for products and portals"),
         (name = "meta", description = "This document"),
     ),
 )]

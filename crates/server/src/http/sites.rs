@@ -13,8 +13,8 @@ use roster_api_types::{
 };
 
 use super::{
+    caller::{Caller, Can, ReadAccess, WriteAccess},
     extract::{valid_name, Json, Path},
-    session::AdminSession,
 };
 use crate::{
     error::{AppError, AppResult},
@@ -77,10 +77,10 @@ fn valid_url(url: &str) -> AppResult<String> {
     Ok(format!("{scheme}://{rest}"))
 }
 
-async fn load(state: &AppState, session: &AdminSession, id: &str) -> AppResult<Site> {
+async fn load(state: &AppState, caller: &Caller, id: &str) -> AppResult<Site> {
     state
         .store
-        .site(&session.0.org_id, id)
+        .site(&caller.org_id, id)
         .await?
         .ok_or_else(site_not_found)
 }
@@ -95,9 +95,9 @@ async fn load(state: &AppState, session: &AdminSession, id: &str) -> AppResult<S
 )]
 pub(super) async fn list_sites(
     State(state): State<AppState>,
-    session: AdminSession,
+    caller: Can<ReadAccess>,
 ) -> AppResult<Json<Vec<Site>>> {
-    Ok(Json(state.store.list_sites(&session.0.org_id).await?))
+    Ok(Json(state.store.list_sites(&caller.org_id).await?))
 }
 
 /// Adds a site.
@@ -114,16 +114,16 @@ pub(super) async fn list_sites(
 )]
 pub(super) async fn create_site(
     State(state): State<AppState>,
-    session: AdminSession,
+    caller: Can<WriteAccess>,
     Json(body): Json<NewSite>,
 ) -> AppResult<Response> {
     let name = valid_name("name", &body.name)?;
     let url = valid_url(&body.url)?;
     let id = state
         .store
-        .create_site(&session.0.org_id, &session.actor(), name, &url)
+        .create_site(&caller.org_id, &caller.actor(), name, &url)
         .await?;
-    let site = load(&state, &session, &id).await?;
+    let site = load(&state, &caller, &id).await?;
     Ok((
         StatusCode::CREATED,
         [(header::LOCATION, format!("{API_PREFIX}/sites/{id}"))],
@@ -144,10 +144,10 @@ pub(super) async fn create_site(
 )]
 pub(super) async fn get_site(
     State(state): State<AppState>,
-    session: AdminSession,
+    caller: Can<ReadAccess>,
     Path(id): Path<String>,
 ) -> AppResult<Json<Site>> {
-    Ok(Json(load(&state, &session, &id).await?))
+    Ok(Json(load(&state, &caller, &id).await?))
 }
 
 /// Renames a site or changes its URL.
@@ -166,7 +166,7 @@ pub(super) async fn get_site(
 )]
 pub(super) async fn update_site(
     State(state): State<AppState>,
-    session: AdminSession,
+    caller: Can<WriteAccess>,
     Path(id): Path<String>,
     Json(body): Json<SitePatch>,
 ) -> AppResult<Json<Site>> {
@@ -178,15 +178,9 @@ pub(super) async fn update_site(
     let url = body.url.as_deref().map(valid_url).transpose()?;
     state
         .store
-        .update_site(
-            &session.0.org_id,
-            &session.actor(),
-            &id,
-            name,
-            url.as_deref(),
-        )
+        .update_site(&caller.org_id, &caller.actor(), &id, name, url.as_deref())
         .await?;
-    Ok(Json(load(&state, &session, &id).await?))
+    Ok(Json(load(&state, &caller, &id).await?))
 }
 
 /// Deletes a site with its products and their access grants.
@@ -202,12 +196,12 @@ pub(super) async fn update_site(
 )]
 pub(super) async fn delete_site(
     State(state): State<AppState>,
-    session: AdminSession,
+    caller: Can<WriteAccess>,
     Path(id): Path<String>,
 ) -> AppResult<StatusCode> {
     state
         .store
-        .delete_site(&session.0.org_id, &session.actor(), &id)
+        .delete_site(&caller.org_id, &caller.actor(), &id)
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -222,9 +216,9 @@ pub(super) async fn delete_site(
 )]
 pub(super) async fn list_product_types(
     State(state): State<AppState>,
-    session: AdminSession,
+    caller: Can<ReadAccess>,
 ) -> AppResult<Json<Vec<ProductType>>> {
-    Ok(Json(state.store.product_types(&session.0.org_id).await?))
+    Ok(Json(state.store.product_types(&caller.org_id).await?))
 }
 
 /// The products of a site.
@@ -239,10 +233,10 @@ pub(super) async fn list_product_types(
 )]
 pub(super) async fn list_products(
     State(state): State<AppState>,
-    session: AdminSession,
+    caller: Can<ReadAccess>,
     Path(id): Path<String>,
 ) -> AppResult<Json<Vec<SiteProduct>>> {
-    Ok(Json(load(&state, &session, &id).await?.products))
+    Ok(Json(load(&state, &caller, &id).await?.products))
 }
 
 /// Adds a product to a site: a catalogue type by `key` (`jira`, `jira-service-management`,
@@ -262,7 +256,7 @@ pub(super) async fn list_products(
 )]
 pub(super) async fn add_product(
     State(state): State<AppState>,
-    session: AdminSession,
+    caller: Can<WriteAccess>,
     Path(site_id): Path<String>,
     Json(body): Json<AddProduct>,
 ) -> AppResult<Response> {
@@ -278,8 +272,8 @@ pub(super) async fn add_product(
     let id = state
         .store
         .add_site_product(
-            &session.0.org_id,
-            &session.actor(),
+            &caller.org_id,
+            &caller.actor(),
             &site_id,
             key.as_deref(),
             name,
@@ -287,7 +281,7 @@ pub(super) async fn add_product(
         .await?;
     let product = state
         .store
-        .site_product(&session.0.org_id, &site_id, &id)
+        .site_product(&caller.org_id, &site_id, &id)
         .await?
         .ok_or_else(|| anyhow::anyhow!("product vanished right after creation"))?;
     Ok((
@@ -314,12 +308,12 @@ pub(super) async fn add_product(
 )]
 pub(super) async fn remove_product(
     State(state): State<AppState>,
-    session: AdminSession,
+    caller: Can<WriteAccess>,
     Path((site_id, product_id)): Path<(String, String)>,
 ) -> AppResult<StatusCode> {
     state
         .store
-        .remove_site_product(&session.0.org_id, &session.actor(), &site_id, &product_id)
+        .remove_site_product(&caller.org_id, &caller.actor(), &site_id, &product_id)
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -8,8 +8,8 @@ use roster_api_types::{
 };
 
 use super::{
+    caller::{Can, ReadAccess},
     extract::{page_request, search_text, Json, Path, Query},
-    session::AdminSession,
 };
 use crate::{
     error::{AppError, AppResult},
@@ -36,7 +36,7 @@ pub fn router() -> Router<AppState> {
 )]
 pub(super) async fn list_users(
     State(state): State<AppState>,
-    session: AdminSession,
+    caller: Can<ReadAccess>,
     Query(query): Query<OrgUserQuery>,
 ) -> AppResult<Json<Page<OrgUser>>> {
     let search = search_text("search", query.search.as_deref())?;
@@ -44,7 +44,7 @@ pub(super) async fn list_users(
     Ok(Json(
         state
             .store
-            .list_org_users(&session.0.org_id, search.as_deref(), &page)
+            .list_org_users(&caller.org_id, search.as_deref(), &page)
             .await?,
     ))
 }
@@ -62,12 +62,12 @@ pub(super) async fn list_users(
 )]
 pub(super) async fn get_user(
     State(state): State<AppState>,
-    session: AdminSession,
+    caller: Can<ReadAccess>,
     Path(id): Path<String>,
 ) -> AppResult<Json<OrgUserDetail>> {
     state
         .store
-        .org_user(&session.0.org_id, &id)
+        .org_user(&caller.org_id, &id)
         .await?
         .map(Json)
         .ok_or_else(|| AppError::not_found("user"))

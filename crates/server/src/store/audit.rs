@@ -21,7 +21,7 @@ pub const AUDIT_TAG: &str = "audit";
 /// Who makes a change.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Actor {
-    /// `admin`, `scim` or `system`.
+    /// `admin`, `token`, `scim` or `system`.
     pub kind: &'static str,
     pub id: Option<String>,
     pub label: String,
@@ -34,6 +34,15 @@ impl Actor {
             kind: "admin",
             id: Some(admin_id.to_owned()),
             label: email.to_owned(),
+        }
+    }
+
+    /// A service token, labelled `API token: <name>`.
+    pub fn token(token_id: &str, name: &str) -> Actor {
+        Actor {
+            kind: "token",
+            id: Some(token_id.to_owned()),
+            label: format!("API token: {name}"),
         }
     }
 
@@ -237,6 +246,7 @@ impl Store {
             total: None,
             next_cursor: result.next_cursor,
             prev_cursor: result.prev_cursor,
+            feed_cursor: None,
         })
     }
 }

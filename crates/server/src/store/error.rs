@@ -72,6 +72,8 @@ pub enum Missing {
     Grant,
     /// The group as a default group of the product.
     DefaultGroup,
+    /// A service token of the organization.
+    ServiceToken,
 }
 
 /// What is already taken when a write would make a second of it.

@@ -161,6 +161,7 @@ impl Store {
             total: (n <= COUNT_CAP).then(|| u64::try_from(n).unwrap_or(0)),
             next_cursor: result.next_cursor,
             prev_cursor: result.prev_cursor,
+            feed_cursor: None,
         })
     }
 

@@ -19,4 +19,5 @@ mod scim_filters;
 mod scim_okta;
 mod scim_protocol;
 mod scim_smoke;
+mod service_tokens;
 mod session;

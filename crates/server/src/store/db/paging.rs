@@ -129,6 +129,7 @@ impl PageRequest {
             total: None,
             next_cursor,
             prev_cursor,
+            feed_cursor: None,
         }
     }
 

@@ -83,6 +83,7 @@ impl Store {
             total,
             next_cursor: result.next_cursor,
             prev_cursor: result.prev_cursor,
+            feed_cursor: None,
         })
     }
 

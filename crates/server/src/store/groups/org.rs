@@ -106,6 +106,7 @@ impl Store {
             total: None,
             next_cursor: result.next_cursor,
             prev_cursor: result.prev_cursor,
+            feed_cursor: None,
         })
     }
 

@@ -1,6 +1,7 @@
 //! The organization: one per deployment today, created on first start.
 pub mod admins;
 pub mod domains;
+pub mod service_tokens;
 pub mod sessions;
 pub mod throttle;
 
