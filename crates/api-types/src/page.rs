@@ -27,10 +27,10 @@ pub struct Page<T> {
     pub next_cursor: Option<String>,
     /// Cursor of the previous page, if there is one.
     pub prev_cursor: Option<String>,
-    /// On the lists products take a snapshot from (who has access, a directory's users and
-    /// groups): the change feed's cursor from just before the list was read. Following
-    /// `/api/v1/events?after=<feedCursor>` from it misses no change; a change the list already
-    /// shows may come again, and applying it twice changes nothing.
+    /// On the lists products take a snapshot from (who has access, users, groups): the change
+    /// feed's cursor from just before this page was read. Keep the first page's: following
+    /// `/api/v1/events?after=<feedCursor>` from it misses no change; a change the snapshot
+    /// already shows may come again, and applying it twice changes nothing.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub feed_cursor: Option<String>,
 }

@@ -94,9 +94,30 @@ pub async fn restore(from: &Path, database_url: &str, force: bool) -> anyhow::Re
             if force {
                 restore.args(["--clean", "--if-exists"]);
             }
-            run(restore.arg("--dbname").arg(database_url).arg(from))
+            run(restore.arg("--dbname").arg(database_url).arg(from))?;
+            rebase_feed(database_url).await
         }
     }
+}
+
+/// The change feed orders events by the writing transaction's id, and a restored cluster
+/// counts transactions afresh: the restored events move to id 0, before every event to come,
+/// and the feed refuses the cursors of the old cluster that are past its counter (410), so a
+/// consumer resyncs instead of waiting for ids the new cluster has not reached.
+async fn rebase_feed(database_url: &str) -> anyhow::Result<()> {
+    let mut conn = sqlx::PgConnection::connect(database_url)
+        .await
+        .context("cannot connect to PostgreSQL")?;
+    let events: Option<String> = sqlx::query_scalar("SELECT to_regclass('events')::text")
+        .fetch_one(&mut conn)
+        .await?;
+    if events.is_some() {
+        sqlx::query("UPDATE events SET txid = 0")
+            .execute(&mut conn)
+            .await?;
+    }
+    conn.close().await?;
+    Ok(())
 }
 
 fn restore_sqlite(from: &Path, path: &Path) -> anyhow::Result<()> {

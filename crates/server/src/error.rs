@@ -41,6 +41,9 @@ pub enum AppError {
         title: &'static str,
         detail: String,
     },
+    /// What the request points at is gone for good (a feed cursor past retention).
+    #[error("gone: {0}")]
+    Gone(String),
     #[error("too many requests")]
     TooManyRequests {
         detail: String,
@@ -63,6 +66,7 @@ impl AppError {
             AppError::Forbidden(_) => StatusCode::FORBIDDEN,
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
             AppError::Conflict { .. } => StatusCode::CONFLICT,
+            AppError::Gone(_) => StatusCode::GONE,
             AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -81,6 +85,7 @@ impl AppError {
             AppError::Unauthorized(d) => ("unauthorized", "Sign-in required", Some(d.clone())),
             AppError::Forbidden(d) => ("forbidden", "Forbidden", Some(d.clone())),
             AppError::NotFound(d) => ("not-found", "Not found", Some(d.clone())),
+            AppError::Gone(d) => ("cursor-expired", "Resync needed", Some(d.clone())),
             AppError::Conflict {
                 slug,
                 title,

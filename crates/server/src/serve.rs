@@ -23,6 +23,11 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
     config.listen = bound;
     let state = AppState::new(store.clone(), config).await?;
     crate::sync_log::spawn_pruner(store.clone(), state.config.sync_log_retention);
+    spawn_event_pruner(store.clone(), state.config.event_retention);
+    if store.backend() == crate::store::Backend::Postgres {
+        // Long polls here wake when another replica commits events.
+        crate::store::events::wake::listen(state.config.database_url.clone());
+    }
     let url = state.public_url();
     let sync_log = state.sync_log.clone();
 
@@ -50,6 +55,21 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
     store.close().await;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// Deletes the change feed's events past retention, hourly.
+fn spawn_event_pruner(store: Store, retention: std::time::Duration) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
+        loop {
+            tick.tick().await;
+            match store.prune_events(retention).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(events = n, "pruned the change feed"),
+                Err(err) => tracing::warn!(error = %err, "could not prune the change feed"),
+            }
+        }
+    });
 }
 
 /// Resolves on SIGINT (Ctrl-C) or SIGTERM; in-flight requests then finish.

@@ -244,5 +244,6 @@ pub(super) async fn list_product_users(
         .await?
         .ok_or_else(product_not_found)?;
     let page = page_request(PRODUCT_USERS_TAG, query.cursor.as_deref(), query.limit)?;
-    Ok(Json(state.store.product_users(&product_id, &page).await?))
+    let read = async { Ok(state.store.product_users(&product_id, &page).await?) };
+    Ok(Json(super::events::snapshot(&state, read).await?))
 }

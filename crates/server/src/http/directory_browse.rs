@@ -70,11 +70,13 @@ async fn list_users(
     };
     let page = page_request(&order.tag(), query.cursor.as_deref(), query.limit)?;
     let search = search_text("search", query.search.as_deref())?;
-    let result = state
-        .store
-        .list_directory_users(&id, search.as_deref(), order, &page)
-        .await?;
-    Ok(Json(result))
+    let read = async {
+        Ok(state
+            .store
+            .list_directory_users(&id, search.as_deref(), order, &page)
+            .await?)
+    };
+    Ok(Json(super::events::snapshot(&state, read).await?))
 }
 
 /// The user as a SCIM client would read it: the stored document with `id`, `schemas`,
@@ -147,11 +149,13 @@ async fn list_groups(
     check_directory(&state, &caller, &id).await?;
     let page = page_request(GROUPS_TAG, query.cursor.as_deref(), query.limit)?;
     let search = search_text("search", query.search.as_deref())?;
-    let result = state
-        .store
-        .list_directory_groups(&id, search.as_deref(), &page)
-        .await?;
-    Ok(Json(result))
+    let read = async {
+        Ok(state
+            .store
+            .list_directory_groups(&id, search.as_deref(), &page)
+            .await?)
+    };
+    Ok(Json(super::events::snapshot(&state, read).await?))
 }
 
 async fn load_group(state: &AppState, id: &str, group_id: &str) -> AppResult<GroupSummary> {

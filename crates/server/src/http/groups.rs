@@ -64,12 +64,13 @@ pub(super) async fn list_groups(
 ) -> AppResult<Json<Page<Group>>> {
     let search = search_text("search", query.search.as_deref())?;
     let page = page_request(ORG_GROUPS_TAG, query.cursor.as_deref(), query.limit)?;
-    Ok(Json(
-        state
+    let read = async {
+        Ok(state
             .store
             .list_org_groups(&caller.org_id, search.as_deref(), query.kind, &page)
-            .await?,
-    ))
+            .await?)
+    };
+    Ok(Json(super::events::snapshot(&state, read).await?))
 }
 
 /// Creates a local group.

@@ -9,6 +9,7 @@ pub mod csp;
 mod directories;
 mod directory_browse;
 mod domains;
+mod events;
 pub mod extract;
 mod groups;
 mod health;
@@ -55,6 +56,7 @@ pub fn app(state: AppState) -> Router {
         .merge(domains::router())
         .merge(audit::router())
         .merge(service_tokens::router())
+        .merge(events::router())
         .merge(openapi::router())
         .layer(DefaultBodyLimit::max(ADMIN_BODY_LIMIT))
         .route("/api", any(not_found::not_found))

@@ -96,6 +96,7 @@ impl Modify for Security {
         super::audit::list_audit,
         super::service_tokens::list_service_tokens, super::service_tokens::create_service_token,
         super::service_tokens::revoke_service_token,
+        super::events::list_events,
     ),
     tags(
         (name = "session", description = "Admin sign-in"),
@@ -106,6 +107,7 @@ impl Modify for Security {
         (name = "users", description = "Users across directories and their effective access"),
         (name = "domains", description = "Email domains and DNS verification"),
         (name = "audit", description = "The audit log"),
+        (name = "events", description = "The change feed: every change, in an order that never skips one"),
         (name = "service-tokens", description = "API tokens: machine credentials for products and portals"),
         (name = "meta", description = "This document"),
     ),

@@ -41,12 +41,13 @@ pub(super) async fn list_users(
 ) -> AppResult<Json<Page<OrgUser>>> {
     let search = search_text("search", query.search.as_deref())?;
     let page = page_request(ORG_USERS_TAG, query.cursor.as_deref(), query.limit)?;
-    Ok(Json(
-        state
+    let read = async {
+        Ok(state
             .store
             .list_org_users(&caller.org_id, search.as_deref(), &page)
-            .await?,
-    ))
+            .await?)
+    };
+    Ok(Json(super::events::snapshot(&state, read).await?))
 }
 
 /// One user: profile, source directory, managed or external, groups and effective access

@@ -10,6 +10,7 @@ pub mod audit;
 pub mod db;
 pub mod directories;
 pub mod error;
+pub mod events;
 pub mod groups;
 pub mod org;
 pub mod rows;

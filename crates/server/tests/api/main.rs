@@ -7,6 +7,7 @@ mod access_journey;
 mod backup;
 mod common;
 mod directories;
+mod events;
 mod fuzz;
 mod hostile;
 mod http;

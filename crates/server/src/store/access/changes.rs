@@ -8,6 +8,7 @@ use sqlx::Row;
 use crate::store::{
     audit::{record, Actor, Change},
     db::tx::{InTx, Tx},
+    events::access::{revoked, Loss},
 };
 
 /// Whose grants to remove.
@@ -20,6 +21,16 @@ pub enum GrantScope<'a> {
 }
 
 impl GrantScope<'_> {
+    /// Whose access goes with the grants in this scope.
+    fn loss(&self) -> Loss<'_> {
+        match *self {
+            GrantScope::Group(id) => Loss::Group(id),
+            GrantScope::Directory(id) => Loss::Directory(id),
+            GrantScope::Site(id) => Loss::Site(id),
+            GrantScope::Product(id) => Loss::Product(id),
+        }
+    }
+
     fn condition(self) -> (&'static str, String) {
         match self {
             GrantScope::Group(id) => ("ag.group_id = $1", id.to_owned()),
@@ -31,12 +42,18 @@ impl GrantScope<'_> {
 }
 
 /// Deletes the grants in `scope` and returns them as JSON (site, product, group, role,
-/// default flag) for the audit entry of the change that removed them.
+/// default flag) for the audit entry of the change that removed them; the users who lose
+/// access by it get their `access.revoked` events, by `actor`. A directory's users lose what
+/// local groups gave them too, so its events are written even when its groups had no grants.
 pub async fn take_grants(
     tx: &mut Tx<'_>,
     scope: GrantScope<'_>,
+    actor: &Actor,
 ) -> Result<Vec<Value>, sqlx::Error> {
     let removed = grants_in(tx, &scope).await?;
+    if !removed.is_empty() || matches!(scope, GrantScope::Directory(_)) {
+        revoked(tx, actor, scope.loss()).await?;
+    }
     if !removed.is_empty() {
         let (_, id) = scope.condition();
         let delete = match scope {
@@ -180,8 +197,9 @@ pub async fn record_and_remove_group_grants(
     tx: &mut Tx<'_>,
     directory_id: &str,
     group_id: &str,
+    actor: &Actor,
 ) -> Result<(), sqlx::Error> {
-    let removed = take_grants(tx, GrantScope::Group(group_id)).await?;
+    let removed = take_grants(tx, GrantScope::Group(group_id), actor).await?;
     if removed.is_empty() {
         return Ok(());
     }
@@ -190,10 +208,9 @@ pub async fn record_and_remove_group_grants(
         .fetch_one_in(tx)
         .await?;
     let (org_id, name): (String, String) = (row.try_get("org_id")?, row.try_get("display_name")?);
-    let actor = Actor::scim_in(tx, directory_id).await?;
     let change = Change::new("group.deleted", "group", group_id, &name)
         .before(json!({"name": name, "directoryId": directory_id, "removedAccess": removed}));
-    record(tx, &org_id, &actor, change).await
+    record(tx, &org_id, actor, change).await
 }
 
 /// Hook for deleting a directory (inside its transaction, before the rows go): removes the
@@ -216,7 +233,7 @@ pub async fn record_directory_deletion(
     let users: i64 =
         row.try_get::<i64, _>("active_users")? + row.try_get::<i64, _>("deactivated_users")?;
     let groups: i64 = row.try_get("group_count")?;
-    let removed = take_grants(tx, GrantScope::Directory(directory_id)).await?;
+    let removed = take_grants(tx, GrantScope::Directory(directory_id), actor).await?;
     let count = removed.len() as u64;
     let change = Change::new("directory.deleted", "directory", directory_id, &name)
         .before(json!({"name": name, "users": users, "groups": groups, "removedAccess": removed}));

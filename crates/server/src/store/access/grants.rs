@@ -18,6 +18,7 @@ use crate::store::{
     db::timestamps::rfc3339,
     db::tx::{InTx, Tx},
     error::{Missing, ModelError},
+    events::access::{granted, revoked, Gain, Loss},
     now_millis, Store,
 };
 
@@ -184,6 +185,20 @@ impl Store {
         let previous_role = existing.as_ref().map(|g| g.role);
         let now = now_millis();
         if !dry_run && previous_role != Some(role) {
+            // Before the row: who had access, and which role, is still the old truth.
+            let gain = match previous_role {
+                None => Gain::Grant {
+                    product_id,
+                    group_id,
+                    role: role.as_str(),
+                },
+                Some(_) => Gain::Role {
+                    product_id,
+                    group_id,
+                    role: role.as_str(),
+                },
+            };
+            granted(&mut tx, actor, gain).await?;
             sqlx::query(
                 "INSERT INTO access_grants (site_product_id, group_id, org_id, role, is_default, \
                  created_at, updated_at) VALUES ($1, $2, $3, $4, FALSE, $5, $5) \
@@ -270,6 +285,15 @@ impl Store {
         if dry_run {
             tx.rollback().await?;
         } else {
+            revoked(
+                &mut tx,
+                actor,
+                Loss::Grant {
+                    product_id,
+                    group_id,
+                },
+            )
+            .await?;
             sqlx::query("DELETE FROM access_grants WHERE site_product_id = $1 AND group_id = $2")
                 .bind(product_id)
                 .bind(group_id)
@@ -315,6 +339,14 @@ impl Store {
             return Ok(());
         }
         let now = now_millis();
+        if existing.is_none() {
+            let gain = Gain::Grant {
+                product_id,
+                group_id,
+                role: AccessRole::User.as_str(),
+            };
+            granted(&mut tx, actor, gain).await?;
+        }
         sqlx::query(
             "INSERT INTO access_grants (site_product_id, group_id, org_id, role, is_default, \
              created_at, updated_at) VALUES ($1, $2, $3, 'user', TRUE, $4, $4) \

@@ -12,6 +12,7 @@ use crate::store::{
     db::tx::{InTx, Tx},
     error::is_unique_violation,
     error::{Missing, ModelError, Taken},
+    events::{self, NewEvent},
     new_id, now_millis, Store,
 };
 
@@ -235,6 +236,8 @@ impl Store {
         let change =
             Change::new("site.created", "site", &id, name).after(json!({"name": name, "url": url}));
         record(&mut tx, org_id, actor, change).await?;
+        let state = json!({"site": {"id": id, "name": name, "url": url}});
+        events::record(&mut tx, actor, NewEvent::new("site.created", org_id, state)).await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -282,6 +285,8 @@ impl Store {
             .before(json!({"name": old_name, "url": old_url}))
             .after(json!({"name": new_name, "url": new_url}));
         record(&mut tx, org_id, actor, change).await?;
+        let state = json!({"site": {"id": id, "name": new_name, "url": new_url}});
+        events::record(&mut tx, actor, NewEvent::new("site.updated", org_id, state)).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -309,7 +314,9 @@ impl Store {
         .bind(id)
         .scalars_in(&mut tx)
         .await?;
-        let removed = take_grants(&mut tx, GrantScope::Site(id)).await?;
+        let removed = take_grants(&mut tx, GrantScope::Site(id), actor).await?;
+        let state = json!({"site": {"id": id, "name": name, "url": url}});
+        events::record(&mut tx, actor, NewEvent::new("site.deleted", org_id, state)).await?;
         sqlx::query("DELETE FROM sites WHERE id = $1")
             .bind(id)
             .execute_in(&mut tx)
@@ -419,6 +426,13 @@ impl Store {
             "createdProductType": created_type,
         }));
         record(&mut tx, org_id, actor, change).await?;
+        let state = json!({"product": {"id": id, "siteId": site_id, "name": type_name}});
+        events::record(
+            &mut tx,
+            actor,
+            NewEvent::new("product.added", org_id, state),
+        )
+        .await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -435,7 +449,15 @@ impl Store {
         let (site_name, product_name) = product_label(&mut tx, org_id, site_id, product_id)
             .await?
             .ok_or(ModelError::NotFound(Missing::Product))?;
-        let removed: Vec<Value> = take_grants(&mut tx, GrantScope::Product(product_id)).await?;
+        let removed: Vec<Value> =
+            take_grants(&mut tx, GrantScope::Product(product_id), actor).await?;
+        let state = json!({"product": {"id": product_id, "siteId": site_id, "name": product_name}});
+        events::record(
+            &mut tx,
+            actor,
+            NewEvent::new("product.removed", org_id, state),
+        )
+        .await?;
         sqlx::query("DELETE FROM site_products WHERE id = $1")
             .bind(product_id)
             .execute_in(&mut tx)

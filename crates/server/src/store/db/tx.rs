@@ -50,7 +50,11 @@ impl Tx<'_> {
     pub async fn commit(self) -> Result<(), sqlx::Error> {
         match self {
             Tx::InPlace(_) => Ok(()),
-            Tx::Sqlx(tx) => tx.commit().await,
+            Tx::Sqlx(tx) => {
+                tx.commit().await?;
+                crate::store::events::wake::committed();
+                Ok(())
+            }
         }
     }
 
@@ -250,7 +254,12 @@ impl Store {
     ) -> Option<Result<T, E>> {
         match self.inplace.as_deref()?.write(&self.write, write).await {
             Err(err) if err.is_too_big() => None,
-            done => Some(done),
+            done => {
+                if done.is_ok() {
+                    crate::store::events::wake::committed();
+                }
+                Some(done)
+            }
         }
     }
 }

@@ -15,6 +15,7 @@ use crate::store::{
     db::timestamps::{hour_start, rfc3339, rfc3339_opt, HOUR_MILLIS},
     db::tx::InTx,
     directories::api_keys::IssuedKey,
+    events::{self, NewEvent},
     new_id, now_millis, Store,
 };
 
@@ -164,6 +165,9 @@ impl Store {
         let change = Change::new("directory.created", "directory", &id, name)
             .after(json!({"name": name, "keyPrefix": key.key.prefix}));
         audit::record(&mut tx, org_id, actor, change).await?;
+        let state = json!({"directory": {"id": id, "name": name}});
+        let event = NewEvent::new("directory.created", org_id, state).directory(&id);
+        events::record(&mut tx, actor, event).await?;
         tx.commit().await?;
         Ok((id, key))
     }
@@ -200,6 +204,9 @@ impl Store {
             .before(json!({"name": before}))
             .after(json!({"name": name}));
         audit::record(&mut tx, org_id, actor, change).await?;
+        let state = json!({"directory": {"id": id, "name": name}});
+        let event = NewEvent::new("directory.updated", org_id, state).directory(id);
+        events::record(&mut tx, actor, event).await?;
         tx.commit().await?;
         Ok(updated > 0)
     }
@@ -236,6 +243,12 @@ impl Store {
         let change = Change::new("directory.api_key_regenerated", "directory", id, &name)
             .after(json!({"keyPrefix": key.key.prefix, "overlapSeconds": overlap_millis / 1000}));
         audit::record(&mut tx, org_id, actor, change).await?;
+        // Never the key: what a product needs to know is that the old one is going.
+        let state = json!({"directory": {"id": id, "name": name}, "keyPrefix": key.key.prefix,
+                           "expiresAt": rfc3339(key.expires_at),
+                           "previousKeyValidUntil": rfc3339_opt(key.previous_valid_until)});
+        let event = NewEvent::new("api_key.rotated", org_id, state).directory(id);
+        events::record(&mut tx, actor, event).await?;
         tx.commit().await?;
         self.key_cache.invalidate(id);
         Ok(Some(key))
@@ -291,6 +304,11 @@ impl Store {
         // Removes the grants made through the directory's groups
         // and writes the one audit entry of this deletion, naming the access that went.
         record_directory_deletion(&mut tx, org_id, id, actor).await?;
+        let name: String = sqlx::query("SELECT name FROM directories WHERE id = $1")
+            .bind(id)
+            .scalar_one_in(&mut tx)
+            .await?;
+        events::directory_deleted(&mut tx, actor, org_id, id, &name).await?;
         sqlx::query("DELETE FROM directories WHERE id = $1 AND org_id = $2")
             .bind(id)
             .bind(org_id)

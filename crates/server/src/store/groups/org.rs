@@ -16,6 +16,11 @@ use crate::store::{
     db::tx::{InTx, Tx},
     error::is_unique_violation,
     error::{Missing, ModelError, Taken},
+    events::{
+        self,
+        access::{granted, members_added, members_removed, revoked, Gain, Loss},
+        NewEvent,
+    },
     new_id, now_millis,
     rows::{org_group_from_row, ORG_GROUP_SELECT},
     Store,
@@ -185,6 +190,9 @@ impl Store {
         })?;
         let change = Change::new("group.created", "group", &id, name).after(json!({"name": name}));
         record(&mut tx, org_id, actor, change).await?;
+        let state = local_state(&id, name, 0);
+        let event = NewEvent::new("group.created", org_id, state).group(&id, name);
+        events::record(&mut tx, actor, event).await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -198,7 +206,7 @@ impl Store {
         name: &str,
     ) -> Result<(), ModelError> {
         let mut tx = self.begin().await?;
-        let (old, _) = local_group(&mut tx, org_id, id).await?;
+        let (old, members) = local_group(&mut tx, org_id, id).await?;
         sqlx::query(
             "UPDATE groups SET display_name = $1, display_name_lower = $2, doc = $3, \
              version = version + 1, updated_at = $4 WHERE id = $5",
@@ -221,6 +229,9 @@ impl Store {
             .before(json!({"name": old}))
             .after(json!({"name": name}));
         record(&mut tx, org_id, actor, change).await?;
+        let state = local_state(id, name, members);
+        let event = NewEvent::new("group.updated", org_id, state).group(id, name);
+        events::record(&mut tx, actor, event).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -235,7 +246,10 @@ impl Store {
     ) -> Result<(), ModelError> {
         let mut tx = self.begin().await?;
         let (name, members) = local_group(&mut tx, org_id, id).await?;
-        let removed = take_grants(&mut tx, GrantScope::Group(id)).await?;
+        let removed = take_grants(&mut tx, GrantScope::Group(id), actor).await?;
+        let state = local_state(id, &name, members);
+        let event = NewEvent::new("group.deleted", org_id, state).group(id, &name);
+        events::record(&mut tx, actor, event).await?;
         sqlx::query("DELETE FROM groups WHERE id = $1")
             .bind(id)
             .execute_in(&mut tx)
@@ -261,6 +275,18 @@ impl Store {
         let (name, _) = local_group(&mut tx, org_id, group_id).await?;
         let user_name = org_user_name(&mut tx, org_id, user_id).await?;
         let now = now_millis();
+        // Before the row: the events name only a user who was not a member.
+        members_added(&mut tx, actor, group_id, &[user_id]).await?;
+        let users = [user_id];
+        granted(
+            &mut tx,
+            actor,
+            Gain::Members {
+                group_id,
+                users: &users,
+            },
+        )
+        .await?;
         let added = sqlx::query(
             "INSERT INTO group_members (group_id, user_id, added_at) VALUES ($1, $2, $3) \
              ON CONFLICT (group_id, user_id) DO NOTHING",
@@ -300,6 +326,13 @@ impl Store {
         let mut tx = self.begin().await?;
         let (name, _) = local_group(&mut tx, org_id, group_id).await?;
         let user_name = org_user_name(&mut tx, org_id, user_id).await?;
+        let users = [user_id];
+        members_removed(&mut tx, actor, group_id, Some(&users)).await?;
+        let loss = Loss::Members {
+            group_id,
+            users: Some(&users),
+        };
+        revoked(&mut tx, actor, loss).await?;
         let removed = sqlx::query("DELETE FROM group_members WHERE group_id = $1 AND user_id = $2")
             .bind(group_id)
             .bind(user_id)
@@ -323,4 +356,10 @@ impl Store {
         tx.commit().await?;
         Ok(())
     }
+}
+
+/// A local group's state as events carry it.
+fn local_state(id: &str, name: &str, members: i64) -> serde_json::Value {
+    json!({"group": {"id": id, "directoryId": null, "displayName": name, "externalId": null,
+                     "memberCount": members}})
 }

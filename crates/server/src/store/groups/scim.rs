@@ -9,10 +9,16 @@ use sqlx::{any::AnyRow, Row};
 
 use crate::store::{
     access::changes::{record_and_remove_group_grants, record_membership_change},
+    audit::Actor,
     db::sqlite::AnyQuery,
     db::tx::{write_once, InTx, Tx},
     error::is_unique_violation,
     error::WriteError,
+    events::{
+        self,
+        access::{granted, members_added, members_removed, revoked, Gain, Loss},
+        NewEvent,
+    },
     new_id, now_millis,
     scim_query::list::Listed,
     scim_query::{parse_doc, ListQuery, StoredResource},
@@ -192,6 +198,7 @@ async fn check_members(
 /// how many were added.
 async fn add_members(
     tx: &mut Tx<'_>,
+    actor: &Actor,
     directory_id: &str,
     group_id: &str,
     ids: &[String],
@@ -201,6 +208,13 @@ async fn add_members(
     let now = now_millis();
     let mut added = 0;
     for chunk in &chunks {
+        // Before the rows: the events name only users who were not members.
+        members_added(tx, actor, group_id, chunk).await?;
+        let gain = Gain::Members {
+            group_id,
+            users: chunk,
+        };
+        granted(tx, actor, gain).await?;
         let sql = member_sql::add(chunk.len());
         let q = bind_ids(sqlx::query(&sql).bind(group_id).bind(now), chunk);
         added += q.execute_in(tx).await?.rows_affected() as i64;
@@ -211,11 +225,18 @@ async fn add_members(
 /// Removes members; returns how many were removed.
 async fn remove_members(
     tx: &mut Tx<'_>,
+    actor: &Actor,
     group_id: &str,
     ids: &[String],
 ) -> Result<i64, sqlx::Error> {
     let mut removed = 0;
     for chunk in member_sql::unique(ids) {
+        members_removed(tx, actor, group_id, Some(&chunk)).await?;
+        let loss = Loss::Members {
+            group_id,
+            users: Some(&chunk),
+        };
+        revoked(tx, actor, loss).await?;
         let sql = member_sql::remove(chunk.len());
         let q = bind_ids(sqlx::query(&sql).bind(group_id), &chunk);
         removed += q.execute_in(tx).await?.rows_affected() as i64;
@@ -248,6 +269,7 @@ async fn member_ids(tx: &mut Tx<'_>, group_id: &str) -> Result<HashSet<String>, 
 /// Applies membership changes in order; returns how many members were added and removed.
 async fn apply_changes(
     tx: &mut Tx<'_>,
+    actor: &Actor,
     directory_id: &str,
     group_id: &str,
     changes: &[MemberChange],
@@ -256,9 +278,19 @@ async fn apply_changes(
     let (mut added, mut removed) = (0, 0);
     for change in changes {
         match change {
-            MemberChange::Add(ids) => added += add_members(tx, directory_id, group_id, ids).await?,
-            MemberChange::Remove(ids) => removed += remove_members(tx, group_id, ids).await?,
+            MemberChange::Add(ids) => {
+                added += add_members(tx, actor, directory_id, group_id, ids).await?
+            }
+            MemberChange::Remove(ids) => {
+                removed += remove_members(tx, actor, group_id, ids).await?
+            }
             MemberChange::RemoveAll => {
+                members_removed(tx, actor, group_id, None).await?;
+                let loss = Loss::Members {
+                    group_id,
+                    users: None,
+                };
+                revoked(tx, actor, loss).await?;
                 removed += sqlx::query("DELETE FROM group_members WHERE group_id = $1")
                     .bind(group_id)
                     .execute_in(tx)
@@ -279,8 +311,8 @@ async fn apply_changes(
                     .filter(|id| !current.contains(*id))
                     .cloned()
                     .collect();
-                removed += remove_members(tx, group_id, &gone).await?;
-                added += add_members(tx, directory_id, group_id, &new).await?;
+                removed += remove_members(tx, actor, group_id, &gone).await?;
+                added += add_members(tx, actor, directory_id, group_id, &new).await?;
             }
             MemberChange::RemoveWhere(filter) => {
                 let current = member_ids(tx, group_id).await?;
@@ -288,7 +320,7 @@ async fn apply_changes(
                     .into_iter()
                     .filter(|id| filter.matches_element(&display_of(id)))
                     .collect();
-                removed += remove_members(tx, group_id, &gone).await?;
+                removed += remove_members(tx, actor, group_id, &gone).await?;
             }
         }
     }
@@ -329,7 +361,17 @@ impl Store {
                 .execute_in(tx)
                 .await
                 .map_err(|e| conflict(e, &fields.display_name))?;
-            let count = add_members(tx, directory_id, &id, members).await?;
+            let (org_id, actor) = events::scim_context(tx, directory_id).await?;
+            let distinct = member_sql::unique(members)
+                .iter()
+                .map(Vec::len)
+                .sum::<usize>();
+            let state = events::group_state(&id, Some(directory_id), fields, distinct as i64);
+            let event = NewEvent::new("group.created", &org_id, state)
+                .directory(directory_id)
+                .group(&id, &fields.display_name);
+            events::record(tx, &actor, event).await?;
+            let count = add_members(tx, &actor, directory_id, &id, members).await?;
             if count != 0 {
                 sqlx::query("UPDATE groups SET member_count = $1 WHERE id = $2")
                     .bind(count)
@@ -387,15 +429,22 @@ impl Store {
                 Err(e) => return Ok(Err(e)),
             };
             tx.bounded(work(&changes))?;
+            let (org_id, actor) = events::scim_context(tx, directory_id).await?;
             if doc != current.doc {
                 rename(&fields, &doc, id)
                     .execute_in(tx)
                     .await
                     .map_err(|e| conflict(e, &fields.display_name))?;
+                let state =
+                    events::group_state(id, Some(directory_id), &fields, current.member_count);
+                let event = NewEvent::new("group.updated", &org_id, state)
+                    .directory(directory_id)
+                    .group(id, &fields.display_name);
+                events::record(tx, &actor, event).await?;
             }
             let display_of = |uid: &str| serde_json::json!({"value": uid, "type": "User"});
             let (added, removed) =
-                apply_changes(tx, directory_id, id, &changes, &display_of).await?;
+                apply_changes(tx, &actor, directory_id, id, &changes, &display_of).await?;
             // Access through this group changed for those users: the audit log says so.
             record_membership_change(tx, directory_id, id, added, removed).await?;
             let now = now_millis();
@@ -416,7 +465,7 @@ impl Store {
     ) -> Result<String, WriteError> {
         write_once!(self, |tx| -> Result<_, WriteError> {
             let row = sqlx::query(
-                "SELECT version, display_name, member_count FROM groups \
+                "SELECT version, display_name, external_id, member_count FROM groups \
              WHERE directory_id = $1 AND id = $2",
             )
             .bind(directory_id)
@@ -433,8 +482,18 @@ impl Store {
             }
             // The memberships go with the group.
             tx.bounded(row.try_get::<i64, _>("member_count")? as usize)?;
+            let (org_id, actor) = events::scim_context(tx, directory_id).await?;
+            let state = serde_json::json!({"group": {
+                "id": id, "directoryId": directory_id, "displayName": display_name,
+                "externalId": row.try_get::<Option<String>, _>("external_id")?,
+                "memberCount": row.try_get::<i64, _>("member_count")?,
+            }});
+            let event = NewEvent::new("group.deleted", &org_id, state)
+                .directory(directory_id)
+                .group(id, &display_name);
+            events::record(tx, &actor, event).await?;
             // So do the grants through it, and the audit log records which access disappeared.
-            record_and_remove_group_grants(tx, directory_id, id).await?;
+            record_and_remove_group_grants(tx, directory_id, id, &actor).await?;
             sqlx::query("DELETE FROM groups WHERE id = $1")
                 .bind(id)
                 .execute_in(tx)

@@ -13,6 +13,11 @@ use crate::store::{
     db::tx::{write_once, InTx, Tx},
     error::is_unique_violation,
     error::WriteError,
+    events::{
+        self,
+        access::{self as access_events, Gain, Loss},
+        NewEvent,
+    },
     new_id, now_millis,
     scim_query::list::Listed,
     scim_query::{parse_doc, ListQuery, StoredResource},
@@ -294,6 +299,12 @@ impl Store {
                 .map_err(|e| conflict(e, &fields.user_name))?;
             insert_emails(tx, directory_id, &id, fields).await?;
             count_user(tx, directory_id, a, d).await?;
+            let (org_id, actor) = events::scim_context(tx, directory_id).await?;
+            let state = events::user_state(&id, directory_id, fields);
+            let event = NewEvent::new("user.created", &org_id, state)
+                .directory(directory_id)
+                .user(&id, &fields.user_name, email.as_deref());
+            events::record(tx, &actor, event).await?;
             Ok(())
         })?;
         Ok(StoredResource::created(id, doc, now, 0))
@@ -397,6 +408,22 @@ impl Store {
             if let Some(action) = change.access_change {
                 record_user_access_change(tx, directory_id, id, action).await?;
             }
+            let (org_id, actor) = events::scim_context(tx, directory_id).await?;
+            let kind = events::user_change_kind(was_active, fields.active);
+            let state = events::user_state(id, directory_id, &fields);
+            let event = NewEvent::new(kind, &org_id, state)
+                .directory(directory_id)
+                .user(id, &fields.user_name, change.email.as_deref());
+            events::record(tx, &actor, event).await?;
+            match kind {
+                "user.deactivated" => {
+                    access_events::revoked(tx, &actor, Loss::User(id)).await?;
+                }
+                "user.reactivated" => {
+                    access_events::granted(tx, &actor, Gain::User(id)).await?;
+                }
+                _ => {}
+            }
             Ok(Ok(change.updated(id, doc, &current)))
         })
     }
@@ -411,8 +438,8 @@ impl Store {
     ) -> Result<String, WriteError> {
         write_once!(self, |tx| -> Result<_, WriteError> {
             let row = sqlx::query(&format!(
-                "SELECT u.version, u.user_name, {ACTIVE} FROM users u \
-             WHERE u.directory_id = $1 AND u.id = $2"
+                "SELECT u.version, u.user_name, u.external_id, u.display_name, \
+                 u.primary_email, {ACTIVE} FROM users u WHERE u.directory_id = $1 AND u.id = $2"
             ))
             .bind(directory_id)
             .bind(id)
@@ -439,6 +466,21 @@ impl Store {
             // While the memberships still exist: the access this deletion takes away.
             if active {
                 record_user_access_change(tx, directory_id, id, "user.deleted").await?;
+            }
+            let (org_id, actor) = events::scim_context(tx, directory_id).await?;
+            let email: Option<String> = row.try_get("primary_email")?;
+            let state = serde_json::json!({"user": {
+                "id": id, "directoryId": directory_id, "userName": user_name,
+                "externalId": row.try_get::<Option<String>, _>("external_id")?,
+                "displayName": row.try_get::<Option<String>, _>("display_name")?,
+                "email": email, "active": active,
+            }});
+            let event = NewEvent::new("user.deleted", &org_id, state)
+                .directory(directory_id)
+                .user(id, &user_name, email.as_deref());
+            events::record(tx, &actor, event).await?;
+            if active {
+                access_events::revoked(tx, &actor, Loss::User(id)).await?;
             }
             sqlx::query("DELETE FROM users WHERE id = $1")
                 .bind(id)
