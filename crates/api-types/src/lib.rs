@@ -15,6 +15,7 @@ pub mod problem;
 pub mod session;
 pub mod site;
 pub mod token;
+pub mod webhook;
 
 pub use problem::Problem;
 pub use session::{Admin, Organization, Session, SignIn};

@@ -208,6 +208,11 @@ pub struct ServeArgs {
         default_value = "normal"
     )]
     pub sqlite_synchronous: SqliteSynchronous,
+
+    /// Let webhook endpoints use plain http:// and private or loopback addresses (for a
+    /// receiver on the same network, and tests); without it only https:// to public addresses.
+    #[arg(long, env = "ROSTER_WEBHOOK_ALLOW_PRIVATE")]
+    pub webhook_allow_private: bool,
 }
 
 /// Keys accepted in the TOML file: the same settings, all optional.
@@ -235,6 +240,7 @@ struct FileConfig {
     frame_ancestors: Option<Vec<String>>,
     client_address_header: Option<String>,
     sqlite_synchronous: Option<SqliteSynchronous>,
+    webhook_allow_private: Option<bool>,
 }
 
 /// Resolved configuration the server runs with.
@@ -267,6 +273,10 @@ pub struct Config {
     /// Where a trusted proxy puts the client's address; `None`: the connection's peer.
     pub client_address_header: Option<String>,
     pub sqlite_synchronous: SqliteSynchronous,
+    pub webhook_allow_private: bool,
+    /// A failed webhook delivery's first retry waits this long, later ones multiples of it
+    /// (not a flag: the schedule is documented; tests shorten it).
+    pub webhook_retry_unit: Duration,
 }
 
 impl fmt::Debug for ServeArgs {
@@ -471,6 +481,12 @@ impl Config {
                 args.sqlite_synchronous,
                 file.sqlite_synchronous,
             ),
+            webhook_allow_private: pick(
+                unset("webhook_allow_private"),
+                args.webhook_allow_private,
+                file.webhook_allow_private,
+            ),
+            webhook_retry_unit: Duration::from_secs(5),
         };
         config.validate()?;
         Ok(config)
@@ -534,6 +550,8 @@ impl Config {
             frame_ancestors: Vec::new(),
             client_address_header: None,
             sqlite_synchronous: SqliteSynchronous::Normal,
+            webhook_allow_private: false,
+            webhook_retry_unit: Duration::from_secs(5),
         }
     }
 

@@ -20,6 +20,7 @@ pub mod state;
 pub mod store;
 pub mod sync_log;
 pub mod text;
+pub mod webhooks;
 
 pub use http::app;
 pub use state::AppState;

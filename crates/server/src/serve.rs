@@ -26,7 +26,7 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
     spawn_event_pruner(store.clone(), state.config.event_retention);
     if store.backend() == crate::store::Backend::Postgres {
         // Long polls here wake when another replica commits events.
-        crate::store::events::wake::listen(state.config.database_url.clone());
+        crate::store::db::commits::listen(state.config.database_url.clone());
     }
     let url = state.public_url();
     let sync_log = state.sync_log.clone();

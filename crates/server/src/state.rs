@@ -18,12 +18,23 @@ pub struct Shared {
     pub sync_log: SyncLog,
     /// Per-directory SCIM rate limits.
     pub scim_limiter: RateLimiter,
+    /// Webhooks' outbound client (the worker has its own clone).
+    pub webhook_sender: crate::webhooks::send::Sender,
 }
 
 impl AppState {
     pub async fn new(store: Store, config: Config) -> anyhow::Result<AppState> {
         let decoy_hash = crate::auth::password::hash(crate::auth::random_token(24)).await?;
+        let webhook_sender = crate::webhooks::send::Sender::new(config.webhook_allow_private)?;
+        crate::webhooks::Worker {
+            store: store.clone(),
+            sender: webhook_sender.clone(),
+            retry_unit: config.webhook_retry_unit,
+            owner: crate::store::new_id(),
+        }
+        .spawn();
         Ok(AppState(Arc::new(Shared {
+            webhook_sender,
             sync_log: SyncLog::start(store.clone()),
             scim_limiter: RateLimiter::new(config.scim_rate_limit, config.scim_rate_burst),
             store,
@@ -40,6 +51,7 @@ impl AppState {
             decoy_hash: self.decoy_hash.clone(),
             sync_log: self.sync_log.clone(),
             scim_limiter: self.scim_limiter.clone(),
+            webhook_sender: self.webhook_sender.clone(),
         }))
     }
 

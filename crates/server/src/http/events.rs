@@ -14,9 +14,9 @@ use super::{
 use crate::{
     error::{AppError, AppResult},
     state::AppState,
-    store::events::{
-        feed::{FeedError, Position, Types},
-        wake,
+    store::{
+        db::commits,
+        events::feed::{FeedError, Position, Types},
     },
 };
 
@@ -34,36 +34,37 @@ pub fn router() -> Router<AppState> {
     Router::new().route("/api/v1/events", get(list_events))
 }
 
+/// One type or family (`access.*`) of the events Roster writes, or a 422 about `field`.
+pub(super) fn valid_type(field: &str, t: &str) -> AppResult<()> {
+    let known = match t.strip_suffix(".*") {
+        Some(family) => EVENT_TYPES
+            .iter()
+            .any(|e| e.split('.').next() == Some(family)),
+        None => EVENT_TYPES.contains(&t),
+    };
+    if known {
+        Ok(())
+    } else {
+        Err(AppError::invalid_field(
+            field,
+            format!("`{t}` is not an event type or family."),
+        ))
+    }
+}
+
 /// The `types` filter: exact types or families (`access.*`), each one Roster writes.
 fn types(text: Option<&str>) -> AppResult<Types> {
-    let mut types = Types::default();
-    for t in text
+    let list: Vec<String> = text
         .unwrap_or("")
         .split(',')
         .map(str::trim)
         .filter(|t| !t.is_empty())
-    {
-        if let Some(family) = t.strip_suffix(".*") {
-            if !EVENT_TYPES
-                .iter()
-                .any(|e| e.split('.').next() == Some(family))
-            {
-                return Err(AppError::invalid_field(
-                    "types",
-                    format!("No event type is in `{t}`."),
-                ));
-            }
-            types.families.push(family.to_owned());
-        } else if EVENT_TYPES.contains(&t) {
-            types.exact.push(t.to_owned());
-        } else {
-            return Err(AppError::invalid_field(
-                "types",
-                format!("`{t}` is not an event type."),
-            ));
-        }
+        .map(str::to_owned)
+        .collect();
+    for t in &list {
+        valid_type("types", t)?;
     }
-    Ok(types)
+    Ok(crate::webhooks::types_of(&list))
 }
 
 #[utoipa::path(
@@ -129,7 +130,7 @@ pub(super) async fn list_events(
         }
         // Nothing yet, and the scan moved the cursor on past what the filter skipped.
         from = Some(next);
-        wake::next_commit(RECHECK.min(deadline - now)).await;
+        commits::next_commit(RECHECK.min(deadline - now)).await;
     }
 }
 

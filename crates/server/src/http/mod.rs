@@ -21,6 +21,7 @@ mod session;
 mod sites;
 mod spa;
 mod users;
+mod webhooks;
 
 use std::time::Duration;
 
@@ -57,6 +58,7 @@ pub fn app(state: AppState) -> Router {
         .merge(audit::router())
         .merge(service_tokens::router())
         .merge(events::router())
+        .merge(webhooks::router())
         .merge(openapi::router())
         .layer(DefaultBodyLimit::max(ADMIN_BODY_LIMIT))
         .route("/api", any(not_found::not_found))

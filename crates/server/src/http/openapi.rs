@@ -97,6 +97,10 @@ impl Modify for Security {
         super::service_tokens::list_service_tokens, super::service_tokens::create_service_token,
         super::service_tokens::revoke_service_token,
         super::events::list_events,
+        super::webhooks::list_webhooks, super::webhooks::create_webhook,
+        super::webhooks::get_webhook, super::webhooks::update_webhook,
+        super::webhooks::delete_webhook, super::webhooks::rotate_secret,
+        super::webhooks::send_test, super::webhooks::redeliver, super::webhooks::list_deliveries,
     ),
     tags(
         (name = "session", description = "Admin sign-in"),
@@ -108,6 +112,7 @@ impl Modify for Security {
         (name = "domains", description = "Email domains and DNS verification"),
         (name = "audit", description = "The audit log"),
         (name = "events", description = "The change feed: every change, in an order that never skips one"),
+        (name = "webhooks", description = "Endpoints that receive the change feed, signed per Standard Webhooks"),
         (name = "service-tokens", description = "API tokens: machine credentials for products and portals"),
         (name = "meta", description = "This document"),
     ),

@@ -17,6 +17,7 @@ pub mod rows;
 pub mod scim_query;
 pub mod sync_log;
 pub mod users;
+pub mod webhooks;
 
 pub use db::backend::{sqlite_file, Backend, SqliteSynchronous};
 pub use directories::api_keys::IssuedKey;

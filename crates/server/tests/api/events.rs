@@ -374,7 +374,10 @@ backend_tests! {
                 .insert(u["id"].as_str().unwrap().to_owned(), u["role"].as_str().unwrap().to_owned());
         }
         let (events, _) = read_all(&mut app, Some(&cursor)).await;
-        assert_eq!(types(&events), ["user.created", "group.member_added", "access.granted"]);
+        // What came after the snapshot, and perhaps (on PostgreSQL, while another transaction
+        // held the feed back) a change the snapshot already shows: applying it again is harmless.
+        assert!(types(&events).ends_with(&["user.created".into(), "group.member_added".into(),
+                                          "access.granted".into()]), "{:?}", types(&events));
         for e in &events { view.apply(e); }
         assert_eq!(view.users(&jira), api_users(&mut app, &site, &jira).await);
         for path in [format!("/api/v1/directories/{}/users", dir.directory_id),

@@ -22,3 +22,4 @@ mod scim_protocol;
 mod scim_smoke;
 mod service_tokens;
 mod session;
+mod webhooks;

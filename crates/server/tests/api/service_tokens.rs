@@ -79,6 +79,10 @@ const MATRIX: &[(&str, &str, &str)] = &[
     ("POST", "/api/v1/domains", "admin"),
     ("GET", "/api/v1/audit", "admin"),
     ("GET", "/api/v1/service-tokens", "admin"),
+    ("GET", "/api/v1/events", "events:read"),
+    ("GET", "/api/v1/webhooks", "webhooks:manage"),
+    ("POST", "/api/v1/webhooks", "webhooks:manage"),
+    ("POST", "/api/v1/webhooks/nope/test", "webhooks:manage"),
     ("POST", "/api/v1/service-tokens", "admin"),
 ];
 

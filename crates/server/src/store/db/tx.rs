@@ -52,9 +52,19 @@ impl Tx<'_> {
             Tx::InPlace(_) => Ok(()),
             Tx::Sqlx(tx) => {
                 tx.commit().await?;
-                crate::store::events::wake::committed();
+                crate::store::db::commits::committed();
                 Ok(())
             }
+        }
+    }
+
+    /// [`Self::commit`] for bookkeeping that writes no event (webhook delivery state): long
+    /// polls and the webhook worker are not woken by it, so the worker's own writes never
+    /// wake it again.
+    pub async fn commit_quietly(self) -> Result<(), sqlx::Error> {
+        match self {
+            Tx::InPlace(_) => Ok(()),
+            Tx::Sqlx(tx) => tx.commit().await,
         }
     }
 
@@ -256,7 +266,7 @@ impl Store {
             Err(err) if err.is_too_big() => None,
             done => {
                 if done.is_ok() {
-                    crate::store::events::wake::committed();
+                    crate::store::db::commits::committed();
                 }
                 Some(done)
             }

@@ -168,7 +168,7 @@ impl Store {
     }
 
     /// The newest position retention removed, if any.
-    async fn feed_horizon(&self) -> Result<Option<Position>, sqlx::Error> {
+    pub async fn feed_horizon(&self) -> Result<Option<Position>, sqlx::Error> {
         let row = sqlx::query("SELECT txid, seq FROM events_horizon WHERE id = 1")
             .fetch_optional(&self.read)
             .await?;
@@ -249,6 +249,21 @@ impl Store {
             _ => head,
         };
         Ok((events, next))
+    }
+
+    /// One of the organization's events by its id (`evt_<seq>`).
+    pub async fn event(&self, org_id: &str, id: &str) -> Result<Option<Event>, sqlx::Error> {
+        let Some(seq) = id.strip_prefix("evt_").and_then(|s| s.parse::<i64>().ok()) else {
+            return Ok(None);
+        };
+        let row = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM events WHERE org_id = $1 AND seq = $2"
+        ))
+        .bind(org_id)
+        .bind(seq)
+        .fetch_optional(&self.read)
+        .await?;
+        row.as_ref().map(event_from_row).transpose()
     }
 
     /// Deletes events older than `retention`, oldest first in batches, and moves the horizon

@@ -2,10 +2,10 @@
 //! change, so a change and its event commit together or not at all. Events about one object
 //! are written here from Rust; the access and membership events a change fans out to (one per
 //! user) are written by one `INSERT … SELECT` per change ([`access`]), never a loop over users.
-//! [`feed`] reads them in an order that never skips one, [`wake`] tells long polls.
+//! [`feed`] reads them in an order that never skips one; long polls hear of commits through
+//! [`crate::store::db::commits`].
 pub mod access;
 pub mod feed;
-pub mod wake;
 
 use roster_scim::{GroupFields, UserFields};
 use serde_json::{json, Value};
