@@ -14,7 +14,7 @@ use crate::pages::directories::DirectoriesPage;
 use crate::pages::{HomePage, NotFoundPage, SignInPage};
 use crate::state::{
     check_session, provide_console_state, remember_sign_in, use_auth, use_client, use_config,
-    use_href, use_shown_once, was_signed_in, RuntimeConfig,
+    use_href, use_shown_once, was_signed_in, RuntimeConfig, ShownOnce,
 };
 use crate::url::{self, use_navigate};
 use crate::CONSOLE_VERSION;
@@ -155,6 +155,9 @@ fn Layout(session: Session) -> impl IntoView {
                         <A href=use_href("/domains")>"Domains"</A>
                     </li>
                     <li>
+                        <A href=use_href("/api-tokens")>"API tokens"</A>
+                    </li>
+                    <li>
                         <A href=use_href("/audit")>"Audit"</A>
                     </li>
                 </ul>
@@ -174,8 +177,8 @@ fn Layout(session: Session) -> impl IntoView {
     }
 }
 
-/// The routes, or the shown-once credentials while some are pending: the key exists only in
-/// this tab's memory, so no page replaces it until the admin confirms they stored it.
+/// The routes, or the shown-once secret while one is pending: it exists only in this tab's
+/// memory, so no page replaces it until the admin confirms they stored it.
 #[component]
 fn MainContent() -> impl IntoView {
     let shown_once = use_shown_once();
@@ -186,26 +189,38 @@ fn MainContent() -> impl IntoView {
     }
 }
 
-/// The shown-once screen for the pending credentials. Only the directory pages issue
-/// credentials, so in split builds its code is in their chunk (`crate::lazy`), which has always
-/// arrived by the time it shows.
+/// The shown-once screen for the pending secret. Directory credentials come from the directory
+/// pages and a new API token from the tokens pages, so in split builds each screen's code is
+/// in the chunk of the pages that issue it (`crate::lazy`), which has always arrived by the
+/// time it shows.
 #[cfg(not(roster_split))]
 fn shown_once_page() -> AnyView {
-    shown_once_view()
+    match use_shown_once().get_untracked() {
+        Some(ShownOnce::Directory(_)) => directory_shown_once_view(),
+        Some(ShownOnce::ServiceToken(_)) => token_shown_once_view(),
+        None => ().into_any(),
+    }
 }
 
 #[cfg(roster_split)]
 fn shown_once_page() -> AnyView {
-    Suspend::new(async {
-        shown_once_chunk::shown_once_chunk()
-            .await
-            .unwrap_or_else(|_| view! { <crate::lazy::PageLoadError/> }.into_any())
+    let token = matches!(
+        use_shown_once().get_untracked(),
+        Some(ShownOnce::ServiceToken(_))
+    );
+    Suspend::new(async move {
+        let view = if token {
+            shown_once_chunk::token_shown_once_chunk().await
+        } else {
+            shown_once_chunk::shown_once_chunk().await
+        };
+        view.unwrap_or_else(|_| view! { <crate::lazy::PageLoadError/> }.into_any())
     })
     .into_any()
 }
 
-/// A split point passes nothing across the chunk boundary: the page reads the credentials from
-/// context, where they stay until the admin confirms.
+/// A split point passes nothing across the chunk boundary: the page reads the secret from
+/// context, where it stays until the admin confirms.
 #[cfg(roster_split)]
 mod shown_once_chunk {
     use leptos::prelude::*;
@@ -213,14 +228,30 @@ mod shown_once_chunk {
 
     #[wasm_split(directory, wasm_split_path = ::leptos::wasm_split, fallible)]
     pub(crate) fn shown_once_chunk() -> Result<AnyView, SplitLoaderError> {
-        Ok(super::shown_once_view())
+        Ok(super::directory_shown_once_view())
+    }
+
+    #[wasm_split(tokens, wasm_split_path = ::leptos::wasm_split, fallible)]
+    pub(crate) fn token_shown_once_chunk() -> Result<AnyView, SplitLoaderError> {
+        Ok(super::token_shown_once_view())
     }
 }
 
-fn shown_once_view() -> AnyView {
+fn directory_shown_once_view() -> AnyView {
     match use_shown_once().get_untracked() {
-        Some(creds) => view! { <crate::pages::directories::ShownOncePage creds/> }.into_any(),
-        None => ().into_any(),
+        Some(ShownOnce::Directory(creds)) => {
+            view! { <crate::pages::directories::ShownOncePage creds/> }.into_any()
+        }
+        _ => ().into_any(),
+    }
+}
+
+fn token_shown_once_view() -> AnyView {
+    match use_shown_once().get_untracked() {
+        Some(ShownOnce::ServiceToken(issued)) => {
+            view! { <crate::pages::tokens::TokenShownOncePage issued/> }.into_any()
+        }
+        _ => ().into_any(),
     }
 }
 
@@ -337,6 +368,12 @@ lazy_page!(
     audit_page,
     crate::pages::organization::AuditPage
 );
+lazy_page!(tokens, tokens_page, crate::pages::tokens::TokensPage);
+lazy_page!(
+    tokens,
+    create_token_page,
+    crate::pages::tokens::CreateTokenPage
+);
 
 /// Starts fetching the code of the page a link leads to when the admin points at or focuses
 /// the link, so that by the click it has usually arrived. Split builds only (`crate::lazy`):
@@ -361,6 +398,7 @@ fn prefetch_link(ev: &web_sys::Event, router_base: &str) {
                 Some("sites") => Box::pin(sites_page::preload()),
                 Some("users" | "groups") => Box::pin(users_page::preload()),
                 Some("domains" | "audit") => Box::pin(audit_page::preload()),
+                Some("api-tokens") => Box::pin(tokens_page::preload()),
                 _ => return,
             };
         spawn_local(async move {
@@ -393,6 +431,8 @@ pub fn AppRoutes() -> impl IntoView {
             <Route path=path!("/groups/:group_id") view=org_group_page()/>
             <Route path=path!("/domains") view=domains_page()/>
             <Route path=path!("/audit") view=audit_page()/>
+            <Route path=path!("/api-tokens") view=tokens_page()/>
+            <Route path=path!("/api-tokens/new") view=create_token_page()/>
         </Routes>
     }
 }

@@ -1,6 +1,6 @@
 //! How numbers and times read in the console: "1,234", "3 minutes ago", "in 12 days",
-//! "29 Nov 2026, 10:12". The arithmetic is plain Rust (tested natively); only reading the
-//! clock and the browser's locale formatting touch JavaScript.
+//! "29 Nov 2026, 10:12", "29 Nov 2026". The arithmetic is plain Rust (tested natively); only
+//! reading the clock and the browser's locale formatting touch JavaScript.
 
 /// `1234567` → "1,234,567".
 pub fn count(n: u64) -> String {
@@ -68,14 +68,33 @@ pub fn days_until(rfc3339: &str) -> Option<i64> {
 /// The date and time in the admin's locale, e.g. "29 Nov 2026, 10:12".
 pub fn datetime(rfc3339: &str) -> String {
     let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_str(rfc3339));
+    locale(&date, true).unwrap_or_else(|| rfc3339.to_owned())
+}
+
+/// The date alone in the admin's locale, e.g. "29 Nov 2026".
+pub fn date(rfc3339: &str) -> String {
+    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_str(rfc3339));
+    locale(&date, false).unwrap_or_else(|| rfc3339.to_owned())
+}
+
+/// The date `days` from now in the admin's locale, e.g. "29 Nov 2026".
+pub fn date_in_days(days: u32) -> String {
+    let at = now_millis() + f64::from(days) * 86_400_000.0;
+    locale(&js_sys::Date::new(&at.into()), false).unwrap_or_default()
+}
+
+/// `date` as the admin's locale writes it, with the time of day when `time`; `None` for an
+/// invalid date.
+fn locale(date: &js_sys::Date, time: bool) -> Option<String> {
     if date.get_time().is_nan() {
-        return rfc3339.to_owned();
+        return None;
     }
     let options = js_sys::Object::new();
-    for (key, value) in [("dateStyle", "medium"), ("timeStyle", "short")] {
-        let _ = js_sys::Reflect::set(&options, &key.into(), &value.into());
+    let _ = js_sys::Reflect::set(&options, &"dateStyle".into(), &"medium".into());
+    if time {
+        let _ = js_sys::Reflect::set(&options, &"timeStyle".into(), &"short".into());
     }
-    date.to_locale_string("default", &options).into()
+    Some(date.to_locale_string("default", &options).into())
 }
 
 /// A label as it reads inside a sentence: its first word in lower case unless that word is an

@@ -1,8 +1,9 @@
 //! What the whole console shares through context: the runtime configuration ([`RuntimeConfig`],
 //! from `config.json` or the embedding page, see [`crate::mount`]), the admin's session
-//! ([`Auth`]), the API client and the credentials shown once. The config is read at run time,
+//! ([`Auth`]), the API client and the secrets shown once. The config is read at run time,
 //! not compiled in, so one built `dist/` serves every environment.
 use leptos::prelude::*;
+use roster_api_types::token::IssuedServiceToken;
 use serde::Deserialize;
 
 use crate::api::{self, Auth, Client, SignedOutReason};
@@ -153,11 +154,18 @@ pub fn provide_console_state(config: RuntimeConfig, auth: Auth) -> RwSignal<Auth
     auth
 }
 
-/// Credentials the server just issued and will never show again: a new directory's, or a
-/// regenerated key. While one is pending the shell shows it in place of every page and keeps
-/// the admin from navigating away until they confirm they stored it.
+/// A secret the server just issued and will never show again: a new directory's credentials or
+/// a regenerated key, or a new API token. While one is pending the shell shows it in place of
+/// every page and keeps the admin from navigating away until they confirm they stored it.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ShownOnce {
+pub enum ShownOnce {
+    Directory(DirectoryCredentials),
+    ServiceToken(IssuedServiceToken),
+}
+
+/// A directory's base URL and newly issued API key.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DirectoryCredentials {
     pub directory_id: String,
     pub directory_name: String,
     pub base_url: String,

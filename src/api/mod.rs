@@ -24,6 +24,7 @@ mod groups;
 mod query;
 mod session;
 mod sites;
+mod tokens;
 mod transport;
 mod users;
 
@@ -39,5 +40,6 @@ pub use groups::*;
 pub use query::query_string;
 pub use session::{create_session, delete_session, get_session};
 pub use sites::*;
+pub use tokens::*;
 pub use transport::Method;
 pub use users::*;

@@ -115,6 +115,10 @@ pub fn CopyOnceSecret(
     /// Shown when the admin tries to leave before confirming.
     #[prop(optional, into)]
     blocked_message: Option<String>,
+    /// Where to keep the secret and what losing it means, after the "will not be shown again"
+    /// warning; by default, advice for a directory's API key.
+    #[prop(optional, into)]
+    advice: Option<String>,
 ) -> impl IntoView {
     let nudged = RwSignal::new(false);
     guard_navigation(Signal::derive(move || !confirmed.get()), move || {
@@ -124,12 +128,19 @@ pub fn CopyOnceSecret(
     let blocked_message = blocked_message.unwrap_or_else(|| {
         format!("Copy the {what} and tick the box below before you leave this page.")
     });
+    let advice = advice.unwrap_or_else(|| {
+        "Copy it now and keep it somewhere safe, such as your identity provider's \
+         configuration or a password manager. If you lose it, you will have to generate a new \
+         one."
+            .to_owned()
+    });
     view! {
         <div class="roster-secret">
             <div class="roster-alert roster-alert--warning">
                 <p class="roster-alert__message">
                     <strong>{format!("This {what} will not be shown again.")}</strong>
-                    " Copy it now and keep it somewhere safe, such as your identity provider's configuration or a password manager. If you lose it, you will have to generate a new one."
+                    " "
+                    {advice}
                 </p>
             </div>
             <CopyField label=label.clone() value id="roster-secret-value" secret=true/>

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 
 use crate::api::{self, ApiError};
 use crate::components::{set_page_title, BusyButton, ErrorBanner};
-use crate::state::{use_client, use_href, use_shown_once, ShownOnce};
+use crate::state::{use_client, use_href, use_shown_once, DirectoryCredentials, ShownOnce};
 
 /// `/directories/new`.
 #[component]
@@ -26,7 +26,7 @@ pub fn CreateDirectoryPage() -> impl IntoView {
         let name = name.get_untracked();
         api::create_directory(&client, name.trim()).spawn(move |answer| match answer {
             Ok(created) => {
-                shown_once.set(Some(ShownOnce {
+                shown_once.set(Some(ShownOnce::Directory(DirectoryCredentials {
                     directory_id: created.directory.id.clone(),
                     directory_name: created.directory.name.clone(),
                     base_url: created.directory.base_url.clone(),
@@ -34,7 +34,7 @@ pub fn CreateDirectoryPage() -> impl IntoView {
                     expires_at: created.api_key_expires_at,
                     previous_key_valid_until: None,
                     regenerated: false,
-                }));
+                })));
             }
             Err(e) => {
                 busy.try_set(false);

@@ -7,7 +7,7 @@ use super::context::DirectoryContext;
 use crate::api::{self, ApiError};
 use crate::components::{ConfirmDialog, CopyField};
 use crate::format::{datetime, relative};
-use crate::state::{use_client, use_shown_once, ShownOnce};
+use crate::state::{use_client, use_shown_once, DirectoryCredentials, ShownOnce};
 
 /// The overlap choices: label and seconds.
 const OVERLAPS: [(&str, u64); 4] = [
@@ -43,7 +43,7 @@ pub fn Credentials(ctx: DirectoryContext) -> impl IntoView {
                 match answer {
                     Ok(issued) => {
                         open.try_set(false);
-                        shown_once.try_set(Some(ShownOnce {
+                        shown_once.try_set(Some(ShownOnce::Directory(DirectoryCredentials {
                             directory_id: id,
                             directory_name: name,
                             base_url: issued.base_url,
@@ -51,7 +51,7 @@ pub fn Credentials(ctx: DirectoryContext) -> impl IntoView {
                             expires_at: issued.expires_at,
                             previous_key_valid_until: issued.previous_key_valid_until,
                             regenerated: true,
-                        }));
+                        })));
                     }
                     Err(e) => {
                         error.try_set(Some(e));

@@ -1,16 +1,16 @@
 //! The credentials screen, shown in place of every page while newly issued credentials are
-//! pending (see [`ShownOnce`]): the base URL and the API key with copy buttons, where to paste
+//! pending (see [`ShownOnce`](crate::state::ShownOnce)): the base URL and the API key with copy buttons, where to paste
 //! them in Okta and Microsoft Entra ID, and the confirmation that ends it.
 use leptos::prelude::*;
 
 use crate::components::{set_page_title, CopyField, CopyOnceSecret};
 use crate::format::datetime;
-use crate::state::{use_config, use_shown_once, ShownOnce};
+use crate::state::{use_config, use_shown_once, DirectoryCredentials};
 use crate::url::{encode, use_navigate};
 
 /// The shown-once screen for `creds`.
 #[component]
-pub fn ShownOncePage(creds: ShownOnce) -> impl IntoView {
+pub fn ShownOncePage(creds: DirectoryCredentials) -> impl IntoView {
     set_page_title("Directory credentials");
     let shown_once = use_shown_once();
     let confirmed = RwSignal::new(false);
