@@ -8,6 +8,7 @@ mod backup;
 mod common;
 mod directories;
 mod events;
+mod example_consumer;
 mod fuzz;
 mod hostile;
 mod http;
