@@ -158,6 +158,9 @@ fn Layout(session: Session) -> impl IntoView {
                         <A href=use_href("/api-tokens")>"API tokens"</A>
                     </li>
                     <li>
+                        <A href=use_href("/webhooks")>"Webhooks"</A>
+                    </li>
+                    <li>
                         <A href=use_href("/audit")>"Audit"</A>
                     </li>
                 </ul>
@@ -190,7 +193,7 @@ fn MainContent() -> impl IntoView {
 }
 
 /// The shown-once screen for the pending secret. Directory credentials come from the directory
-/// pages and a new API token from the tokens pages, so in split builds each screen's code is
+/// pages, a new API token from the tokens pages and a signing secret from the webhooks pages, so in split builds each screen's code is
 /// in the chunk of the pages that issue it (`crate::lazy`), which has always arrived by the
 /// time it shows.
 #[cfg(not(roster_split))]
@@ -198,21 +201,21 @@ fn shown_once_page() -> AnyView {
     match use_shown_once().get_untracked() {
         Some(ShownOnce::Directory(_)) => directory_shown_once_view(),
         Some(ShownOnce::ServiceToken(_)) => token_shown_once_view(),
+        Some(ShownOnce::WebhookSecret { .. }) => webhook_shown_once_view(),
         None => ().into_any(),
     }
 }
 
 #[cfg(roster_split)]
 fn shown_once_page() -> AnyView {
-    let token = matches!(
-        use_shown_once().get_untracked(),
-        Some(ShownOnce::ServiceToken(_))
-    );
+    let pending = use_shown_once().get_untracked();
     Suspend::new(async move {
-        let view = if token {
-            shown_once_chunk::token_shown_once_chunk().await
-        } else {
-            shown_once_chunk::shown_once_chunk().await
+        let view = match pending {
+            Some(ShownOnce::ServiceToken(_)) => shown_once_chunk::token_shown_once_chunk().await,
+            Some(ShownOnce::WebhookSecret { .. }) => {
+                shown_once_chunk::webhook_shown_once_chunk().await
+            }
+            _ => shown_once_chunk::shown_once_chunk().await,
         };
         view.unwrap_or_else(|_| view! { <crate::lazy::PageLoadError/> }.into_any())
     })
@@ -235,6 +238,11 @@ mod shown_once_chunk {
     pub(crate) fn token_shown_once_chunk() -> Result<AnyView, SplitLoaderError> {
         Ok(super::token_shown_once_view())
     }
+
+    #[wasm_split(webhooks, wasm_split_path = ::leptos::wasm_split, fallible)]
+    pub(crate) fn webhook_shown_once_chunk() -> Result<AnyView, SplitLoaderError> {
+        Ok(super::webhook_shown_once_view())
+    }
 }
 
 fn directory_shown_once_view() -> AnyView {
@@ -250,6 +258,16 @@ fn token_shown_once_view() -> AnyView {
     match use_shown_once().get_untracked() {
         Some(ShownOnce::ServiceToken(issued)) => {
             view! { <crate::pages::tokens::TokenShownOncePage issued/> }.into_any()
+        }
+        _ => ().into_any(),
+    }
+}
+
+fn webhook_shown_once_view() -> AnyView {
+    match use_shown_once().get_untracked() {
+        Some(ShownOnce::WebhookSecret { issued, rotated }) => {
+            view! { <crate::pages::webhooks::WebhookSecretShownOncePage issued rotated/> }
+                .into_any()
         }
         _ => ().into_any(),
     }
@@ -374,6 +392,17 @@ lazy_page!(
     create_token_page,
     crate::pages::tokens::CreateTokenPage
 );
+lazy_page!(
+    webhooks,
+    webhooks_page,
+    crate::pages::webhooks::WebhooksPage
+);
+lazy_page!(
+    webhooks,
+    create_webhook_page,
+    crate::pages::webhooks::CreateWebhookPage
+);
+lazy_page!(webhooks, webhook_page, crate::pages::webhooks::WebhookPage);
 
 /// Starts fetching the code of the page a link leads to when the admin points at or focuses
 /// the link, so that by the click it has usually arrived. Split builds only (`crate::lazy`):
@@ -399,6 +428,7 @@ fn prefetch_link(ev: &web_sys::Event, router_base: &str) {
                 Some("users" | "groups") => Box::pin(users_page::preload()),
                 Some("domains" | "audit") => Box::pin(audit_page::preload()),
                 Some("api-tokens") => Box::pin(tokens_page::preload()),
+                Some("webhooks") => Box::pin(webhooks_page::preload()),
                 _ => return,
             };
         spawn_local(async move {
@@ -433,6 +463,9 @@ pub fn AppRoutes() -> impl IntoView {
             <Route path=path!("/audit") view=audit_page()/>
             <Route path=path!("/api-tokens") view=tokens_page()/>
             <Route path=path!("/api-tokens/new") view=create_token_page()/>
+            <Route path=path!("/webhooks") view=webhooks_page()/>
+            <Route path=path!("/webhooks/new") view=create_webhook_page()/>
+            <Route path=path!("/webhooks/:id") view=webhook_page()/>
         </Routes>
     }
 }

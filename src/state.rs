@@ -4,6 +4,7 @@
 //! not compiled in, so one built `dist/` serves every environment.
 use leptos::prelude::*;
 use roster_api_types::token::IssuedServiceToken;
+use roster_api_types::webhook::IssuedWebhookSecret;
 use serde::Deserialize;
 
 use crate::api::{self, Auth, Client, SignedOutReason};
@@ -155,12 +156,17 @@ pub fn provide_console_state(config: RuntimeConfig, auth: Auth) -> RwSignal<Auth
 }
 
 /// A secret the server just issued and will never show again: a new directory's credentials or
-/// a regenerated key, or a new API token. While one is pending the shell shows it in place of
+/// a regenerated key, a new API token, or a webhook's signing secret. While one is pending the shell shows it in place of
 /// every page and keeps the admin from navigating away until they confirm they stored it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ShownOnce {
     Directory(DirectoryCredentials),
     ServiceToken(IssuedServiceToken),
+    /// A webhook's signing secret: of a new endpoint, or a rotated one (`rotated`).
+    WebhookSecret {
+        issued: IssuedWebhookSecret,
+        rotated: bool,
+    },
 }
 
 /// A directory's base URL and newly issued API key.

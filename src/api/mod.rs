@@ -27,6 +27,7 @@ mod sites;
 mod tokens;
 mod transport;
 mod users;
+mod webhooks;
 
 pub use access::*;
 pub use audit::*;
@@ -43,3 +44,4 @@ pub use sites::*;
 pub use tokens::*;
 pub use transport::Method;
 pub use users::*;
+pub use webhooks::*;
