@@ -4,6 +4,7 @@
 //! loopback address, and every loop is bounded by count and by time.
 mod ceiling;
 mod client;
+mod integration;
 mod load;
 mod probe;
 mod stats;
@@ -31,6 +32,9 @@ enum Command {
     /// Scenario 1: an IdP's first sync (filter + POST per user, groups filled by PATCH, page
     /// walk), then a steady-state mix.
     Sync(sync::SyncArgs),
+    /// Scenario 7: the first sync with a webhook endpoint receiving every event, then the
+    /// feed read back.
+    Integration(integration::IntegrationArgs),
     /// GET one path as fast as `concurrency` connections allow, for `seconds`.
     Hammer {
         #[arg(long)]
@@ -94,6 +98,7 @@ fn main() {
 async fn run(command: Command) -> Result<()> {
     let out = match command {
         Command::Sync(args) => sync::run(args).await?,
+        Command::Integration(args) => integration::run(args).await?,
         Command::Hammer {
             url,
             token,
@@ -213,36 +218,11 @@ async fn pg_schema(base: &str) -> Result<Value> {
 /// `POST /api/v1/session`, then `POST /api/v1/directories` with the session cookie and CSRF
 /// token, as the console does.
 async fn create_directory(url: &str, email: &str, password: &str, name: &str) -> Result<Value> {
-    client::check_loopback(url)?;
-    let http = reqwest::Client::builder().no_proxy().build()?;
-    let url = url.trim_end_matches('/');
-    let signed_in = http
-        .post(format!("{url}/api/v1/session"))
-        .json(&json!({"email": email, "password": password}))
-        .send()
-        .await?
-        .error_for_status()
-        .context("sign-in failed")?;
-    let cookie = signed_in
-        .headers()
-        .get("set-cookie")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(';').next())
-        .context("sign-in set no cookie")?
-        .to_string();
-    let session: Value = signed_in.json().await?;
-    let csrf = session["csrfToken"].as_str().context("no csrfToken")?;
-    let created: Value = http
-        .post(format!("{url}/api/v1/directories"))
-        .header("cookie", cookie)
-        .header("x-csrf-token", csrf)
-        .json(&json!({"name": name}))
-        .send()
-        .await?
-        .error_for_status()
-        .context("creating the directory failed")?
-        .json()
-        .await?;
+    let admin = integration::Admin::sign_in(url, email, password).await?;
+    let created = admin
+        .post("/api/v1/directories", json!({"name": name}))
+        .await
+        .context("creating the directory failed")?;
     Ok(json!({
         "directory_id": created["directory"]["id"],
         "base_url": created["directory"]["baseUrl"],

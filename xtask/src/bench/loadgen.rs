@@ -69,6 +69,46 @@ pub struct PgSchema {
 }
 
 /// Runs `roster-loadgen ARGS` and reads what it prints as a `T`.
+/// What `roster-loadgen integration` prints.
+#[derive(Debug, Deserialize)]
+pub struct IntegrationRun {
+    pub sync: SyncRate,
+    pub events: u64,
+    pub feed_events_per_s: f64,
+    pub webhook: WebhookTimes,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct SyncRate {
+    pub rps: f64,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct WebhookTimes {
+    pub p50_ms: f64,
+    pub p99_ms: f64,
+    pub drain_after_sync_s: f64,
+}
+
+/// Scenario 8 against a Roster that allows a loopback webhook endpoint.
+pub fn integration(plan: &Plan, url: &str, email: &str, password: &str) -> Result<IntegrationRun> {
+    run(&owned(&[
+        "integration",
+        "--url",
+        url,
+        "--email",
+        email,
+        "--password",
+        password,
+        "--users",
+        &plan.users.to_string(),
+        "--groups",
+        &plan.groups.to_string(),
+        "--concurrency",
+        &plan.concurrency.to_string(),
+    ]))
+}
+
 fn run<T: DeserializeOwned>(args: &[String]) -> Result<T> {
     let mut cmd = Command::new(process::target_dir().join("release/roster-loadgen"));
     cmd.args(args);

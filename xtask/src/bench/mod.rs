@@ -203,6 +203,16 @@ fn measure(plan: &Plan, options: &Options, out_dir: &Path, started: Instant) -> 
     };
     timings.lap("PostgreSQL");
 
+    banner("Scenario 8: a product following the first sync (feed and webhook)");
+    let integration = match scenarios::integration(plan, out_dir) {
+        Ok(measured) => Outcome::Ran(measured),
+        Err(error) => {
+            eprintln!("the integration run failed: {error:#}");
+            Outcome::failed(&error)
+        }
+    };
+    timings.lap("feed and webhook");
+
     banner("Scenario 6: the console");
     let console = scenarios::console(options.no_console)?;
     timings.lap("console");
@@ -226,6 +236,7 @@ fn measure(plan: &Plan, options: &Options, out_dir: &Path, started: Instant) -> 
         scale,
         postgres,
         console,
+        integration,
         timings: timings.steps,
         seconds: started.elapsed().as_secs(),
     })

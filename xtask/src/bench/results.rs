@@ -40,6 +40,9 @@ pub struct Results {
     pub postgres: Outcome<Postgres>,
     /// Scenario 6.
     pub console: Outcome<Console>,
+    /// Scenario 8: a product following the first sync (absent in runs from before it).
+    #[serde(default = "not_measured")]
+    pub integration: Outcome<Integration>,
     /// Wall time per step.
     pub timings: Vec<Timing>,
     /// Wall time of the whole run.
@@ -337,6 +340,28 @@ pub struct BrowserTiming {
     /// The directories page on a throttled link (10 Mbit/s, 40 ms per request), first visits.
     pub throttled_directories_ms: Vec<serde_json::Number>,
     pub median_throttled_directories_ms: f64,
+}
+
+/// Scenario 8: the first sync with a webhook endpoint receiving every event, then the feed
+/// of the sync read back.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Integration {
+    /// The first sync's requests per second with the endpoint receiving.
+    pub sync_rps: f64,
+    /// Events the sync wrote (all of them reached the endpoint).
+    pub events: u64,
+    /// `GET /api/v1/events` read back at this rate (1,000 per page).
+    pub feed_events_per_s: f64,
+    /// From a SCIM write's commit (`occurredAt`) to its webhook arriving.
+    pub webhook_p50_ms: f64,
+    pub webhook_p99_ms: f64,
+    /// How long after the sync's last request the last webhook arrived.
+    pub drain_after_sync_s: f64,
+}
+
+fn not_measured<T>() -> Outcome<T> {
+    Outcome::skipped("not measured in this run")
 }
 
 /// Wall time of one step.

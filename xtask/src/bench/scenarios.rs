@@ -14,9 +14,9 @@ use anyhow::{Context, Result};
 use super::child;
 use super::loadgen::{self, Directory, Loaded, LookupProbe};
 use super::results::{
-    AssetSizes, BrowserTiming, Ceiling, Console, ConsoleSizes, FileSize, Memory, Outcome, Postgres,
-    Probe, Queries, Reference, Scale, ScaleStep, SideBySide, SidePair, SizeTotals, SyncRounds,
-    SyncRun,
+    AssetSizes, BrowserTiming, Ceiling, Console, ConsoleSizes, FileSize, Integration, Memory,
+    Outcome, Postgres, Probe, Queries, Reference, Scale, ScaleStep, SideBySide, SidePair,
+    SizeTotals, SyncRounds, SyncRun,
 };
 use super::servers::{self, Server, TempDir, REFERENCE_TOKEN, REFERENCE_VERSION};
 use super::{Plan, Timings};
@@ -28,6 +28,31 @@ pub struct RosterRun {
     /// Idle, peak and after the sync; the scale fields are filled by scenario 3.
     pub memory: Memory,
     pub ceiling: Ceiling,
+}
+
+/// Scenario 8: the first sync with a webhook endpoint receiving every event (on loopback,
+/// in the load generator), then the sync's feed read back.
+pub fn integration(plan: &Plan, out_dir: &Path) -> Result<Integration> {
+    let tmp = TempDir::new("roster-bench-feed")?;
+    let roster = Server::roster_with(
+        &tmp.sqlite_url(),
+        &out_dir.join("roster-integration.log"),
+        &["--webhook-allow-private"],
+    )?;
+    let run = loadgen::integration(
+        plan,
+        &roster.url,
+        servers::ADMIN_EMAIL,
+        servers::ADMIN_PASSWORD,
+    )?;
+    Ok(Integration {
+        sync_rps: run.sync.rps,
+        events: run.events,
+        feed_events_per_s: run.feed_events_per_s,
+        webhook_p50_ms: run.webhook.p50_ms,
+        webhook_p99_ms: run.webhook.p99_ms,
+        drain_after_sync_s: run.webhook.drain_after_sync_s,
+    })
 }
 
 /// Scenario 1, then GET by id against the ceiling on the same Roster.

@@ -34,6 +34,11 @@ pub struct Server {
 impl Server {
     /// Roster on `database_url`, logging to `log`.
     pub fn roster(database_url: &str, log: &Path) -> Result<Server> {
+        Server::roster_with(database_url, log, &[])
+    }
+
+    /// [`Self::roster`] with more flags.
+    pub fn roster_with(database_url: &str, log: &Path, flags: &[&str]) -> Result<Server> {
         let mut cmd = Command::new(process::target_dir().join("release/roster"));
         cmd.args([
             "serve",
@@ -44,6 +49,7 @@ impl Server {
             "--scim-rate-limit",
             "0",
         ])
+        .args(flags)
         .env("ROSTER_ORG_NAME", "Bench")
         .env("ROSTER_ADMIN_EMAIL", ADMIN_EMAIL)
         .env("ROSTER_ADMIN_PASSWORD", ADMIN_PASSWORD)

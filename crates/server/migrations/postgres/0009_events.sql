@@ -27,8 +27,6 @@ CREATE TABLE events (
     data          TEXT
 );
 CREATE INDEX events_position ON events (txid, seq);
--- A user's timeline.
-CREATE INDEX events_user ON events (user_id, seq) WHERE user_id IS NOT NULL;
 
 -- The newest position retention has removed: a cursor at or before it may have missed events.
 CREATE TABLE events_horizon (

@@ -13,21 +13,25 @@ use tokio::sync::Semaphore;
 
 use crate::store::{
     db::commits,
-    events::feed::{FeedError, Types},
+    events::feed::{FeedError, Position, Types},
     now_millis,
     webhooks::deliveries::{Attempt, Lease},
     Store,
 };
 
-/// How long a replica holds an endpoint without renewing: longer than any one send.
-const LEASE: Duration = Duration::from_secs(60);
+/// How long a replica holds an endpoint without renewing: twice the longest send, renewed
+/// while it delivers; a replica that dies leaves it to expire, and another takes over.
+const LEASE: Duration = Duration::from_secs(30);
 /// Events sent per lease before the endpoint is given back (fairness between endpoints).
 const BATCH: u32 = 50;
 /// Endpoints sent to at once per replica.
 const PARALLEL: usize = 16;
-/// An idle worker looks again at least this often; a commit (on PostgreSQL, one on another
-/// replica too) wakes it sooner.
+/// An idle worker looks again at least this often; with endpoints, a commit (on PostgreSQL,
+/// one on another replica too) wakes it sooner. Without any, it only looks this often, so a
+/// server without webhooks spends nothing on them.
 const IDLE: Duration = Duration::from_secs(1);
+/// Shortest time between two rounds.
+const COALESCE: Duration = Duration::from_millis(20);
 
 /// The delivery worker's settings.
 #[derive(Clone)]
@@ -58,31 +62,42 @@ impl Worker {
         tokio::spawn(async move {
             let slots = Arc::new(Semaphore::new(PARALLEL));
             loop {
+                let started = tokio::time::Instant::now();
                 match self.round(&slots).await {
-                    Ok(()) => {}
-                    Err(err) => tracing::warn!(error = %err, "webhook delivery round failed"),
+                    // No endpoint: commits do not matter until the next look.
+                    Ok(false) => tokio::time::sleep(IDLE).await,
+                    Ok(true) => {
+                        commits::next_commit(IDLE).await;
+                        // A sync commits thousands of times a second: one round per
+                        // `COALESCE` takes them all, for a few milliseconds of latency.
+                        tokio::time::sleep_until(started + COALESCE).await;
+                    }
+                    Err(err) => {
+                        tracing::warn!(error = %err, "webhook delivery round failed");
+                        tokio::time::sleep(IDLE).await;
+                    }
                 }
-                commits::next_commit(IDLE).await;
             }
         });
     }
 
-    /// Leases every due endpoint and delivers to each on its own task.
-    async fn round(&self, slots: &Arc<Semaphore>) -> Result<(), sqlx::Error> {
+    /// Leases every due endpoint and delivers to each on its own task; `false` when no
+    /// endpoint is enabled.
+    async fn round(&self, slots: &Arc<Semaphore>) -> Result<bool, sqlx::Error> {
         if !self.store.has_enabled_webhooks().await? {
-            return Ok(());
+            return Ok(false);
         }
         self.store.wake_webhooks().await?;
         loop {
             let Ok(permit) = slots.clone().acquire_owned().await else {
-                return Ok(());
+                return Ok(true);
             };
             let Some(lease) = self
                 .store
                 .lease_webhook(&self.owner, LEASE.as_millis() as i64)
                 .await?
             else {
-                return Ok(());
+                return Ok(true);
             };
             let worker = self.clone();
             tokio::spawn(async move {
@@ -98,48 +113,79 @@ impl Worker {
         }
     }
 
-    /// Sends the endpoint's next events in order until one fails or none is left.
+    /// Sends the endpoint's next events in order until one fails or none is left, renewing
+    /// the lease between batches.
     async fn deliver(&self, lease: &Lease) -> Result<(), sqlx::Error> {
         let types = types_of(&lease.event_types);
-        let (events, next) = match self
-            .store
-            .events_after(&lease.org_id, Some(lease.cursor), &types, BATCH)
-            .await
-        {
-            Ok(read) => read,
-            // Events past retention are gone: go on from the oldest kept.
-            Err(FeedError::Gone) => {
-                let horizon = self.store.feed_horizon().await?.unwrap_or_default();
-                self.store
-                    .advance_webhook(lease, &self.owner, horizon)
-                    .await?;
-                return self.release_idle(lease).await;
-            }
-            Err(FeedError::Db(e)) => return Err(e),
-        };
+        let mut cursor = lease.cursor;
         let mut attempt = lease.attempt;
-        for event in &events {
-            attempt += 1;
-            let outcome = self.send(lease, event, attempt).await?;
-            if !outcome {
-                return self.fail(lease, attempt).await;
+        let mut renewed = std::time::Instant::now();
+        loop {
+            let (events, next) = match self
+                .store
+                .events_after(&lease.org_id, Some(cursor), &types, BATCH)
+                .await
+            {
+                Ok(read) => read,
+                // Events past retention are gone: go on from the oldest kept.
+                Err(FeedError::Gone) => {
+                    let horizon = self.store.feed_horizon().await?.unwrap_or_default();
+                    self.store
+                        .advance_webhook(lease, &self.owner, horizon, &[])
+                        .await?;
+                    return self.release_idle(lease).await;
+                }
+                Err(FeedError::Db(e)) => return Err(e),
+            };
+            // The batch's accepted events move the cursor in one transaction with their log
+            // entries: a crash before it sends them again, never skips one.
+            let mut accepted = Vec::with_capacity(events.len());
+            let mut reached = cursor;
+            let mut failed = None;
+            for event in &events {
+                if renewed.elapsed() > LEASE / 3 {
+                    if !self
+                        .store
+                        .renew_webhook_lease(lease, &self.owner, LEASE.as_millis() as i64)
+                        .await?
+                    {
+                        return Ok(());
+                    }
+                    renewed = std::time::Instant::now();
+                }
+                attempt += 1;
+                let (ok, logged) = self.send(lease, event, attempt).await;
+                if !ok {
+                    failed = Some(logged);
+                    break;
+                }
+                accepted.push(logged);
+                reached = Position::parse(&event.cursor).unwrap_or(next);
+                attempt = 0;
             }
-            let at = crate::store::events::feed::Position::parse(&event.cursor).unwrap_or(next);
-            if !self.store.advance_webhook(lease, &self.owner, at).await? {
+            if !accepted.is_empty()
+                && !self
+                    .store
+                    .advance_webhook(lease, &self.owner, reached, &accepted)
+                    .await?
+            {
                 // The lease was lost (expired and taken): the other replica goes on.
                 return Ok(());
             }
-            attempt = 0;
-        }
-        // Filtered-out events move the cursor too, so they are not read again.
-        if events.len() < BATCH as usize {
-            self.store.advance_webhook(lease, &self.owner, next).await?;
-            self.release_idle(lease).await
-        } else {
-            // More to send: due again at once.
-            self.store
-                .release_webhook(lease, &self.owner, now_millis(), None)
-                .await
+            if let Some(logged) = failed {
+                self.store.log_delivery(&lease.endpoint_id, &logged).await?;
+                return self.fail(lease, attempt).await;
+            }
+            if events.len() < BATCH as usize {
+                // Filtered-out events move the cursor too, so they are not read again.
+                if next != reached {
+                    self.store
+                        .advance_webhook(lease, &self.owner, next, &[])
+                        .await?;
+                }
+                return self.release_idle(lease).await;
+            }
+            cursor = next;
         }
     }
 
@@ -150,30 +196,25 @@ impl Worker {
             .await
     }
 
-    /// One attempt, logged. Returns whether the receiver accepted the event.
-    async fn send(&self, lease: &Lease, event: &Event, attempt: i64) -> Result<bool, sqlx::Error> {
+    /// One attempt: whether the receiver accepted the event, and the attempt to log.
+    async fn send<'e>(&self, lease: &Lease, event: &'e Event, attempt: i64) -> (bool, Attempt<'e>) {
         let payload = serde_json::to_string(event).unwrap_or_default();
         let outcome = self
             .sender
             .send(&lease.url, &event.id, &payload, &lease.secrets)
             .await;
         let ok = outcome.succeeded();
-        self.store
-            .log_delivery(
-                &lease.endpoint_id,
-                &Attempt {
-                    event_id: &event.id,
-                    event_type: &event.type_,
-                    attempt,
-                    succeeded: ok,
-                    status: outcome.status,
-                    latency_ms: outcome.latency_ms,
-                    error: outcome.error,
-                    response_excerpt: outcome.excerpt,
-                },
-            )
-            .await?;
-        Ok(ok)
+        let logged = Attempt {
+            event_id: &event.id,
+            event_type: &event.type_,
+            attempt,
+            succeeded: ok,
+            status: outcome.status,
+            latency_ms: outcome.latency_ms,
+            error: outcome.error,
+            response_excerpt: outcome.excerpt,
+        };
+        (ok, logged)
     }
 
     /// A failed attempt: try again later, or disable an endpoint failing for 5 days.

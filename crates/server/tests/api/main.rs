@@ -6,6 +6,7 @@ mod access_admin;
 mod access_journey;
 mod backup;
 mod common;
+mod crash;
 mod directories;
 mod events;
 mod example_consumer;

@@ -301,6 +301,13 @@ impl Store {
                 break;
             }
         }
+        // Webhooks' delivery log goes with the events it logged.
+        let mut tx = self.begin().await?;
+        sqlx::query("DELETE FROM webhook_deliveries WHERE at < $1")
+            .bind(cutoff)
+            .execute_in(&mut tx)
+            .await?;
+        tx.commit().await?;
         Ok(pruned)
     }
 }

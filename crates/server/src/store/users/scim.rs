@@ -299,12 +299,11 @@ impl Store {
                 .map_err(|e| conflict(e, &fields.user_name))?;
             insert_emails(tx, directory_id, &id, fields).await?;
             count_user(tx, directory_id, a, d).await?;
-            let (org_id, actor) = events::scim_context(tx, directory_id).await?;
             let state = events::user_state(&id, directory_id, fields);
-            let event = NewEvent::new("user.created", &org_id, state)
+            let event = NewEvent::new("user.created", "", state)
                 .directory(directory_id)
                 .user(&id, &fields.user_name, email.as_deref());
-            events::record(tx, &actor, event).await?;
+            events::record_scim(tx, directory_id, event).await?;
             Ok(())
         })?;
         Ok(StoredResource::created(id, doc, now, 0))
@@ -408,21 +407,21 @@ impl Store {
             if let Some(action) = change.access_change {
                 record_user_access_change(tx, directory_id, id, action).await?;
             }
-            let (org_id, actor) = events::scim_context(tx, directory_id).await?;
             let kind = events::user_change_kind(was_active, fields.active);
             let state = events::user_state(id, directory_id, &fields);
-            let event = NewEvent::new(kind, &org_id, state)
-                .directory(directory_id)
-                .user(id, &fields.user_name, change.email.as_deref());
-            events::record(tx, &actor, event).await?;
-            match kind {
-                "user.deactivated" => {
+            let event = NewEvent::new(kind, "", state).directory(directory_id).user(
+                id,
+                &fields.user_name,
+                change.email.as_deref(),
+            );
+            events::record_scim(tx, directory_id, event).await?;
+            if kind != "user.updated" {
+                let (_, actor) = events::scim_context(tx, directory_id).await?;
+                if kind == "user.deactivated" {
                     access_events::revoked(tx, &actor, Loss::User(id)).await?;
-                }
-                "user.reactivated" => {
+                } else {
                     access_events::granted(tx, &actor, Gain::User(id)).await?;
                 }
-                _ => {}
             }
             Ok(Ok(change.updated(id, doc, &current)))
         })

@@ -10,7 +10,7 @@ use crate::store::{
     audit::{record, Actor, Change},
     db::backend::Backend,
     db::timestamps::rfc3339,
-    db::tx::InTx,
+    db::tx::{InTx, Tx},
     events::feed::Position,
     new_id, now_millis, Store,
 };
@@ -50,6 +50,33 @@ pub struct Attempt<'a> {
     pub latency_ms: i64,
     pub error: Option<String>,
     pub response_excerpt: Option<String>,
+}
+
+/// Writes one attempt to the delivery log.
+async fn insert_attempt(
+    tx: &mut Tx<'_>,
+    endpoint_id: &str,
+    attempt: &Attempt<'_>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO webhook_deliveries (id, endpoint_id, event_id, event_type, at, attempt, \
+         succeeded, status, latency_ms, error, response_excerpt) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+    )
+    .bind(new_id())
+    .bind(endpoint_id)
+    .bind(attempt.event_id)
+    .bind(attempt.event_type)
+    .bind(now_millis())
+    .bind(attempt.attempt)
+    .bind(attempt.succeeded)
+    .bind(attempt.status.map(i64::from))
+    .bind(attempt.latency_ms)
+    .bind(attempt.error.as_deref())
+    .bind(attempt.response_excerpt.as_deref())
+    .execute_in(tx)
+    .await?;
+    Ok(())
 }
 
 /// Rows a lease may pick: another replica's locked row is skipped, not waited for.
@@ -116,34 +143,18 @@ impl Store {
         attempt: &Attempt<'_>,
     ) -> Result<(), sqlx::Error> {
         let mut tx = self.begin().await?;
-        sqlx::query(
-            "INSERT INTO webhook_deliveries (id, endpoint_id, event_id, event_type, at, attempt, \
-             succeeded, status, latency_ms, error, response_excerpt) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-        )
-        .bind(new_id())
-        .bind(endpoint_id)
-        .bind(attempt.event_id)
-        .bind(attempt.event_type)
-        .bind(now_millis())
-        .bind(attempt.attempt)
-        .bind(attempt.succeeded)
-        .bind(attempt.status.map(i64::from))
-        .bind(attempt.latency_ms)
-        .bind(attempt.error.as_deref())
-        .bind(attempt.response_excerpt.as_deref())
-        .execute_in(&mut tx)
-        .await?;
+        insert_attempt(&mut tx, endpoint_id, attempt).await?;
         tx.commit_quietly().await
     }
 
-    /// The event at `to` was delivered (or filtered out): the cursor moves past it, while
-    /// `owner` still holds the lease.
+    /// The events up to `to` were delivered (their attempts `logged` with them) or filtered
+    /// out: the cursor moves past them, while `owner` still holds the lease.
     pub async fn advance_webhook(
         &self,
         lease: &Lease,
         owner: &str,
         to: Position,
+        logged: &[Attempt<'_>],
     ) -> Result<bool, sqlx::Error> {
         let mut tx = self.begin().await?;
         let moved = sqlx::query(
@@ -157,8 +168,32 @@ impl Store {
         .execute_in(&mut tx)
         .await?
         .rows_affected();
+        for attempt in logged {
+            insert_attempt(&mut tx, &lease.endpoint_id, attempt).await?;
+        }
         tx.commit_quietly().await?;
         Ok(moved > 0)
+    }
+
+    /// Extends `owner`'s lease by `lease_millis` from now; `false` when it was lost.
+    pub async fn renew_webhook_lease(
+        &self,
+        lease: &Lease,
+        owner: &str,
+        lease_millis: i64,
+    ) -> Result<bool, sqlx::Error> {
+        let mut tx = self.begin().await?;
+        let renewed = sqlx::query(
+            "UPDATE webhook_endpoints SET lease_until = $1 WHERE id = $2 AND lease_owner = $3",
+        )
+        .bind(now_millis() + lease_millis)
+        .bind(&lease.endpoint_id)
+        .bind(owner)
+        .execute_in(&mut tx)
+        .await?
+        .rows_affected();
+        tx.commit_quietly().await?;
+        Ok(renewed > 0)
     }
 
     /// Gives the lease back; the endpoint is due again at `next_attempt_at`. After a failed
