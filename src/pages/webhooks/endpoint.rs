@@ -10,30 +10,15 @@ use super::actions::{DeleteWebhook, RotateSecret};
 use super::deliveries::DeliveryLog;
 use super::events::event_types_view;
 use super::health::health_badge;
+use super::outcome::Outcome;
 use super::settings::ChangeSettings;
-use crate::api::{self, ApiError};
+use crate::api;
 use crate::components::{loaded, set_page_title, ApiResource, BusyButton, ErrorBanner};
 use crate::format::{count, datetime};
 use crate::state::{use_client, use_href};
 
 /// How many attempts the log shows (and the chart counts).
 const LOG_LIMIT: u32 = 100;
-
-/// What the last action on the page came to, shown under the actions.
-#[derive(Clone, Debug)]
-pub enum Outcome {
-    /// An event sent now (the test event, or one redelivered) and the receiver's answer.
-    /// `done` and `failed` open the sentence for either result ("Test event delivered").
-    Sent {
-        done: String,
-        failed: String,
-        delivery: WebhookDelivery,
-    },
-    /// A change the server agreed to.
-    Done(String),
-    /// The server refused or could not be reached.
-    Failed(ApiError),
-}
 
 /// "HTTP 200 in 12 ms", "HTTP 500 in 3 ms", or the error of an attempt without an answer.
 pub fn attempt_words(d: &WebhookDelivery) -> String {

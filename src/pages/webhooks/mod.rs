@@ -10,6 +10,7 @@ pub mod endpoint;
 pub mod events;
 pub mod health;
 pub mod list;
+pub mod outcome;
 pub mod settings;
 pub mod shown_once;
 

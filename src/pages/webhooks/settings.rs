@@ -4,8 +4,8 @@ use leptos::prelude::*;
 use roster_api_types::webhook::{UpdateWebhook, Webhook};
 
 use super::create::WebhookFields;
-use super::endpoint::Outcome;
 use super::events::normalize;
+use super::outcome::Outcome;
 use crate::api::{self, ApiError};
 use crate::components::{ApiResource, BusyButton, ErrorBanner};
 use crate::state::use_client;
