@@ -84,3 +84,31 @@ pub const EVENT_TYPES: &[&str] = &[
     "product.added",
     "product.removed",
 ];
+
+/// One entry of a user's timeline: a SCIM request about the user, or a change (an event).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct TimelineEntry {
+    /// RFC 3339.
+    pub at: String,
+    /// The identity provider's request, from the sync log.
+    pub request: Option<crate::directory::SyncEvent>,
+    /// What changed: the user, their memberships, the access they gained or lost and the
+    /// group that caused it.
+    pub event: Option<Event>,
+}
+
+/// Query of `GET /api/v1/users/{userId}/timeline` (newest first).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema, utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+#[serde(rename_all = "camelCase")]
+pub struct TimelineQuery {
+    /// `nextCursor` of the page before.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cursor: Option<String>,
+    /// 1 to 200; 50 when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<u32>,
+}

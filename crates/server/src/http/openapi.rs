@@ -87,7 +87,7 @@ impl Modify for Security {
         super::access::list_access, super::access::grant_access, super::access::revoke_access,
         super::access::set_default_group, super::access::unset_default_group,
         super::access::list_product_users,
-        super::users::list_users, super::users::get_user,
+        super::users::list_users, super::users::get_user, super::users::get_timeline,
         super::groups::list_groups, super::groups::create_group, super::groups::get_group,
         super::groups::list_members, super::groups::rename_group, super::groups::delete_group, super::groups::add_member,
         super::groups::remove_member,

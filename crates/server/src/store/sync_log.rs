@@ -37,7 +37,8 @@ pub struct SyncLogFilter {
     pub text: Option<String>,
 }
 
-const ENTRY_COLUMNS: &str = "id, at, method, path, operation, status, duration_ms, resource_type, \
+pub(in crate::store) const ENTRY_COLUMNS: &str =
+    "id, at, method, path, operation, status, duration_ms, resource_type, \
      resource_id, resource_label, changed, ignored, scim_type, detail";
 
 /// `changed` / `ignored` are stored as comma-separated attribute names.
@@ -52,7 +53,7 @@ fn split_names(text: Option<String>) -> Vec<String> {
     .unwrap_or_default()
 }
 
-fn entry_from_row(row: &AnyRow) -> Result<SyncEvent, sqlx::Error> {
+pub(in crate::store) fn entry_from_row(row: &AnyRow) -> Result<SyncEvent, sqlx::Error> {
     let status: i64 = row.try_get("status")?;
     let duration: i64 = row.try_get("duration_ms")?;
     Ok(SyncEvent {

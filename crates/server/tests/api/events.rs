@@ -387,6 +387,67 @@ backend_tests! {
         }
     }
 
+    async fn a_users_timeline_says_why_they_lost_access(app) {
+        app.sign_in().await;
+        let dir = app.directory("Okta").await;
+        let (site, jira) = site_with(&mut app, "Acme", "jira").await;
+        let ann = app.create_user(&dir, "ann").await;
+        let eng = app.create_group(&dir, "Engineering", &[]).await;
+        grant(&mut app, &site, &jira, &eng, "user").await;
+        members(&mut app, &dir, &eng, "add", &[&ann]).await;
+        set_active(&mut app, &dir, &ann, false).await;
+        app.state.sync_log.flush().await;
+        let res = app.get(&format!("/api/v1/users/{ann}/timeline")).await;
+        assert_eq!(res.status, StatusCode::OK, "{}", res.text());
+        let items = res.json()["items"].as_array().unwrap().clone();
+        let what: Vec<String> = items.iter().map(|i| match i["event"]["type"].as_str() {
+            Some(t) => t.to_owned(),
+            None => format!("request {}", i["request"]["operation"].as_str().unwrap()),
+        }).collect();
+        // Newest first: a request (logged when answered) above the changes it made. The group's
+        // PATCH is the group's request, not the user's.
+        let mut newest = what[..3].to_vec();
+        newest.sort();
+        assert_eq!(newest, ["access.revoked", "request patchUser", "user.deactivated"]);
+        assert!(what.contains(&"access.granted".to_owned()) && what.contains(&"group.member_added".to_owned()));
+        let mut oldest = what[what.len() - 2..].to_vec();
+        oldest.sort();
+        assert_eq!(oldest, ["request createUser", "user.created"]);
+        let revoked = &items.iter().find(|i| i["event"]["type"] == "access.revoked").unwrap()["event"]["data"];
+        assert_eq!(revoked["group"]["displayName"], "Engineering");
+        assert_eq!(revoked["productId"], jira.as_str());
+
+        // Paged two at a time: the same entries, each once.
+        let mut paged = Vec::new();
+        let mut cursor: Option<String> = None;
+        loop {
+            let path = match &cursor {
+                Some(c) => format!("/api/v1/users/{ann}/timeline?limit=2&cursor={c}"),
+                None => format!("/api/v1/users/{ann}/timeline?limit=2"),
+            };
+            let page = app.get(&path).await.json();
+            paged.extend(page["items"].as_array().unwrap().iter().cloned());
+            match page["nextCursor"].as_str() {
+                Some(c) => cursor = Some(c.to_owned()),
+                None => break,
+            }
+        }
+        assert_eq!(paged, items);
+
+        // A deleted user's history stays; someone else's does not exist.
+        let res = app.scim(&dir, Method::DELETE, &format!("/Users/{ann}"), None).await;
+        assert_eq!(res.status, StatusCode::NO_CONTENT);
+        app.state.sync_log.flush().await;
+        let res = app.get(&format!("/api/v1/users/{ann}/timeline")).await;
+        // The request and its change, in either order when they share a millisecond.
+        let top = res.json()["items"].as_array().unwrap()[..2].to_vec();
+        assert!(top.iter().any(|i| i["request"]["operation"] == "deleteUser"), "{top:?}");
+        assert!(top.iter().any(|i| i["event"]["type"] == "user.deleted"), "{top:?}");
+        assert_eq!(app.get("/api/v1/users/nobody/timeline").await.status, StatusCode::NOT_FOUND);
+        assert_eq!(app.get(&format!("/api/v1/users/{ann}/timeline?cursor=x")).await.status, StatusCode::BAD_REQUEST);
+        assert_eq!(app.get(&format!("/api/v1/users/{ann}/timeline?limit=0")).await.status, StatusCode::UNPROCESSABLE_ENTITY);
+    }
+
     async fn a_cursor_older_than_retention_must_resync(app) {
         app.sign_in().await;
         let dir = app.directory("Okta").await;

@@ -79,10 +79,11 @@ fn settled(backend: Backend) -> &'static str {
     }
 }
 
-const COLUMNS: &str = "txid, seq, type, at, directory_id, actor_type, actor_id, actor_label, \
+pub(super) const COLUMNS: &str =
+    "txid, seq, type, at, directory_id, actor_type, actor_id, actor_label, \
      user_id, user_label, user_email, group_id, group_label, site_id, product_id, role, data";
 
-fn event_from_row(row: &AnyRow) -> Result<Event, sqlx::Error> {
+pub(super) fn event_from_row(row: &AnyRow) -> Result<Event, sqlx::Error> {
     let position = Position {
         txid: row.try_get("txid")?,
         seq: row.try_get("seq")?,

@@ -6,6 +6,7 @@
 //! [`crate::store::db::commits`].
 pub mod access;
 pub mod feed;
+pub mod timeline;
 
 use roster_scim::{GroupFields, UserFields};
 use serde_json::{json, Value};
