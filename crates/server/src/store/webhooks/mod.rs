@@ -10,7 +10,7 @@ use sqlx::{any::AnyRow, Row};
 use crate::store::{
     audit::{record, Actor, Change},
     db::timestamps::{rfc3339, rfc3339_opt},
-    db::tx::InTx,
+    db::tx::{InTx, Tx},
     events::feed::Position,
     new_id, now_millis, Store,
 };
@@ -58,6 +58,19 @@ fn webhook_from_row(row: &AnyRow) -> Result<Webhook, sqlx::Error> {
                 .filter(|until| *until > now),
         ),
     })
+}
+
+/// The URL of the organization's endpoint `id`, read inside `tx`; `None` when it is not one.
+async fn endpoint_url(
+    tx: &mut Tx<'_>,
+    org_id: &str,
+    id: &str,
+) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query("SELECT url FROM webhook_endpoints WHERE org_id = $1 AND id = $2")
+        .bind(org_id)
+        .bind(id)
+        .scalar_optional_in(tx)
+        .await
 }
 
 /// What an admin may change of an endpoint, checked.
@@ -256,13 +269,9 @@ impl Store {
         id: &str,
     ) -> Result<bool, sqlx::Error> {
         let mut tx = self.begin().await?;
-        let url: Option<String> =
-            sqlx::query("SELECT url FROM webhook_endpoints WHERE org_id = $1 AND id = $2")
-                .bind(org_id)
-                .bind(id)
-                .scalar_optional_in(&mut tx)
-                .await?;
-        let Some(url) = url else { return Ok(false) };
+        let Some(url) = endpoint_url(&mut tx, org_id, id).await? else {
+            return Ok(false);
+        };
         sqlx::query("DELETE FROM webhook_endpoints WHERE id = $1")
             .bind(id)
             .execute_in(&mut tx)
@@ -284,13 +293,9 @@ impl Store {
         overlap_millis: i64,
     ) -> Result<bool, sqlx::Error> {
         let mut tx = self.begin().await?;
-        let url: Option<String> =
-            sqlx::query("SELECT url FROM webhook_endpoints WHERE org_id = $1 AND id = $2")
-                .bind(org_id)
-                .bind(id)
-                .scalar_optional_in(&mut tx)
-                .await?;
-        let Some(url) = url else { return Ok(false) };
+        let Some(url) = endpoint_url(&mut tx, org_id, id).await? else {
+            return Ok(false);
+        };
         let now = now_millis();
         let until = (overlap_millis > 0).then_some(now + overlap_millis);
         sqlx::query(
@@ -321,13 +326,9 @@ impl Store {
         since: i64,
     ) -> Result<bool, sqlx::Error> {
         let mut tx = self.begin().await?;
-        let url: Option<String> =
-            sqlx::query("SELECT url FROM webhook_endpoints WHERE org_id = $1 AND id = $2")
-                .bind(org_id)
-                .bind(id)
-                .scalar_optional_in(&mut tx)
-                .await?;
-        let Some(url) = url else { return Ok(false) };
+        let Some(url) = endpoint_url(&mut tx, org_id, id).await? else {
+            return Ok(false);
+        };
         let before = sqlx::query(
             "SELECT txid, seq FROM events WHERE org_id = $1 AND at < $2 \
              ORDER BY txid DESC, seq DESC LIMIT 1",
