@@ -141,10 +141,18 @@ async fn run_signed_in_order_and_again_after_failures(db: Db) {
         got[0].0["webhook-id"], got[2].0["webhook-id"],
         "a retry keeps its id"
     );
-    let log = app
-        .get(&format!("/api/v1/webhooks/{id}/deliveries"))
-        .await
-        .json();
+    // A batch's attempts are logged with its cursor's move, just after the receiver answered.
+    let mut log = Value::Null;
+    for _ in 0..200 {
+        log = app
+            .get(&format!("/api/v1/webhooks/{id}/deliveries"))
+            .await
+            .json();
+        if log.as_array().unwrap().len() >= 5 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
     let attempts: Vec<(u64, bool)> = log
         .as_array()
         .unwrap()

@@ -193,9 +193,24 @@ async fn lose(
     .await?)
 }
 
+/// Whether a group grants any product: most groups an IdP syncs grant none, and a
+/// membership change of those needs no access statement at all (one index probe instead).
+async fn grants_any(tx: &mut Tx<'_>, group_id: &str) -> Result<bool, sqlx::Error> {
+    let found: Option<i64> = sqlx::query("SELECT 1 FROM access_grants WHERE group_id = $1 LIMIT 1")
+        .bind(group_id)
+        .scalar_optional_in(tx)
+        .await?;
+    Ok(found.is_some())
+}
+
 /// Writes `access.revoked` for every user who loses all access to a product by `loss`, and
 /// `access.granted` with the lower role for those who keep access but lose admin.
 pub async fn revoked(tx: &mut Tx<'_>, actor: &Actor, loss: Loss<'_>) -> Result<u64, sqlx::Error> {
+    if let Loss::Members { group_id, .. } = loss {
+        if !grants_any(tx, group_id).await? {
+            return Ok(0);
+        }
+    }
     match loss {
         Loss::Grant {
             product_id,
@@ -264,6 +279,11 @@ pub async fn revoked(tx: &mut Tx<'_>, actor: &Actor, loss: Loss<'_>) -> Result<u
 /// role on it changes.
 pub async fn granted(tx: &mut Tx<'_>, actor: &Actor, gain: Gain<'_>) -> Result<u64, sqlx::Error> {
     const KIND: &str = "access.granted";
+    if let Gain::Members { group_id, .. } = gain {
+        if !grants_any(tx, group_id).await? {
+            return Ok(0);
+        }
+    }
     // A path the user already has decides unless the new one raises them to admin.
     let new_access = format!(
         " AND NOT EXISTS ({})",
