@@ -7,36 +7,9 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ADMIN, screenshot, useStack, withPage } from './harness.mjs';
+import { scim, signIn, snap, useStack, withPage } from './harness.mjs';
 
 const stack = useStack();
-
-/** Screenshots `name` in both color schemes, ending in light. */
-async function snap(page, name) {
-  for (const colorScheme of ['dark', 'light']) {
-    await page.emulateMedia({ colorScheme });
-    await screenshot(page, name, colorScheme);
-  }
-}
-
-async function signIn(page) {
-  await page.goto('/');
-  await page.getByLabel('Email').fill(ADMIN.email);
-  await page.getByLabel('Password').fill(ADMIN.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('heading', { name: 'Getting started' }).waitFor();
-}
-
-/** A SCIM request as an identity provider sends it. */
-async function scim(baseUrl, key, method, path, body) {
-  const response = await fetch(`${baseUrl}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/scim+json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  return { status: response.status, body: text ? JSON.parse(text) : null };
-}
 
 const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
 const GROUP = 'urn:ietf:params:scim:schemas:core:2.0:Group';

@@ -263,3 +263,31 @@ export async function screenshot(page, name, colorScheme) {
   await page.waitForTimeout(200);
   await page.screenshot({ path: path.join(SCREENSHOTS, `${name}-${colorScheme}.png`), fullPage: true });
 }
+
+/** Screenshots `name` in both color schemes, ending in light. */
+export async function snap(page, name) {
+  for (const colorScheme of ['dark', 'light']) {
+    await page.emulateMedia({ colorScheme });
+    await screenshot(page, name, colorScheme);
+  }
+}
+
+/** Signs in as the first admin and waits for the home page. */
+export async function signIn(page) {
+  await page.goto('/');
+  await page.getByLabel('Email').fill(ADMIN.email);
+  await page.getByLabel('Password').fill(ADMIN.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { name: 'Getting started' }).waitFor();
+}
+
+/** A SCIM request as an identity provider sends it. */
+export async function scim(baseUrl, key, method, path, body) {
+  const response = await fetch(`${baseUrl}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/scim+json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  return { status: response.status, body: text ? JSON.parse(text) : null };
+}

@@ -6,25 +6,9 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ADMIN, screenshot, useStack, withPage } from './harness.mjs';
+import { ADMIN, signIn, snap, useStack, withPage } from './harness.mjs';
 
 const stack = useStack();
-
-/** Screenshots `name` in both color schemes, ending in light. */
-async function snap(page, name) {
-  for (const colorScheme of ['dark', 'light']) {
-    await page.emulateMedia({ colorScheme });
-    await screenshot(page, name, colorScheme);
-  }
-}
-
-async function signIn(page) {
-  await page.goto('/');
-  await page.getByLabel('Email').fill(ADMIN.email);
-  await page.getByLabel('Password').fill(ADMIN.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('heading', { name: 'Getting started' }).waitFor();
-}
 
 /** An admin API call as a product sends it, with a token instead of a session. */
 async function callApi(path, token) {

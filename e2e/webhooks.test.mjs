@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { test } from 'node:test';
 import { Webhook } from 'standardwebhooks';
-import { ADMIN, screenshot, useStack, withPage } from './harness.mjs';
+import { scim, screenshot, signIn, snap, useStack, withPage } from './harness.mjs';
 
 /**
  * A product's webhook receiver: records every request with the secrets its signature verifies
@@ -59,33 +59,6 @@ const stack = useStack({
   },
   server: { env: { ROSTER_WEBHOOK_ALLOW_PRIVATE: 'true' } },
 });
-
-/** Screenshots `name` in both color schemes, ending in light. */
-async function snap(page, name) {
-  for (const colorScheme of ['dark', 'light']) {
-    await page.emulateMedia({ colorScheme });
-    await screenshot(page, name, colorScheme);
-  }
-}
-
-async function signIn(page) {
-  await page.goto('/');
-  await page.getByLabel('Email').fill(ADMIN.email);
-  await page.getByLabel('Password').fill(ADMIN.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('heading', { name: 'Getting started' }).waitFor();
-}
-
-/** A SCIM request as an identity provider sends it. */
-async function scim(baseUrl, key, method, path, body) {
-  const response = await fetch(`${baseUrl}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/scim+json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  return { status: response.status, body: text ? JSON.parse(text) : null };
-}
 
 const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
 
