@@ -362,8 +362,6 @@ lazy_page!(
     directory_page,
     crate::pages::directories::DirectoryPage
 );
-lazy_page!(directory, user_page, crate::pages::directories::UserPage);
-lazy_page!(directory, group_page, crate::pages::directories::GroupPage);
 lazy_page!(sites, sites_page, crate::pages::sites::SitesPage);
 lazy_page!(sites, create_site_page, crate::pages::sites::CreateSitePage);
 lazy_page!(sites, site_page, crate::pages::sites::SitePage);
@@ -373,9 +371,27 @@ lazy_page!(
     crate::pages::sites::SiteProductPage
 );
 lazy_page!(people, users_page, crate::pages::people::UsersPage);
-lazy_page!(people, org_user_page, crate::pages::people::OrgUserPage);
+lazy_page!(
+    people,
+    user_profile_page,
+    crate::pages::people::UserProfilePage
+);
 lazy_page!(people, groups_page, crate::pages::people::GroupsPage);
-lazy_page!(people, org_group_page, crate::pages::people::OrgGroupPage);
+lazy_page!(
+    people,
+    group_profile_page,
+    crate::pages::people::GroupProfilePage
+);
+lazy_page!(
+    people,
+    directory_user_redirect,
+    crate::pages::people::DirectoryUserRedirect
+);
+lazy_page!(
+    people,
+    directory_group_redirect,
+    crate::pages::people::DirectoryGroupRedirect
+);
 lazy_page!(
     organization,
     domains_page,
@@ -448,17 +464,18 @@ pub fn AppRoutes() -> impl IntoView {
             <Route path=path!("/directories") view=DirectoriesPage/>
             <Route path=path!("/directories/new") view=create_directory_page()/>
             <Route path=path!("/directories/:id") view=directory_page()/>
-            <Route path=path!("/directories/:id/users/:user_id") view=user_page()/>
-            <Route path=path!("/directories/:id/groups/:group_id") view=group_page()/>
+            // A directory's user or group is the organization's: one profile, at its own URL.
+            <Route path=path!("/directories/:id/users/:user_id") view=directory_user_redirect()/>
+            <Route path=path!("/directories/:id/groups/:group_id") view=directory_group_redirect()/>
             <Route path=path!("/directories/:id/:tab") view=directory_page()/>
             <Route path=path!("/sites") view=sites_page()/>
             <Route path=path!("/sites/new") view=create_site_page()/>
             <Route path=path!("/sites/:site_id") view=site_page()/>
             <Route path=path!("/sites/:site_id/products/:product_id") view=site_product_page()/>
             <Route path=path!("/users") view=users_page()/>
-            <Route path=path!("/users/:user_id") view=org_user_page()/>
+            <Route path=path!("/users/:user_id/:tab?") view=user_profile_page()/>
             <Route path=path!("/groups") view=groups_page()/>
-            <Route path=path!("/groups/:group_id") view=org_group_page()/>
+            <Route path=path!("/groups/:group_id/:tab?") view=group_profile_page()/>
             <Route path=path!("/domains") view=domains_page()/>
             <Route path=path!("/audit") view=audit_page()/>
             <Route path=path!("/api-tokens") view=tokens_page()/>

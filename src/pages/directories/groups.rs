@@ -7,7 +7,7 @@ use super::context::{dir_href, DirectoryContext};
 use crate::api;
 use crate::components::{loaded, ApiResource, Column, DataTable, Pager};
 use crate::format::{plural, relative};
-use crate::state::use_client;
+use crate::state::{use_client, use_href};
 use crate::url::{encode, query_param, use_navigate, with_query};
 
 #[component]
@@ -40,7 +40,7 @@ pub fn GroupsTab(ctx: DirectoryContext) -> impl IntoView {
     let page_link = move |c: Option<String>| {
         with_query(&path, &[("search", search.get_untracked()), ("cursor", c)])
     };
-    let base = dir_href(&d.id, "groups/");
+    let base = use_href("/groups/");
     view! {
         <form class="roster-toolbar" role="search" on:submit=on_submit>
             <div class="roster-field">

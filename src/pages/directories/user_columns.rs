@@ -1,11 +1,11 @@
-//! How a directory's users show in a table: the columns the Users tab and a group's members
-//! share, whose names link to the user page, and the Active / Deactivated badge that their
-//! Status column and the user page show.
+//! How a directory's users show in a table: the Users tab's columns, whose names link to the
+//! user's profile, and the Active / Deactivated badge that their Status column and the profile
+//! show.
 use leptos::prelude::*;
 use roster_api_types::directory::UserSummary;
 
-use super::context::dir_href;
 use crate::components::{Badge, Column, Tone};
+use crate::state::use_href;
 use crate::url::encode;
 
 /// The Active / Deactivated badge.
@@ -17,9 +17,9 @@ pub fn status_badge(active: bool) -> impl IntoView {
     }
 }
 
-/// Columns of a user table whose names link to the user page.
-pub fn user_columns(directory_id: &str) -> Vec<Column<UserSummary>> {
-    let base = dir_href(directory_id, "users/");
+/// Columns of a user table whose names link to the user's profile.
+pub fn user_columns() -> Vec<Column<UserSummary>> {
+    let base = use_href("/users/");
     vec![
         Column::view("Username", move |u: &UserSummary| {
             let href = format!("{base}{}", encode(&u.id));

@@ -84,7 +84,6 @@ pub fn UsersTab(ctx: DirectoryContext) -> impl IntoView {
             ],
         )
     };
-    let directory_id = d.id.clone();
     view! {
         <form class="roster-toolbar" role="search" on:submit=move |ev| { ev.prevent_default(); go() }>
             <div class="roster-field">
@@ -118,7 +117,7 @@ pub fn UsersTab(ctx: DirectoryContext) -> impl IntoView {
             let prev = page.prev_cursor.clone().map(|c| page_link(Some(c)));
             let next = page.next_cursor.clone().map(|c| page_link(Some(c)));
             view! {
-                <DataTable caption="Users" columns=user_columns(&directory_id) rows=page.items empty clickable_rows=true/>
+                <DataTable caption="Users" columns=user_columns() rows=page.items empty clickable_rows=true/>
                 <Pager prev_href=prev next_href=next first_href=first summary label="Users pages"/>
             }
         })}

@@ -1,29 +1,44 @@
-//! One of the organization's groups with the access it grants and its members
-//! ([`super::group_members`]). A synced group is read-only here (its directory owns it). A
-//! local group can be renamed, deleted, and have members added by searching the organization's
-//! users, or removed from the list.
+//! A group's profile, the one page of a group whether the admin came from the organization's
+//! Groups list or a directory's: tabs, each its own URL (`/groups/{id}`,
+//! `/groups/{id}/members|access`): Overview (where it comes from, counts, and for a local group
+//! rename and delete), Members (paged, [`super::group_members`]) and Access (the products it
+//! grants). A synced group is read-only here (its directory owns it); a local group can be
+//! renamed, deleted, and have members added and removed.
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
-use roster_api_types::org::{GroupAccess, GroupDetail, GroupKind, OrgUserQuery};
+use roster_api_types::org::{GroupAccess, GroupDetail, GroupKind};
 
 use super::badges::kind_badge;
-use super::group_members::GroupMembers;
+use super::group_members::{GroupMembers, MemberPicker};
 use crate::api::{self, ApiError};
 use crate::components::{
-    loaded, set_page_title, ApiResource, BusyButton, Column, ConfirmDialog, DataTable, ErrorBanner,
-    PickOption, SearchPicker,
+    loaded, set_page_title, tab_id, ApiResource, BusyButton, Column, ConfirmDialog, DataTable,
+    ErrorBanner, Tab, Tabs,
 };
 use crate::format::{datetime, plural};
 use crate::pages::access::{product_href, role_words};
 use crate::state::{use_client, use_href};
 use crate::url::{encode, use_navigate};
 
-/// `/groups/:group_id`.
+const TABS: [(&str, &str); 3] = [
+    ("overview", "Overview"),
+    ("members", "Members"),
+    ("access", "Access"),
+];
+
+const PANEL: &str = "roster-group-panel";
+
+/// `/groups/:group_id` and `/groups/:group_id/:tab`.
 #[component]
-pub fn OrgGroupPage() -> impl IntoView {
+pub fn GroupProfilePage() -> impl IntoView {
     let params = use_params_map();
     let id = Memo::new(move |_| params.with(|p| p.get("group_id")).unwrap_or_default());
+    let tab = Memo::new(move |_| {
+        params
+            .with(|p| p.get("tab"))
+            .unwrap_or_else(|| "overview".to_owned())
+    });
     let client = use_client();
     let group = ApiResource::request(move || {
         let id = id.get();
@@ -34,23 +49,131 @@ pub fn OrgGroupPage() -> impl IntoView {
     let notice = RwSignal::new(None::<String>);
     set_page_title("Group");
     view! {
-        <section class="roster-page" aria-labelledby="roster-org-group-title">
+        <section class="roster-page" aria-labelledby="roster-group-title">
             <p class="roster-breadcrumb"><a href=use_href("/groups")>"Groups"</a></p>
-            {loaded(group, "the group", move |d: GroupDetail| view! { <GroupView d reload notice/> })}
+            {loaded(group, "the group", move |d: GroupDetail| view! { <GroupProfile d tab reload notice/> })}
         </section>
     }
 }
 
 #[component]
-fn GroupView(
+fn GroupProfile(
     d: GroupDetail,
+    tab: Memo<String>,
     reload: Callback<()>,
     notice: RwSignal<Option<String>>,
 ) -> impl IntoView {
     let g = d.group.clone();
-    set_page_title(&g.name);
+    let base = use_href(&format!("/groups/{}", encode(&g.id)));
+    let tabs = TABS
+        .iter()
+        .map(|(key, label)| Tab {
+            key,
+            label,
+            href: if *key == "overview" {
+                base.clone()
+            } else {
+                format!("{base}/{key}")
+            },
+        })
+        .collect();
+    let name = g.name.clone();
+    let panel = move || {
+        let tab = tab.get();
+        let label = TABS.iter().find(|(k, _)| *k == tab).map(|(_, l)| *l);
+        set_page_title(&format!("{} · {}", d.group.name, label.unwrap_or("Group")));
+        let local = matches!(d.group.kind, GroupKind::Local);
+        let content = match tab.as_str() {
+            "overview" => view! { <Overview d=d.clone() reload/> }.into_any(),
+            "members" => view! {
+                <GroupMembers id=d.group.id.clone() local on_change=reload/>
+                {local.then(|| view! { <MemberPicker id=d.group.id.clone() reload done=notice/> })}
+            }
+            .into_any(),
+            "access" => access_tab(&d.access),
+            other => view! {
+                <p>"A group's profile has no tab called " <code>{other.to_owned()}</code> "."</p>
+            }
+            .into_any(),
+        };
+        view! {
+            <div class="roster-tab-panel" role="tabpanel" id=PANEL
+                aria-labelledby=tab_id(PANEL, &tab) tabindex="0">
+                {content}
+            </div>
+        }
+    };
+    view! {
+        <div class="roster-page__header">
+            <h1 id="roster-group-title" tabindex="-1">{name}</h1>
+            {kind_badge(&g)}
+        </div>
+        <p class="roster-hint">{plural(g.member_count, "member", "members")}</p>
+        <Tabs tabs current=tab label="Group profile sections" panel=PANEL/>
+        {panel}
+    }
+}
+
+/// Overview: where the group comes from and when it changed; a synced group says who owns
+/// it, a local group can be renamed or deleted here.
+#[component]
+fn Overview(d: GroupDetail, reload: Callback<()>) -> impl IntoView {
+    let g = d.group.clone();
+    let source = match (&g.kind, &g.directory_id) {
+        (GroupKind::Synced, Some(directory_id)) => {
+            let href = use_href(&format!("/directories/{}/groups", encode(directory_id)));
+            view! {
+                "Synced from " <a href=href>{g.directory_name.clone().unwrap_or_default()}</a>
+            }
+            .into_any()
+        }
+        _ => "Local group, made in Roster".into_any(),
+    };
+    // The directory's record holds what the identity provider sent: the external ID.
+    let external_id = match (&g.kind, &g.directory_id) {
+        (GroupKind::Synced, Some(directory_id)) => {
+            let client = use_client();
+            let (directory_id, group_id) = (directory_id.clone(), g.id.clone());
+            let record =
+                ApiResource::request(move || api::get_group(&client, &directory_id, &group_id));
+            Some(view! {
+                <dt>"External ID"</dt>
+                <dd>{loaded(record, "the external ID", |r| r.external_id.unwrap_or_else(|| "None".into()))}</dd>
+            })
+        }
+        _ => None,
+    };
+    let (note, editor) = match g.kind {
+        GroupKind::Synced => (
+            Some(view! {
+                <div class="roster-alert roster-alert--info" role="note">
+                    <p class="roster-alert__message">
+                        {format!("Synced from {}. Its name and members change only in your identity provider; Roster shows them read-only.", g.directory_name.clone().unwrap_or_default())}
+                    </p>
+                </div>
+            }),
+            None,
+        ),
+        GroupKind::Local => (None, Some(view! { <LocalGroupEditor d=d.clone() reload/> })),
+    };
+    view! {
+        {note}
+        <dl class="roster-facts">
+            <dt>"Source"</dt><dd>{source}</dd>
+            <dt>"Members"</dt><dd>{plural(g.member_count, "member", "members")}</dd>
+            <dt>"Product access"</dt><dd>{plural(d.access.len() as u64, "product", "products")}</dd>
+            {external_id}
+            <dt>"Roster ID"</dt><dd><code>{g.id.clone()}</code></dd>
+            <dt>"Created"</dt><dd>{datetime(&g.created_at)}</dd>
+            <dt>"Last changed"</dt><dd>{datetime(&g.updated_at)}</dd>
+        </dl>
+        {editor}
+    }
+}
+
+fn access_tab(access: &[GroupAccess]) -> AnyView {
     let base = use_href("");
-    let access_columns = vec![
+    let columns = vec![
         Column::view("Product", move |a: &GroupAccess| {
             let href = product_href(&base, &a.site_id, &a.product_id);
             view! { <a href=href>{a.product_name.clone()}</a> }.into_any()
@@ -61,52 +184,20 @@ fn GroupView(
             if a.is_default { "Yes" } else { "No" }.to_owned()
         }),
     ];
-    // A synced group says where it comes from up front; a local group's editor follows its
-    // members.
-    let (note, editor) = match g.kind {
-        GroupKind::Synced => (
-            Some(view! {
-                <div class="roster-alert roster-alert--info" role="note">
-                    <p class="roster-alert__message">
-                        {format!("Synced from {}. Its name and members change only in your identity provider; Roster shows them read-only. ", g.directory_name.clone().unwrap_or_default())}
-                        <a href=use_href(&format!("/directories/{}/groups/{}", encode(g.directory_id.as_deref().unwrap_or_default()), encode(&g.id)))>"See it in its directory"</a>
-                        "."
-                    </p>
-                </div>
-            }),
-            None,
-        ),
-        GroupKind::Local => (
-            None,
-            Some(view! { <LocalGroupEditor d=d.clone() reload notice/> }),
-        ),
-    };
     view! {
-        <div class="roster-page__header">
-            <h1 id="roster-org-group-title" tabindex="-1">{g.name.clone()}</h1>
-            {kind_badge(&g)}
-        </div>
-        <dl class="roster-facts">
-            <dt>"Members"</dt><dd>{plural(g.member_count, "member", "members")}</dd>
-            <dt>"Created"</dt><dd>{datetime(&g.created_at)}</dd>
-            <dt>"Last changed"</dt><dd>{datetime(&g.updated_at)}</dd>
-        </dl>
-        {note}
         <h2>"Product access"</h2>
-        <DataTable caption="Product access" columns=access_columns rows=d.access
+        <p class="roster-hint">
+            "Every active member gets these products. Grant or revoke on a product's access              page, under " <a href=use_href("/sites")>"Sites"</a> "."
+        </p>
+        <DataTable caption="Product access" columns rows=access.to_vec()
             empty="This group grants no product access. Grant it from a product's access page."/>
-        <GroupMembers id=g.id.clone() local=matches!(g.kind, GroupKind::Local) on_change=reload/>
-        {editor}
     }
+    .into_any()
 }
 
-/// Rename, members and delete for a local group.
+/// Rename and delete for a local group (its members are on the Members tab).
 #[component]
-fn LocalGroupEditor(
-    d: GroupDetail,
-    reload: Callback<()>,
-    notice: RwSignal<Option<String>>,
-) -> impl IntoView {
+fn LocalGroupEditor(d: GroupDetail, reload: Callback<()>) -> impl IntoView {
     let client = use_client();
     let id = d.group.id.clone();
     let name = RwSignal::new(d.group.name.clone());
@@ -141,94 +232,7 @@ fn LocalGroupEditor(
             <BusyButton label="Save name" busy_label="Saving…" busy=saving submit=true/>
         </form>
         {move || error.get().map(|error| view! { <ErrorBanner error/> })}
-        <Members id=id.clone() reload done=notice/>
         <DeleteGroup id name=d.group.name.clone() access=d.access.len()/>
-    }
-}
-
-/// Adding and removing members: search the organization's users, pick one, act.
-#[component]
-fn Members(id: String, reload: Callback<()>, done: RwSignal<Option<String>>) -> impl IntoView {
-    let client = use_client();
-    let query = RwSignal::new(String::new());
-    let selected = RwSignal::new(None::<PickOption>);
-    let busy = RwSignal::new(false);
-    let error = RwSignal::new(None::<ApiError>);
-    let search_client = client.clone();
-    let matches = ApiResource::new(move || {
-        let client = search_client.clone();
-        let search = query.get().trim().to_owned();
-        async move {
-            if search.is_empty() {
-                return Ok(Vec::new());
-            }
-            let q = OrgUserQuery {
-                search: Some(search),
-                limit: Some(10),
-                ..Default::default()
-            };
-            api::list_org_users(&client, &q).await.map(|page| {
-                page.items
-                    .into_iter()
-                    .map(|u| PickOption {
-                        detail: format!(
-                            "{} · {}",
-                            u.display_name.unwrap_or_default(),
-                            u.directory_name
-                        ),
-                        id: u.id,
-                        label: u.user_name,
-                    })
-                    .collect()
-            })
-        }
-    });
-    let act = move |add: bool| {
-        let Some(user) = selected.get_untracked() else {
-            return;
-        };
-        busy.set(true);
-        error.set(None);
-        done.set(None);
-        let client = client.clone();
-        let id = id.clone();
-        let request = if add {
-            api::add_member(&client, &id, &user.id)
-        } else {
-            api::remove_member(&client, &id, &user.id)
-        };
-        request.spawn(move |answer| {
-            busy.try_set(false);
-            match answer {
-                Ok(()) => {
-                    let verb = if add { "Added" } else { "Removed" };
-                    done.try_set(Some(format!("{verb} {}.", user.label)));
-                    reload.run(());
-                }
-                Err(e) => {
-                    error.try_set(Some(e));
-                }
-            }
-        });
-    };
-    let act = Callback::new(act);
-    let options = Signal::derive(move || matches.get());
-    let none = move || busy.get() || selected.with(Option::is_none);
-    view! {
-        <h2>"Add or remove members"</h2>
-        <p class="roster-hint">"Add anyone from any directory; remove members here or from the list below."</p>
-        {move || error.get().map(|error| view! { <ErrorBanner error/> })}
-        {move || done.get().map(|text| view! {
-            <div class="roster-alert roster-alert--info" role="status"><p class="roster-alert__message">{text}</p></div>
-        })}
-        <SearchPicker label="Find a user" id="roster-member-picker" query options selected
-            placeholder="Start of a username or email" empty="Type the start of a username or email."/>
-        <div class="roster-actions">
-            <button type="button" class="roster-button roster-button--primary" disabled=none
-                on:click=move |_| act.run(true)>"Add to group"</button>
-            <button type="button" class="roster-button" disabled=none
-                on:click=move |_| act.run(false)>"Remove from group"</button>
-        </div>
     }
 }
 

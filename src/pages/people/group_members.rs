@@ -1,13 +1,16 @@
-//! A group's members on its page, a page of 50 at a time (the cursor lives in the URL, so a
-//! page can be bookmarked). Each member links to their user page; a local group's members can
-//! be removed from the list.
+//! A group's Members tab: the members, a page of 50 at a time (the cursor lives in the URL, so
+//! a page can be bookmarked), each linking to their profile; a local group's members can be
+//! removed from the list, and added or removed by searching the organization's users.
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
+use roster_api_types::org::OrgUserQuery;
 use roster_api_types::page::PageQuery;
 use roster_api_types::{directory::UserSummary, page::Page};
 
 use crate::api::{self, ApiError};
-use crate::components::{loaded, ApiResource, Column, DataTable, ErrorBanner, Pager};
+use crate::components::{
+    loaded, ApiResource, Column, DataTable, ErrorBanner, Pager, PickOption, SearchPicker,
+};
 use crate::format::plural;
 use crate::state::{use_client, use_href};
 use crate::url::{encode, query_param, with_query};
@@ -93,4 +96,95 @@ fn MemberTable(
         }));
     }
     view! { <DataTable caption="Members" columns rows empty="This group has no members."/> }
+}
+
+/// Adding and removing members of a local group: search the organization's users, pick one,
+/// act. `done` says what was done; `reload` runs after.
+#[component]
+pub fn MemberPicker(
+    id: String,
+    reload: Callback<()>,
+    done: RwSignal<Option<String>>,
+) -> impl IntoView {
+    let client = use_client();
+    let query = RwSignal::new(String::new());
+    let selected = RwSignal::new(None::<PickOption>);
+    let busy = RwSignal::new(false);
+    let error = RwSignal::new(None::<ApiError>);
+    let search_client = client.clone();
+    let matches = ApiResource::new(move || {
+        let client = search_client.clone();
+        let search = query.get().trim().to_owned();
+        async move {
+            if search.is_empty() {
+                return Ok(Vec::new());
+            }
+            let q = OrgUserQuery {
+                search: Some(search),
+                limit: Some(10),
+                ..Default::default()
+            };
+            api::list_org_users(&client, &q).await.map(|page| {
+                page.items
+                    .into_iter()
+                    .map(|u| PickOption {
+                        detail: format!(
+                            "{} · {}",
+                            u.display_name.unwrap_or_default(),
+                            u.directory_name
+                        ),
+                        id: u.id,
+                        label: u.user_name,
+                    })
+                    .collect()
+            })
+        }
+    });
+    let act = move |add: bool| {
+        let Some(user) = selected.get_untracked() else {
+            return;
+        };
+        busy.set(true);
+        error.set(None);
+        done.set(None);
+        let client = client.clone();
+        let id = id.clone();
+        let request = if add {
+            api::add_member(&client, &id, &user.id)
+        } else {
+            api::remove_member(&client, &id, &user.id)
+        };
+        request.spawn(move |answer| {
+            busy.try_set(false);
+            match answer {
+                Ok(()) => {
+                    let verb = if add { "Added" } else { "Removed" };
+                    done.try_set(Some(format!("{verb} {}.", user.label)));
+                    reload.run(());
+                }
+                Err(e) => {
+                    error.try_set(Some(e));
+                }
+            }
+        });
+    };
+    let act = Callback::new(act);
+    let options = Signal::derive(move || matches.get());
+    let none = move || busy.get() || selected.with(Option::is_none);
+    view! {
+        <h2>"Add or remove members"</h2>
+        <p class="roster-hint">"Add anyone from any directory; remove members here or from the list below."</p>
+        {move || error.get().map(|error| view! { <ErrorBanner error/> })}
+        {move || done.get().map(|text| view! {
+            <div class="roster-alert roster-alert--info" role="status"><p class="roster-alert__message">{text}</p></div>
+        })}
+        <SearchPicker label="Find a user" id="roster-member-picker" query options selected
+            placeholder="Start of a username or email" empty="Type the start of a username or email."/>
+        <div class="roster-actions">
+            <button type="button" class="roster-button roster-button--primary" disabled=none
+                on:click=move |_| act.run(true)>"Add to group"</button>
+            <button type="button" class="roster-button" disabled=none
+                on:click=move |_| act.run(false)>"Remove from group"</button>
+        </div>
+    }
 }

@@ -1,13 +1,14 @@
-//! Every SCIM attribute of a user, readable: identity and name parts, contact details
-//! (emails, phone numbers, addresses, messaging), the enterprise extension with the manager,
-//! groups, and timestamps. Anything the console does not know is still shown, under "Other
-//! attributes", and the raw SCIM JSON is one click away. All values are rendered as text.
+//! Every SCIM attribute of a user, readable, on their profile: identity and name parts,
+//! contact details (emails, phone numbers, addresses, messaging), the enterprise extension with
+//! the manager, and timestamps. Anything the console does not know is still shown, under
+//! "Other attributes", and the raw SCIM JSON is one click away. All values are rendered as
+//! text.
 use leptos::prelude::*;
 use roster_api_types::directory::UserDetail;
 use serde_json::Value;
 
-use super::context::dir_href;
 use crate::format::datetime;
+use crate::state::use_href;
 use crate::url::encode;
 
 const ENTERPRISE: &str = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
@@ -138,9 +139,9 @@ fn multi(resource: &Value, key: &str, title: &'static str) -> Option<AnyView> {
     })
 }
 
-/// The sections of a user's page.
+/// The attribute sections of a user's profile.
 #[component]
-pub fn UserAttributes(detail: UserDetail, directory_id: String) -> impl IntoView {
+pub fn UserAttributes(detail: UserDetail) -> impl IntoView {
     let r = &detail.resource;
     let empty = Value::Null;
     let name = r.get("name").unwrap_or(&empty);
@@ -161,17 +162,6 @@ pub fn UserAttributes(detail: UserDetail, directory_id: String) -> impl IntoView
         ("Locale", field(r, "locale")),
         ("Time zone", field(r, "timezone")),
         ("Profile URL", field(r, "profileUrl")),
-        (
-            "Active",
-            Some(
-                if detail.user.active {
-                    "Yes — can sign in"
-                } else {
-                    "No — deactivated by the identity provider"
-                }
-                .to_owned(),
-            ),
-        ),
         ("External ID", field(r, "externalId")),
         ("Roster ID", field(r, "id")),
     ]);
@@ -181,7 +171,7 @@ pub fn UserAttributes(detail: UserDetail, directory_id: String) -> impl IntoView
             .unwrap_or_default();
         match field(m, "value") {
             Some(id) => {
-                let href = format!("{}{}", dir_href(&directory_id, "users/"), encode(&id));
+                let href = format!("{}{}", use_href("/users/"), encode(&id));
                 view! { <a href=href>{label}</a> }.into_any()
             }
             None => label.into_any(),
@@ -228,7 +218,6 @@ pub fn UserAttributes(detail: UserDetail, directory_id: String) -> impl IntoView
         })
         .unwrap_or_default();
     let meta = r.get("meta").unwrap_or(&empty);
-    let group_base = dir_href(&directory_id, "groups/");
     let raw = serde_json::to_string_pretty(r).unwrap_or_default();
     let contact = [
         multi(r, "emails", "Emails"),
@@ -243,6 +232,8 @@ pub fn UserAttributes(detail: UserDetail, directory_id: String) -> impl IntoView
         multi(r, "entitlements", "Entitlements"),
         multi(r, "x509Certificates", "Certificates"),
     ];
+    let has_access = access.iter().any(Option::is_some);
+    let has_enterprise = enterprise.is_some() || manager.is_some() || !ent_others.is_empty();
     view! {
         <div class="roster-sections">
             <section aria-labelledby="roster-user-identity">
@@ -254,31 +245,27 @@ pub fn UserAttributes(detail: UserDetail, directory_id: String) -> impl IntoView
                 {if has_contact { contact.into_iter().flatten().collect_view().into_any() } else { view! { <p class="roster-hint">"No emails, phone numbers or addresses."</p> }.into_any() }}
             </section>
             <section aria-labelledby="roster-user-enterprise">
-                <h2 id="roster-user-enterprise">"Organization"</h2>
-                {enterprise}
-                {manager.map(|m| view! { <dl class="roster-facts"><dt>"Manager"</dt><dd>{m}</dd></dl> })}
-                {(!ent_others.is_empty()).then(|| view! {
-                    <dl class="roster-facts">
-                        {ent_others.into_iter().map(|(k, v)| view! { <dt>{k}</dt><dd>{v}</dd> }).collect_view()}
-                    </dl>
-                })}
-                {access.into_iter().flatten().collect_view()}
-            </section>
-            <section aria-labelledby="roster-user-groups">
-                <h2 id="roster-user-groups">"Groups"</h2>
-                {if detail.groups.is_empty() {
-                    view! { <p class="roster-hint">"Not in any group of this directory."</p> }.into_any()
-                } else {
+                <h2 id="roster-user-enterprise">"Enterprise"</h2>
+                {if has_enterprise {
                     view! {
-                        <ul class="roster-values">
-                            {detail.groups.iter().map(|g| {
-                                let href = format!("{group_base}{}", encode(&g.id));
-                                view! { <li><a href=href>{g.display_name.clone()}</a></li> }
-                            }).collect_view()}
-                        </ul>
+                        {enterprise}
+                        {manager.map(|m| view! { <dl class="roster-facts"><dt>"Manager"</dt><dd>{m}</dd></dl> })}
+                        {(!ent_others.is_empty()).then(|| view! {
+                            <dl class="roster-facts">
+                                {ent_others.into_iter().map(|(k, v)| view! { <dt>{k}</dt><dd>{v}</dd> }).collect_view()}
+                            </dl>
+                        })}
                     }.into_any()
+                } else {
+                    view! { <p class="roster-hint">"The identity provider sent no enterprise attributes (employee number, department, manager…)."</p> }.into_any()
                 }}
             </section>
+            {has_access.then(|| view! {
+                <section aria-labelledby="roster-user-entitlements">
+                    <h2 id="roster-user-entitlements">"Roles and entitlements"</h2>
+                    {access.into_iter().flatten().collect_view()}
+                </section>
+            })}
             {(!others.is_empty()).then(|| view! {
                 <section aria-labelledby="roster-user-other">
                     <h2 id="roster-user-other">"Other attributes"</h2>
