@@ -113,12 +113,13 @@ test('seed journey: a synced group gets Confluence, the IdP deletes it, the audi
     await snap(page, 'users');
     await page.getByRole('link', { name: 'ada@acme.test' }).click();
     await page.getByRole('heading', { name: 'ada@acme.test' }).waitFor();
+    await page.getByText('External: acme.test is not a verified domain').waitFor();
+    await page.getByRole('tab', { name: 'Access' }).click();
     const access = page.getByRole('table', { name: 'Effective product access' });
     const confluence = access.getByRole('row').filter({ hasText: 'Confluence' });
     await confluence.waitFor();
     assert.match(await confluence.innerText(), /Acme wiki/);
     await confluence.getByRole('link', { name: 'Engineering' }).waitFor();
-    await page.getByText('External: acme.test is not a verified domain').waitFor();
     await snap(page, 'org-user');
 
     // Groups: the synced group is read-only; a local group is created, renamed, given a member.
@@ -127,16 +128,19 @@ test('seed journey: a synced group gets Confluence, the IdP deletes it, the audi
     await page.getByLabel('New local group').fill('Confluence defaults');
     await page.getByRole('button', { name: 'Create group' }).click();
     await page.getByRole('heading', { name: 'Confluence defaults' }).waitFor();
+    await page.getByRole('tab', { name: 'Members' }).click();
     await page.getByLabel('Find a user').fill('gra');
     await page.getByRole('radio', { name: /grace@acme\.test/ }).check();
     await page.getByRole('button', { name: 'Add to group' }).click();
     await page.getByText('Added grace@acme.test.').waitFor();
     const members = page.getByRole('table', { name: 'Members' });
     await members.getByRole('link', { name: 'grace@acme.test' }).waitFor();
+    await page.getByRole('tab', { name: 'Overview' }).click();
     await page.getByLabel('Group name').fill('Wiki defaults');
     await page.getByRole('button', { name: 'Save name' }).click();
     await page.getByRole('heading', { name: 'Wiki defaults' }).waitFor();
     await snap(page, 'org-group-local');
+    await page.getByRole('tab', { name: 'Members' }).click();
     await members.getByRole('button', { name: 'Remove grace@acme.test from the group' }).click();
     await page.getByText('This group has no members.').waitFor();
     await page.getByText('0 members', { exact: true }).first().waitFor();
@@ -146,13 +150,16 @@ test('seed journey: a synced group gets Confluence, the IdP deletes it, the audi
     await page.getByRole('link', { name: 'Engineering' }).click();
     await page.getByText('Its name and members change only in your identity provider').waitFor();
     assert.equal(await page.getByLabel('Group name').count(), 0, 'a synced group has no rename form');
+    await snap(page, 'org-group-synced');
+    await page.getByRole('tab', { name: 'Members' }).click();
     await page.getByRole('table', { name: 'Members' }).getByRole('link', { name: 'ada@acme.test' }).waitFor();
     assert.equal(
       await page.getByRole('table', { name: 'Members' }).getByRole('button').count(), 0,
       "a synced group's members are read-only",
     );
+    assert.equal(await page.getByLabel('Find a user').count(), 0, "a synced group's members are not added here");
+    await page.getByRole('tab', { name: 'Access' }).click();
     await page.getByRole('row').filter({ hasText: 'Confluence' }).waitFor();
-    await snap(page, 'org-group-synced');
 
     // Domains: add one, see the TXT record to publish; verifying without it explains why not.
     await nav(page, 'Domains');
@@ -168,9 +175,12 @@ test('seed journey: a synced group gets Confluence, the IdP deletes it, the audi
     // The IdP deletes the group: the access goes, and the audit log says which.
     const deleted = await scim(baseUrl, key, 'DELETE', `/Groups/${group.body.id}`);
     assert.equal(deleted.status, 204);
-    await page.goto(page.url().replace(/\/domains.*$/, `/users/${ids['ada@acme.test']}`));
+    await page.goto(page.url().replace(/\/domains.*$/, `/users/${ids['ada@acme.test']}/access`));
     await page.getByRole('heading', { name: 'ada@acme.test' }).waitFor();
     await page.getByText('No product access: none of this user').waitFor();
+    // The timeline says why: the group's deletion took it.
+    await page.getByRole('tab', { name: 'Timeline' }).click();
+    await page.getByText('Lost access to Confluence on Acme wiki (via group Engineering)').waitFor();
 
     await nav(page, 'Audit');
     const entry = page.getByText(/SCIM: Okta users deleted group: Engineering — access removed: Engineering → Confluence on Acme wiki/);

@@ -120,8 +120,11 @@ test('create a directory, provision it over SCIM, browse it, regenerate its key'
     await snap(page, 'directory-groups');
     await page.getByRole('link', { name: 'Engineering' }).click();
     await page.getByRole('heading', { name: 'Engineering' }).waitFor();
+    await page.getByRole('tab', { name: 'Members' }).click();
     await page.getByRole('link', { name: 'grace@acme.test' }).waitFor();
     await snap(page, 'group');
+    await page.goBack();
+    await page.getByRole('tab', { name: 'Overview', selected: true }).waitFor();
     await page.goBack();
 
     // Sync log: written in the background, so reload until it shows.

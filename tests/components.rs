@@ -1,13 +1,14 @@
 //! Browser tests of the shared components the directory pages are built from: the copy-once
 //! secret (warning, confirmation, navigation blocked until confirmed), the confirmation dialog
-//! (focus in, Tab trapped, Escape, focus returned), the pager, the data table and the error
-//! banner's retry. Each test mounts alone and tears down fully.
+//! (focus in, Tab trapped, Escape, focus returned), the pager, the ARIA tabs, the data table
+//! and the error banner's retry. Each test mounts alone and tears down fully.
 #![cfg(target_arch = "wasm32")]
 
 use leptos::mount::mount_to;
 use leptos::prelude::*;
 use roster_console::components::{
     Column, ConfirmDialog, CopyOnceSecret, DataTable, ErrorBanner, Pager, PickOption, SearchPicker,
+    Tab, Tabs,
 };
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
@@ -253,6 +254,64 @@ fn pager_links_pages_and_disables_the_missing_ones() {
         find(&root, ".roster-pager__links").is_none(),
         "one page, no links"
     );
+    drop(mounted);
+}
+
+#[wasm_bindgen_test]
+fn tabs_with_a_panel_are_a_tablist_walked_with_the_arrow_keys() {
+    let mounted = mount(|| {
+        let tabs = [
+            ("profile", "Profile"),
+            ("groups", "Groups"),
+            ("timeline", "Timeline"),
+        ]
+        .into_iter()
+        .map(|(key, label)| Tab {
+            key,
+            label,
+            href: format!("#{key}"),
+        })
+        .collect();
+        view! { <Tabs tabs current="groups".to_owned() label="User profile sections" panel="p"/> }
+    });
+    let root = mounted.root.clone();
+    let list = find(&root, "[role=tablist]").unwrap();
+    assert_eq!(
+        list.get_attribute("aria-label").as_deref(),
+        Some("User profile sections")
+    );
+    let tab = |key: &str| find(&root, &format!("#p-tab-{key}")).unwrap();
+    assert_eq!(tab("profile").get_attribute("role").as_deref(), Some("tab"));
+    assert_eq!(
+        tab("groups").get_attribute("aria-selected").as_deref(),
+        Some("true")
+    );
+    assert_eq!(
+        tab("groups").get_attribute("aria-controls").as_deref(),
+        Some("p")
+    );
+    assert_eq!(
+        tab("profile").get_attribute("aria-selected").as_deref(),
+        Some("false")
+    );
+    // Only the selected tab is in the Tab order.
+    assert_eq!(
+        tab("groups").get_attribute("tabindex").as_deref(),
+        Some("0")
+    );
+    assert_eq!(
+        tab("timeline").get_attribute("tabindex").as_deref(),
+        Some("-1")
+    );
+    tab("groups").focus().unwrap();
+    key(&tab("groups"), "ArrowRight", false);
+    assert_eq!(active_id(), "p-tab-timeline");
+    key(&tab("timeline"), "ArrowRight", false);
+    assert_eq!(active_id(), "p-tab-profile", "the arrows wrap round");
+    key(&tab("profile"), "End", false);
+    assert_eq!(active_id(), "p-tab-timeline");
+    key(&tab("timeline"), "Home", false);
+    assert_eq!(active_id(), "p-tab-profile");
     drop(mounted);
 }
 
