@@ -391,6 +391,13 @@ backend_tests! {
         app.sign_in().await;
         let dir = app.directory("Okta").await;
         let (site, jira) = site_with(&mut app, "Acme", "jira").await;
+        // Ann's changes are numbered across 9 to 10 (the millisecond check below needs it).
+        let pool = sqlx::AnyPool::connect(&app.state.config.database_url).await.unwrap();
+        let last = || sqlx::query_scalar::<_, i64>("SELECT COALESCE(MAX(seq), 0) FROM events");
+        for pad in 0.. {
+            if last().fetch_one(&pool).await.unwrap() >= 5 { break; }
+            app.create_user(&dir, &format!("pad{pad}")).await;
+        }
         let ann = app.create_user(&dir, "ann").await;
         let eng = app.create_group(&dir, "Engineering", &[]).await;
         grant(&mut app, &site, &jira, &eng, "user").await;
@@ -433,6 +440,17 @@ backend_tests! {
             }
         }
         assert_eq!(paged, items);
+
+        // Changes in one millisecond stay newest first, also where their numbers gain a digit.
+        sqlx::query("UPDATE events SET at = 1 WHERE user_id = $1").bind(ann.as_str())
+            .execute(&pool).await.unwrap();
+        let items = app.get(&format!("/api/v1/users/{ann}/timeline")).await.json()["items"].clone();
+        let seqs: Vec<u64> = items.as_array().unwrap().iter()
+            .filter_map(|i| i["event"]["cursor"].as_str())
+            .map(|c| c.rsplit('-').next().unwrap().parse().unwrap())
+            .collect();
+        assert!(seqs.windows(2).all(|w| w[0] > w[1]), "{seqs:?}");
+        assert!(seqs.first().unwrap().to_string().len() > seqs.last().unwrap().to_string().len(), "{seqs:?}");
 
         // A deleted user's history stays; someone else's does not exist.
         let res = app.scim(&dir, Method::DELETE, &format!("/Users/{ann}"), None).await;

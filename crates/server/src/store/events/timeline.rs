@@ -11,6 +11,11 @@ use crate::store::{
     Store,
 };
 
+/// An event's key in the timeline's order: its `seq` as 19 digits, so that text order is
+/// number order (`99` before `100`) on both backends.
+const EVENT_KEY: &str =
+    "substr('0000000000000000000' || CAST(seq AS TEXT), length(CAST(seq AS TEXT)) + 1)";
+
 /// Where a page starts: the last entry of the page before.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TimelineCursor {
@@ -63,7 +68,7 @@ impl Store {
         };
         let sql = format!(
             "SELECT t.at, t.src, t.k FROM ( \
-               SELECT at, 1 AS src, CAST(seq AS TEXT) AS k FROM events WHERE user_id = $1 \
+               SELECT at, 1 AS src, {EVENT_KEY} AS k FROM events WHERE user_id = $1 \
                UNION ALL \
                SELECT at, 0 AS src, id AS k FROM sync_log \
                WHERE resource_id = $1 AND resource_type = 'User') t{keyset} \
@@ -109,7 +114,7 @@ impl Store {
             }
             for row in q.fetch_all(&self.read).await? {
                 let seq: i64 = row.try_get("seq")?;
-                events.insert(seq.to_string(), event_from_row(&row)?);
+                events.insert(seq, event_from_row(&row)?);
             }
         }
         let mut requests = std::collections::HashMap::new();
@@ -138,7 +143,9 @@ impl Store {
             .map(|k| TimelineEntry {
                 at: rfc3339(k.at),
                 request: (k.source == 0).then(|| requests.remove(&k.key)).flatten(),
-                event: (k.source == 1).then(|| events.remove(&k.key)).flatten(),
+                event: (k.source == 1)
+                    .then(|| k.key.parse().ok().and_then(|seq: i64| events.remove(&seq)))
+                    .flatten(),
             })
             .collect();
         Ok(Page {
