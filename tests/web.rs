@@ -248,6 +248,7 @@ fn error_banner_renders_server_text_literally_and_retries() {
             }],
         }),
         retry_after: None,
+        request_id: None,
     };
     let retries = RwSignal::new(0);
     let mounted = mount(move || {

@@ -13,6 +13,7 @@ pub struct RawAnswer {
     pub status: u16,
     pub content_type: Option<String>,
     pub retry_after: Option<String>,
+    pub request_id: Option<String>,
     pub body: String,
 }
 
@@ -47,6 +48,7 @@ pub fn decode_error(answer: &RawAnswer) -> ApiError {
                     .retry_after
                     .as_deref()
                     .and_then(|v| v.trim().parse().ok()),
+                request_id: answer.request_id.clone(),
             };
         }
     }
@@ -72,6 +74,7 @@ mod tests {
             status,
             content_type: content_type.map(str::to_owned),
             retry_after: None,
+            request_id: None,
             body: body.to_owned(),
         }
     }
@@ -94,6 +97,34 @@ mod tests {
                 ..
             }
         ));
+    }
+
+    #[test]
+    fn an_internal_error_says_what_to_do_and_names_the_request() {
+        let body = r#"{"type":"https://roster.dev/problems/internal","title":"Internal error","status":500}"#;
+        let mut a = answer(500, Some("application/problem+json"), body);
+        a.request_id = Some("4f1c0d2e-7a9b-4c3d-8e5f-0a1b2c3d4e5f".to_owned());
+        let message = decode_error(&a).message();
+        assert!(
+            message.starts_with("Roster ran into a problem on the server"),
+            "{message}"
+        );
+        assert!(message.contains("Try again"), "{message}");
+        assert!(
+            message.contains("request ID 4f1c0d2e-7a9b-4c3d-8e5f-0a1b2c3d4e5f"),
+            "{message}"
+        );
+        a.request_id = None;
+        let message = decode_error(&a).message();
+        assert!(
+            message.ends_with("the server's log says what went wrong."),
+            "{message}"
+        );
+        // A 500 whose problem explains itself keeps its own words.
+        let worded =
+            r#"{"title":"Internal error","status":500,"detail":"The database is read-only."}"#;
+        let e = decode_error(&answer(500, Some("application/problem+json"), worded));
+        assert_eq!(e.message(), "The database is read-only.");
     }
 
     #[test]

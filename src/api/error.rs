@@ -15,6 +15,8 @@ pub enum ApiError {
         /// Seconds from the `Retry-After` header of a 429 or 503, when the server sent one
         /// (and, cross-origin, exposed it).
         retry_after: Option<u32>,
+        /// The server's `X-Request-Id` of the answer: what its log is searched by.
+        request_id: Option<String>,
     },
     /// No answer at all: the server is down, the network is offline, or the browser refused
     /// the request (for example a cross-origin API without CORS for this console).
@@ -48,6 +50,24 @@ impl ApiError {
     /// A sentence an admin can act on.
     pub fn message(&self) -> String {
         match self {
+            // An unexpected failure's problem says only "Internal error": say what happened
+            // and what to do, with the id the server's log records it under.
+            ApiError::Problem {
+                problem,
+                request_id,
+                ..
+            } if problem.status == 500 && problem.detail.is_none() => {
+                let next = match request_id {
+                    Some(id) => format!(
+                        "If it keeps failing, give your Roster operator the request ID {id}:                          the server's log says what went wrong."
+                    ),
+                    None => "If it keeps failing, the server's log says what went wrong."
+                        .to_owned(),
+                };
+                format!(
+                    "Roster ran into a problem on the server and could not finish this.                      Try again in a moment. {next}"
+                )
+            }
             ApiError::Problem { problem, .. } => problem.message().to_owned(),
             ApiError::Network(cause) => format!(
                 "Could not reach the Roster server ({cause}). Check your connection and that \

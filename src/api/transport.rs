@@ -128,6 +128,7 @@ pub(super) async fn fetch(
         status: response.status(),
         content_type: header("content-type"),
         retry_after: header("retry-after"),
+        request_id: header("x-request-id"),
         body: text.as_string().unwrap_or_default(),
     })
 }

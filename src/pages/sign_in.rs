@@ -133,6 +133,7 @@ fn retry_hint(error: &ApiError) -> Option<String> {
         ApiError::Problem {
             problem,
             retry_after: Some(seconds),
+            ..
         } if problem.status == 429 && problem.detail.is_none() => {
             Some(format!("You can try again in {}.", wait_in_words(*seconds)))
         }
@@ -178,6 +179,7 @@ mod tests {
         let limited = ApiError::Problem {
             problem: Box::new(problem(429)),
             retry_after: Some(30),
+            request_id: None,
         };
         assert_eq!(
             retry_hint(&limited).as_deref(),
@@ -186,6 +188,7 @@ mod tests {
         let wrong = ApiError::Problem {
             problem: Box::new(problem(401)),
             retry_after: None,
+            request_id: None,
         };
         assert_eq!(retry_hint(&wrong), None);
         let mut worded = problem(429);
@@ -193,6 +196,7 @@ mod tests {
         let worded = ApiError::Problem {
             problem: Box::new(worded),
             retry_after: Some(30),
+            request_id: None,
         };
         assert_eq!(retry_hint(&worded), None, "the server already said it");
     }

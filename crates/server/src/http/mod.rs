@@ -149,7 +149,12 @@ fn cors_layer(origins: &[String]) -> Option<CorsLayer> {
             header::CONTENT_TYPE,
             HeaderName::from_static("x-csrf-token"),
         ])
-        .expose_headers([header::LOCATION, header::RETRY_AFTER])
+        // The request id lets a cross-origin console name a failed request to the operator.
+        .expose_headers([
+            header::LOCATION,
+            header::RETRY_AFTER,
+            HeaderName::from_static("x-request-id"),
+        ])
         .max_age(Duration::from_secs(3600));
     Some(cors)
 }

@@ -133,6 +133,24 @@ async fn cors_allows_only_configured_origins_with_credentials() {
         .to_str()
         .unwrap()
         .contains("x-csrf-token"));
+    // A console on another origin can read a failed request's id, to name it to the operator.
+    let res = app
+        .clone()
+        .oneshot(
+            axum::http::Request::builder()
+                .uri("/api/v1/session")
+                .header("origin", "https://console.example.com")
+                .body(axum::body::Body::empty())
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    assert!(res.headers().contains_key("x-request-id"));
+    let exposed = res.headers()["access-control-expose-headers"]
+        .to_str()
+        .unwrap()
+        .to_ascii_lowercase();
+    assert!(exposed.contains("x-request-id"), "{exposed}");
     let res = app
         .clone()
         .oneshot(preflight("https://evil.example.com"))
