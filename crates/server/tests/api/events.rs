@@ -297,6 +297,8 @@ backend_tests! {
         let a = app.create_user(&dir, "a").await;
         app.create_user(&dir, "b").await;
         app.create_group(&dir, "G", &[&a]).await;
+        // Other tests' open transactions on the same PostgreSQL may hold these back a moment.
+        settle(&app).await;
         let res = app.get("/api/v1/events?types=group.*").await;
         assert_eq!(types(res.json()["events"].as_array().unwrap()), ["group.created", "group.member_added"]);
         let res = app.get("/api/v1/events?types=user.created&limit=1").await;
