@@ -7,16 +7,12 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { scim, signIn, snap, useStack, withPage } from './harness.mjs';
+import { createDirectory, nav, scim, signIn, snap, useStack, withPage } from './harness.mjs';
 
 const stack = useStack();
 
 const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
 const GROUP = 'urn:ietf:params:scim:schemas:core:2.0:Group';
-
-function nav(page, name) {
-  return page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name, exact: true }).click();
-}
 
 test('seed journey: a synced group gets Confluence, the IdP deletes it, the audit log shows it', async () => {
   await withPage(stack, { name: 'access' }, async (page) => {
@@ -24,14 +20,7 @@ test('seed journey: a synced group gets Confluence, the IdP deletes it, the audi
     await signIn(page);
 
     // A directory, as in the directories journey.
-    await nav(page, 'Directories');
-    await page.getByRole('link', { name: 'Create directory' }).first().click();
-    await page.getByLabel('Directory name').fill('Okta users');
-    await page.getByRole('button', { name: 'Create' }).click();
-    const baseUrl = await page.getByLabel('Directory base URL').inputValue();
-    const key = await page.getByLabel('API key', { exact: true }).inputValue();
-    await page.getByLabel('I have stored the API key in a safe place').check();
-    await page.getByRole('button', { name: 'Done' }).click();
+    const { baseUrl, key } = await createDirectory(page, 'Okta users');
     await page.getByRole('heading', { name: 'Okta users' }).waitFor();
 
     // Okta provisions two users and a group.

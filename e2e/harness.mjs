@@ -281,6 +281,24 @@ export async function signIn(page) {
   await page.getByRole('heading', { name: 'Getting started' }).waitFor();
 }
 
+/** Opens a section from the console's navigation. */
+export function nav(page, name) {
+  return page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name, exact: true }).click();
+}
+
+/** Creates a directory through the console; its base URL and the API key shown once. */
+export async function createDirectory(page, name) {
+  await nav(page, 'Directories');
+  await page.getByRole('link', { name: 'Create directory' }).first().click();
+  await page.getByLabel('Directory name').fill(name);
+  await page.getByRole('button', { name: 'Create' }).click();
+  const baseUrl = await page.getByLabel('Directory base URL').inputValue();
+  const key = await page.getByLabel('API key', { exact: true }).inputValue();
+  await page.getByLabel('I have stored the API key in a safe place').check();
+  await page.getByRole('button', { name: 'Done' }).click();
+  return { baseUrl, key };
+}
+
 /** A SCIM request as an identity provider sends it. */
 export async function scim(baseUrl, key, method, path, body) {
   const response = await fetch(`${baseUrl}${path}`, {

@@ -8,7 +8,7 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { scim, signIn, snap, useStack, withPage } from './harness.mjs';
+import { createDirectory, nav, scim, signIn, snap, useStack, withPage } from './harness.mjs';
 
 const stack = useStack();
 
@@ -16,10 +16,6 @@ const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
 const GROUP = 'urn:ietf:params:scim:schemas:core:2.0:Group';
 const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
 const PATCH = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
-
-function nav(page, name) {
-  return page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name, exact: true }).click();
-}
 
 /** The profile's tabs, by role and visible label, and which one is selected. */
 async function tabsOf(page, list) {
@@ -36,15 +32,8 @@ test("a user's profile with its timeline, from the People list and from the dire
     page.setDefaultTimeout(15_000);
     await signIn(page);
 
-    await nav(page, 'Directories');
-    await page.getByRole('link', { name: 'Create directory' }).first().click();
-    await page.getByLabel('Directory name').fill('Okta users');
-    await page.getByRole('button', { name: 'Create' }).click();
-    const baseUrl = await page.getByLabel('Directory base URL').inputValue();
-    const key = await page.getByLabel('API key', { exact: true }).inputValue();
+    const { baseUrl, key } = await createDirectory(page, 'Okta users');
     const directoryId = baseUrl.split('/').pop();
-    await page.getByLabel('I have stored the API key in a safe place').check();
-    await page.getByRole('button', { name: 'Done' }).click();
     await page.getByRole('heading', { name: 'Okta users' }).waitFor();
 
     // Okta provisions Ann and Bob, both in Engineering.

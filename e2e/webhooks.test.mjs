@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { test } from 'node:test';
 import { Webhook } from 'standardwebhooks';
-import { scim, screenshot, signIn, snap, useStack, withPage } from './harness.mjs';
+import { createDirectory, nav, scim, screenshot, signIn, snap, useStack, withPage } from './harness.mjs';
 
 /**
  * A product's webhook receiver: records every request with the secrets its signature verifies
@@ -88,9 +88,6 @@ async function received(match, what, timeout = 15_000) {
 const createdUser = (userName) => (r) =>
   r.event?.type === 'user.created' && JSON.stringify(r.event.data).includes(userName);
 
-const nav = (page, name) =>
-  page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name, exact: true }).click();
-
 /** `datetime-local`'s value for `ms`, in the local time zone the browser shares. */
 function localInput(ms) {
   const d = new Date(ms);
@@ -105,14 +102,7 @@ test('add a webhook endpoint, verify its deliveries, rotate its secret, pause an
     await signIn(page);
 
     // A directory to provision users into, as in the directories journey.
-    await nav(page, 'Directories');
-    await page.getByRole('link', { name: 'Create directory' }).first().click();
-    await page.getByLabel('Directory name').fill('Okta users');
-    await page.getByRole('button', { name: 'Create' }).click();
-    const baseUrl = await page.getByLabel('Directory base URL').inputValue();
-    const key = await page.getByLabel('API key', { exact: true }).inputValue();
-    await page.getByLabel('I have stored the API key in a safe place').check();
-    await page.getByRole('button', { name: 'Done' }).click();
+    const { baseUrl, key } = await createDirectory(page, 'Okta users');
     await page.getByRole('heading', { name: 'Okta users' }).waitFor();
 
     // No endpoints yet: the page says what webhooks are for.

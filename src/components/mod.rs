@@ -23,4 +23,4 @@ pub use loaded::{loaded, ApiResource};
 pub use page_title::set_page_title;
 pub use pager::Pager;
 pub use search_picker::{PickOption, SearchPicker};
-pub use tabs::{tab_id, tab_target, Tab, Tabs};
+pub use tabs::{tab_id, tab_panel, tab_target, Tab, Tabs};

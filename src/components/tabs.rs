@@ -21,6 +21,22 @@ pub fn tab_id(panel: &str, key: &str) -> String {
     format!("{panel}-tab-{key}")
 }
 
+/// The `tabpanel` of the tabs controlling `panel` while tab `key` is open, holding `content`;
+/// a key no tab has says so in the panel, `what` naming the page ("A user's profile").
+pub fn tab_panel(panel: &'static str, key: &str, what: &str, content: Option<AnyView>) -> AnyView {
+    let content = content.unwrap_or_else(|| {
+        view! { <p>{format!("{what} has no tab called ")} <code>{key.to_owned()}</code> "."</p> }
+            .into_any()
+    });
+    view! {
+        <div class="roster-tab-panel" role="tabpanel" id=panel
+            aria-labelledby=tab_id(panel, key) tabindex="0">
+            {content}
+        </div>
+    }
+    .into_any()
+}
+
 /// A row of tab links.
 #[component]
 pub fn Tabs(

@@ -13,7 +13,7 @@ use super::badges::kind_badge;
 use super::group_members::{GroupMembers, MemberPicker};
 use crate::api::{self, ApiError};
 use crate::components::{
-    loaded, set_page_title, tab_id, ApiResource, BusyButton, Column, ConfirmDialog, DataTable,
+    loaded, set_page_title, tab_panel, ApiResource, BusyButton, Column, ConfirmDialog, DataTable,
     ErrorBanner, Tab, Tabs,
 };
 use crate::format::{datetime, plural};
@@ -84,24 +84,18 @@ fn GroupProfile(
         set_page_title(&format!("{} · {}", d.group.name, label.unwrap_or("Group")));
         let local = matches!(d.group.kind, GroupKind::Local);
         let content = match tab.as_str() {
-            "overview" => view! { <Overview d=d.clone() reload/> }.into_any(),
-            "members" => view! {
-                <GroupMembers id=d.group.id.clone() local on_change=reload/>
-                {local.then(|| view! { <MemberPicker id=d.group.id.clone() reload done=notice/> })}
-            }
-            .into_any(),
-            "access" => access_tab(&d.access),
-            other => view! {
-                <p>"A group's profile has no tab called " <code>{other.to_owned()}</code> "."</p>
-            }
-            .into_any(),
+            "overview" => Some(view! { <Overview d=d.clone() reload/> }.into_any()),
+            "members" => Some(
+                view! {
+                    <GroupMembers id=d.group.id.clone() local on_change=reload/>
+                    {local.then(|| view! { <MemberPicker id=d.group.id.clone() reload done=notice/> })}
+                }
+                .into_any(),
+            ),
+            "access" => Some(access_tab(&d.access)),
+            _ => None,
         };
-        view! {
-            <div class="roster-tab-panel" role="tabpanel" id=PANEL
-                aria-labelledby=tab_id(PANEL, &tab) tabindex="0">
-                {content}
-            </div>
-        }
+        tab_panel(PANEL, &tab, "A group's profile", content)
     };
     view! {
         <div class="roster-page__header">

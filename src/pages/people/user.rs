@@ -13,7 +13,7 @@ use super::badges::managed_badge;
 use super::timeline::UserTimeline;
 use crate::api::{self, ApiError};
 use crate::components::{
-    loaded, set_page_title, tab_id, ApiResource, Column, DataTable, ErrorBanner, Tab, Tabs,
+    loaded, set_page_title, tab_panel, ApiResource, Column, DataTable, ErrorBanner, Tab, Tabs,
 };
 use crate::format::plural;
 use crate::pages::access::{product_href, role_words};
@@ -105,21 +105,13 @@ fn UserProfile(d: OrgUserDetail, tab: Memo<String>) -> impl IntoView {
             label.unwrap_or("User")
         ));
         let content = match tab.as_str() {
-            "profile" => view! { <ProfileTab d=d.clone()/> }.into_any(),
-            "groups" => groups_tab(&d.groups),
-            "access" => access_tab(&d),
-            "timeline" => view! { <UserTimeline id=d.user.id.clone()/> }.into_any(),
-            other => view! {
-                <p>"A user's profile has no tab called " <code>{other.to_owned()}</code> "."</p>
-            }
-            .into_any(),
+            "profile" => Some(view! { <ProfileTab d=d.clone()/> }.into_any()),
+            "groups" => Some(groups_tab(&d.groups)),
+            "access" => Some(access_tab(&d)),
+            "timeline" => Some(view! { <UserTimeline id=d.user.id.clone()/> }.into_any()),
+            _ => None,
         };
-        view! {
-            <div class="roster-tab-panel" role="tabpanel" id=PANEL
-                aria-labelledby=tab_id(PANEL, &tab) tabindex="0">
-                {content}
-            </div>
-        }
+        tab_panel(PANEL, &tab, "A user's profile", content)
     };
     view! {
         <div class="roster-page__header">
