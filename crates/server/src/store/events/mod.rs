@@ -14,6 +14,7 @@ use sqlx::Row;
 
 use crate::store::{
     audit::Actor,
+    db::sqlite::AnyQuery,
     db::tx::{InTx, Tx},
     now_millis,
 };
@@ -57,6 +58,25 @@ impl<'a> NewEvent<'a> {
         self.group = Some((id, display_name));
         self
     }
+
+    /// Binds, in the events table's order, who and what the event is about and its state:
+    /// user id, label and email, group id and label, then `data`.
+    fn bind_about<'q>(&self, q: AnyQuery<'q>) -> AnyQuery<'q>
+    where
+        'a: 'q,
+    {
+        let (user_id, user_label, user_email) = match self.user {
+            Some((id, label, email)) => (Some(id), Some(label), email),
+            None => (None, None, None),
+        };
+        let (group_id, group_label) = self.group.unzip();
+        q.bind(user_id)
+            .bind(user_label)
+            .bind(user_email)
+            .bind(group_id)
+            .bind(group_label)
+            .bind(self.data.to_string())
+    }
 }
 
 /// Writes one event inside the transaction of its change.
@@ -65,12 +85,7 @@ pub async fn record(
     actor: &Actor,
     event: NewEvent<'_>,
 ) -> Result<(), sqlx::Error> {
-    let (user_id, user_label, user_email) = match event.user {
-        Some((id, label, email)) => (Some(id), Some(label), email),
-        None => (None, None, None),
-    };
-    let (group_id, group_label) = event.group.unzip();
-    sqlx::query(
+    let q = sqlx::query(
         "INSERT INTO events (type, at, actor_type, actor_id, actor_label, org_id, directory_id, \
          user_id, user_label, user_email, group_id, group_label, data) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
@@ -81,15 +96,8 @@ pub async fn record(
     .bind(actor.id.as_deref())
     .bind(actor.label.as_str())
     .bind(event.org_id)
-    .bind(event.directory_id)
-    .bind(user_id)
-    .bind(user_label)
-    .bind(user_email)
-    .bind(group_id)
-    .bind(group_label)
-    .bind(event.data.to_string())
-    .execute_in(tx)
-    .await?;
+    .bind(event.directory_id);
+    event.bind_about(q).execute_in(tx).await?;
     Ok(())
 }
 
@@ -101,28 +109,19 @@ pub async fn record_scim(
     directory_id: &str,
     event: NewEvent<'_>,
 ) -> Result<(), sqlx::Error> {
-    let (user_id, user_label, user_email) = match event.user {
-        Some((id, label, email)) => (Some(id), Some(label), email),
-        None => (None, None, None),
-    };
-    let (group_id, group_label) = event.group.unzip();
-    sqlx::query(
+    let q = sqlx::query(
         "INSERT INTO events (type, at, actor_type, actor_id, actor_label, org_id, directory_id, \
          user_id, user_label, user_email, group_id, group_label, data) \
          SELECT $1, $2, 'scim', d.id, 'SCIM: ' || d.name, d.org_id, d.id, $3, $4, $5, $6, $7, $8 \
          FROM directories d WHERE d.id = $9",
     )
     .bind(event.kind)
-    .bind(now_millis())
-    .bind(user_id)
-    .bind(user_label)
-    .bind(user_email)
-    .bind(group_id)
-    .bind(group_label)
-    .bind(event.data.to_string())
-    .bind(directory_id)
-    .execute_in(tx)
-    .await?;
+    .bind(now_millis());
+    event
+        .bind_about(q)
+        .bind(directory_id)
+        .execute_in(tx)
+        .await?;
     Ok(())
 }
 
