@@ -169,13 +169,15 @@ impl Admin {
         }
     }
 
-    /// Every event id in the feed, from the start.
-    async fn feed_ids(&self) -> BTreeSet<String> {
+    /// Every event id in the feed from the start, of the `types` filter's events (`""`: all).
+    async fn feed_ids(&self, types: &str) -> BTreeSet<String> {
         let mut ids = BTreeSet::new();
         let mut cursor = "0-0".to_owned();
         loop {
             let page = self
-                .get(&format!("/api/v1/events?limit=1000&after={cursor}"))
+                .get(&format!(
+                    "/api/v1/events?limit=1000&types={types}&after={cursor}"
+                ))
                 .await;
             let events = page["events"].as_array().unwrap();
             if events.is_empty() {
@@ -527,24 +529,8 @@ async fn follow_a_sync_through_a_kill(url: &str, replicas: usize) {
     ];
     assert!(expected.iter().all(|(_, users)| users.len() > 1000));
     assert!(expected[0].1.values().all(|role| role == "user"));
-    let feed_ids = admin.feed_ids().await;
-    let access_ids: BTreeSet<String> = {
-        let mut ids = BTreeSet::new();
-        let mut cursor = "0-0".to_owned();
-        loop {
-            let page = admin
-                .get(&format!(
-                    "/api/v1/events?limit=1000&types=access.*&after={cursor}"
-                ))
-                .await;
-            let events = page["events"].as_array().unwrap();
-            if events.is_empty() {
-                break ids;
-            }
-            ids.extend(events.iter().map(|e| e["id"].as_str().unwrap().to_owned()));
-            cursor = page["next"].as_str().unwrap().to_owned();
-        }
-    };
+    let feed_ids = admin.feed_ids("").await;
+    let access_ids = admin.feed_ids("access.*").await;
 
     // The webhooks catch up (a dead process's lease on the endpoint expires after 30 s) and
     // the feed reader reaches the end.
