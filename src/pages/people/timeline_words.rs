@@ -81,13 +81,20 @@ fn group_words(data: &Value) -> String {
     }
 }
 
-/// "Jira on Acme": the product and its site as the sites list names them now.
+/// "Jira on Acme": the product and its site as the sites list names them now, else as the
+/// event named them when it happened (the product or its site may be gone since).
 fn product_words(data: &Value, names: &Names) -> String {
-    let product = text(data, &["productId"]).and_then(|id| names.products.get(id));
-    let site = text(data, &["siteId"]).and_then(|id| names.sites.get(id));
+    let product = text(data, &["productId"])
+        .and_then(|id| names.products.get(id))
+        .map(String::as_str)
+        .or(text(data, &["product", "name"]));
+    let site = text(data, &["siteId"])
+        .and_then(|id| names.sites.get(id))
+        .map(String::as_str)
+        .or(text(data, &["site", "name"]));
     match (product, site) {
         (Some(product), Some(site)) => format!("{product} on {site}"),
-        (Some(product), None) => product.clone(),
+        (Some(product), None) => product.to_owned(),
         (None, Some(site)) => format!("a product since removed from {site}"),
         (None, None) => "a product since removed".to_owned(),
     }
@@ -188,6 +195,12 @@ mod tests {
         assert_eq!(
             event_sentence("access.revoked", &access("prd_gone", "user"), &names()),
             "Lost access to a product since removed from Acme (via group Engineering)"
+        );
+        let named = json!({"productId": "prd_gone", "siteId": "site_gone",
+            "product": {"id": "prd_gone", "name": "Bamboo"}, "site": {"id": "site_gone", "name": "Old"}});
+        assert_eq!(
+            event_sentence("access.revoked", &named, &Names::default()),
+            "Lost access to Bamboo on Old (via a group)"
         );
         let nothing = json!({"productId": "prd_gone", "siteId": "site_gone"});
         assert_eq!(

@@ -261,9 +261,18 @@ backend_tests! {
         // A deleted user's event carries their last state.
         let res = app.scim(&dir, Method::DELETE, &format!("/Users/{carol}"), None).await;
         assert_eq!(res.status, StatusCode::NO_CONTENT);
-        let (events, _) = read_all(&mut app, Some(&cursor)).await;
+        let (events, cursor) = read_all(&mut app, Some(&cursor)).await;
         assert_eq!(types(&events), ["user.deleted"]);
         assert_eq!(events[0]["data"]["user"]["userName"], "carol");
+
+        // Jira leaves the site: bob's revocation still names what he lost, and where.
+        let res = app.request(Method::DELETE, &format!("/api/v1/sites/{site}/products/{jira}"), None).await;
+        assert!(res.status.is_success(), "{}", res.text());
+        let (events, _) = read_all(&mut app, Some(&cursor)).await;
+        let revoked = events.iter().find(|e| e["type"] == "access.revoked").expect("a revocation");
+        assert_eq!(revoked["data"]["user"]["id"], bob.as_str());
+        assert_eq!(revoked["data"]["product"], json!({"id": jira, "siteId": site, "key": "jira", "name": "Jira"}));
+        assert_eq!(revoked["data"]["site"], json!({"id": site, "name": "Acme"}));
     }
 
     async fn admin_changes_are_events_too(app) {

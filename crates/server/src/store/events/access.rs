@@ -16,8 +16,8 @@ use crate::store::{
 
 /// The columns every fanned-out event fills; the first five are `$1`–`$5` of [`stamp`].
 const INSERT: &str = "INSERT INTO events (type, at, actor_type, actor_id, actor_label, org_id, \
-     directory_id, user_id, user_label, user_email, group_id, group_label, site_id, product_id, \
-     role) ";
+     directory_id, user_id, user_label, user_email, group_id, group_label, site_id, site_label, \
+     product_id, product_key, product_label, role) ";
 const INSERT_MEMBERSHIP: &str = "INSERT INTO events (type, at, actor_type, actor_id, \
      actor_label, org_id, directory_id, user_id, user_label, user_email, group_id, group_label) ";
 
@@ -121,11 +121,13 @@ async fn fan_out(
     // the role the highest.
     let sql = format!(
         "{INSERT}SELECT $1, $2, $3, $4, $5, g.org_id, u.directory_id, u.id, u.user_name, \
-         u.primary_email, g.id, g.display_name, sp.site_id, x.product_id, {role} \
+         u.primary_email, g.id, g.display_name, sp.site_id, s.name, x.product_id, pt.key, \
+         pt.name, {role} \
          FROM (SELECT p.user_id, p.product_id, MIN(p.group_id) AS group_id, \
                MAX(p.admin) AS admin FROM ({paths}) p GROUP BY p.user_id, p.product_id) x \
          JOIN users u ON u.id = x.user_id JOIN groups g ON g.id = x.group_id \
-         JOIN site_products sp ON sp.id = x.product_id \
+         JOIN site_products sp ON sp.id = x.product_id JOIN sites s ON s.id = sp.site_id \
+         JOIN product_types pt ON pt.id = sp.product_type_id \
          WHERE 1 = 1{active}{condition} ORDER BY x.user_id, x.product_id"
     );
     let mut q = stamp(&sql, kind, actor);

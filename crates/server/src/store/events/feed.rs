@@ -81,7 +81,8 @@ fn settled(backend: Backend) -> &'static str {
 
 pub(super) const COLUMNS: &str =
     "txid, seq, type, at, directory_id, actor_type, actor_id, actor_label, \
-     user_id, user_label, user_email, group_id, group_label, site_id, product_id, role, data";
+     user_id, user_label, user_email, group_id, group_label, site_id, site_label, product_id, \
+     product_key, product_label, role, data";
 
 pub(super) fn event_from_row(row: &AnyRow) -> Result<Event, sqlx::Error> {
     let position = Position {
@@ -109,12 +110,28 @@ pub(super) fn event_from_row(row: &AnyRow) -> Result<Event, sqlx::Error> {
                            "displayName": row.try_get::<Option<String>, _>("group_label")?}),
                 );
             }
-            for (key, column) in [
-                ("siteId", "site_id"),
-                ("productId", "product_id"),
-                ("role", "role"),
+            let site_id = row.try_get::<Option<String>, _>("site_id")?;
+            let product_id = row.try_get::<Option<String>, _>("product_id")?;
+            if let Some(id) = &site_id {
+                data.insert(
+                    "site".into(),
+                    json!({"id": id, "name": row.try_get::<Option<String>, _>("site_label")?}),
+                );
+            }
+            if let Some(id) = &product_id {
+                data.insert(
+                    "product".into(),
+                    json!({"id": id, "siteId": site_id,
+                           "key": row.try_get::<Option<String>, _>("product_key")?,
+                           "name": row.try_get::<Option<String>, _>("product_label")?}),
+                );
+            }
+            for (key, v) in [
+                ("siteId", site_id),
+                ("productId", product_id),
+                ("role", row.try_get::<Option<String>, _>("role")?),
             ] {
-                if let Some(v) = row.try_get::<Option<String>, _>(column)? {
+                if let Some(v) = v {
                     data.insert(key.into(), Value::String(v));
                 }
             }
