@@ -26,6 +26,11 @@ const DIALECT_DIFFERS: &[(&str, &str)] = &[
          since its commits can land out of sequence order, and a trigger that sends \
          NOTIFY for replicas' long polls",
     ),
+    (
+        "0013_events_walk_by_rowid.sql",
+        "SQLite drops the (txid, seq) index: its txid is always 0 and the feed walks seq, the \
+         rowid; PostgreSQL's txid varies, so it keeps the index",
+    ),
 ];
 
 /// Every file of one backend's folder, by name.

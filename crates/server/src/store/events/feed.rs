@@ -2,7 +2,7 @@
 //! at or before N:
 //!
 //! - Positions are `(txid, seq)`, compared as a pair. On SQLite one transaction writes at a
-//!   time, `txid` is 0 and `seq` is commit order.
+//!   time, `txid` is 0 and `seq` is commit order ([`PositionSql`] compares `seq` alone).
 //! - On PostgreSQL `seq` comes from a sequence at insert time, so a transaction can commit
 //!   events with a smaller `seq` after another's larger ones. Each event also carries its
 //!   transaction's id, and the feed serves only events of transactions older than the oldest
@@ -76,6 +76,43 @@ fn settled(backend: Backend) -> &'static str {
     match backend {
         Backend::Sqlite => "1 = 1",
         Backend::Postgres => "txid < pg_snapshot_xmin(pg_current_snapshot())::text::bigint",
+    }
+}
+
+/// Positions in SQL: `(txid, seq)` pairs on PostgreSQL; `seq` alone on SQLite, whose `txid`
+/// is always 0, so its walks use the rowid and no second index slows every event insert.
+/// Queries bind both halves of a position either way: SQLite binds `$n` by name.
+pub(crate) struct PositionSql(Backend);
+
+impl PositionSql {
+    pub(crate) fn new(backend: Backend) -> PositionSql {
+        PositionSql(backend)
+    }
+
+    /// The position `$txid, $seq`, comparable with [`Self::key`].
+    pub(crate) fn at(&self, txid: usize, seq: usize) -> String {
+        match self.0 {
+            Backend::Sqlite => format!("${seq}"),
+            Backend::Postgres => format!("(${txid}, ${seq})"),
+        }
+    }
+
+    /// A row's position.
+    pub(crate) fn key(&self) -> &'static str {
+        match self.0 {
+            Backend::Sqlite => "seq",
+            Backend::Postgres => "(txid, seq)",
+        }
+    }
+
+    /// Feed order, oldest first (`newest_first`: the reverse).
+    pub(crate) fn order(&self, newest_first: bool) -> &'static str {
+        match (self.0, newest_first) {
+            (Backend::Sqlite, false) => "seq",
+            (Backend::Sqlite, true) => "seq DESC",
+            (Backend::Postgres, false) => "txid, seq",
+            (Backend::Postgres, true) => "txid DESC, seq DESC",
+        }
     }
 }
 
@@ -157,8 +194,9 @@ impl Store {
     /// The newest position servable now: a snapshot read after it misses nothing before it.
     pub async fn feed_head(&self) -> Result<Position, sqlx::Error> {
         let row = sqlx::query(&format!(
-            "SELECT txid, seq FROM events WHERE {} ORDER BY txid DESC, seq DESC LIMIT 1",
-            settled(self.backend)
+            "SELECT txid, seq FROM events WHERE {} ORDER BY {} LIMIT 1",
+            settled(self.backend),
+            PositionSql::new(self.backend).order(true)
         ))
         .fetch_optional(&self.read)
         .await?;
@@ -241,9 +279,13 @@ impl Store {
             filter = format!(" AND ({})", arms.join(" OR "));
         }
         // `$1` org, `$2`–`$3` after, `$4`–`$5` head, then the types.
+        let p = PositionSql::new(self.backend);
+        let (key, order) = (p.key(), p.order(false));
         let sql = format!(
-            "SELECT {COLUMNS} FROM events WHERE org_id = $1 AND (txid, seq) > ($2, $3) \
-             AND (txid, seq) <= ($4, $5){filter} ORDER BY txid, seq LIMIT {limit}"
+            "SELECT {COLUMNS} FROM events WHERE org_id = $1 AND {key} > {} AND {key} <= {}\
+             {filter} ORDER BY {order} LIMIT {limit}",
+            p.at(2, 3),
+            p.at(4, 5)
         );
         let mut q = sqlx::query(&sql)
             .bind(org_id)
@@ -289,12 +331,15 @@ impl Store {
     pub async fn prune_events(&self, retention: std::time::Duration) -> Result<u64, sqlx::Error> {
         let cutoff = now_millis() - retention.as_millis() as i64;
         let mut pruned = 0;
+        let p = PositionSql::new(self.backend);
+        let oldest = format!(
+            "SELECT txid, seq, at FROM events ORDER BY {} LIMIT 1000",
+            p.order(false)
+        );
+        let delete = format!("DELETE FROM events WHERE {} <= {}", p.key(), p.at(1, 2));
         loop {
             let mut tx = self.begin().await?;
-            let rows =
-                sqlx::query("SELECT txid, seq, at FROM events ORDER BY txid, seq LIMIT 1000")
-                    .fetch_all_in(&mut tx)
-                    .await?;
+            let rows = sqlx::query(&oldest).fetch_all_in(&mut tx).await?;
             let mut last = None;
             for r in &rows {
                 if r.try_get::<i64, _>("at")? >= cutoff {
@@ -306,7 +351,7 @@ impl Store {
                 });
             }
             let Some(last) = last else { break };
-            let n = sqlx::query("DELETE FROM events WHERE (txid, seq) <= ($1, $2)")
+            let n = sqlx::query(&delete)
                 .bind(last.txid)
                 .bind(last.seq)
                 .execute_in(&mut tx)

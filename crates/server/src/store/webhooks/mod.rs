@@ -11,7 +11,7 @@ use crate::store::{
     audit::{record, Actor, Change},
     db::timestamps::{rfc3339, rfc3339_opt},
     db::tx::{InTx, Tx},
-    events::feed::Position,
+    events::feed::{Position, PositionSql},
     new_id, now_millis, Store,
 };
 
@@ -329,14 +329,15 @@ impl Store {
         let Some(url) = endpoint_url(&mut tx, org_id, id).await? else {
             return Ok(false);
         };
-        let before = sqlx::query(
-            "SELECT txid, seq FROM events WHERE org_id = $1 AND at < $2 \
-             ORDER BY txid DESC, seq DESC LIMIT 1",
-        )
-        .bind(org_id)
-        .bind(since)
-        .fetch_optional_in(&mut tx)
-        .await?;
+        let before = format!(
+            "SELECT txid, seq FROM events WHERE org_id = $1 AND at < $2 ORDER BY {} LIMIT 1",
+            PositionSql::new(self.backend).order(true)
+        );
+        let before = sqlx::query(&before)
+            .bind(org_id)
+            .bind(since)
+            .fetch_optional_in(&mut tx)
+            .await?;
         let from = match before {
             Some(r) => Position {
                 txid: r.try_get(0)?,
